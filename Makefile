@@ -1,0 +1,36 @@
+# insidebot: make run (the embedded default, no services or tokens), make test.
+GO        ?= go
+BIN       := bin/insidebot
+PKGS      := ./...
+STATICCHECK_VERSION := v0.8.2
+
+.PHONY: run build test lint bench services i18n clean
+
+## run: start the bot with embedded SQLite and Redis and demo data, web chat on http://127.0.0.1:8080
+run: build
+	DATA_DIR=$${DATA_DIR:-./data} ./$(BIN) serve --demo
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/insidebot
+
+## services: make sure PostgreSQL and Redis run (installing them from Debian's packages if absent)
+services:
+	./scripts/services.sh
+
+## test: go vet and every test with the race detector, on PostgreSQL, Redis and SQLite
+test: services
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 $(PKGS)
+
+## lint: gofmt, go vet and staticcheck
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "run gofmt -w"; exit 1)
+	$(GO) vet $(PKGS)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(PKGS)
+
+## bench: the pipeline and pacing benchmarks against PostgreSQL and Redis
+bench: services
+	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./...
+
+clean:
+	rm -rf bin data

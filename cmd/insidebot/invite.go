@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/insideaut/insidebot/bot/clock"
+	"github.com/insideaut/insidebot/flows"
+	"github.com/insideaut/insidebot/storage"
+)
+
+// inviteCmd creates a person and a one-time invite code: how the first coordinator gets in.
+func inviteCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("invite", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	role := fs.String("role", "", "coordinator, tutor, beneficiary or admin (required)")
+	territory := fs.String("territory", "", "province code: AN, AV, BO, FG, MI, PG, RG, SO, VA (required for tutors and beneficiaries)")
+	lang := fs.String("lang", "", "language: it, en, fr, ar, ur, bn, fa-AF, ps, ti, so")
+	tutor := fs.Int64("tutor", 0, "a beneficiary's tutor: the id printed when the tutor was invited")
+	name := fs.String("name", "", "display name (optional)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("invite: unexpected argument %q", fs.Arg(0))
+	}
+	if *role == "" {
+		return errors.New("invite: --role is required (coordinator, tutor, beneficiary or admin)")
+	}
+	cfg, log, err := setup(getenv, stderr)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	set := flows.Settings{BotUsername: cfg.BotUsername, PublicURL: cfg.PublicURL, InviteTTL: cfg.InviteTTL}
+	if set.BotUsername == "" {
+		set.BotUsername = "insidebot"
+	}
+	now := clock.System{}.Now()
+	var inv flows.Invitation
+	err = db.InTx(ctx, func(tx *storage.Tx) error {
+		inv, err = flows.InvitePerson(ctx, tx, flows.InviteRequest{Role: *role, Territory: *territory, Lang: *lang, TutorID: *tutor, Name: *name}, set, now)
+		if err != nil {
+			return err
+		}
+		return storage.Audit(ctx, tx, storage.AuditEntry{At: now, ActorKind: storage.ActorCLI, Action: "invite",
+			TargetKind: inv.Role, TargetID: strconv.FormatInt(inv.PersonID, 10)})
+	})
+	var ie *flows.InviteError
+	if errors.As(err, &ie) {
+		return fmt.Errorf("invite: --%s %s", ie.Field, ie.Reason)
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		out := map[string]any{"code": inv.Code, "link": inv.TelegramLink, "webchat_link": inv.WebchatLink,
+			"expires_at": inv.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z07:00"), "role": inv.Role, "id": inv.PersonID}
+		if inv.BeneficiaryCode != "" {
+			out["beneficiary_code"] = inv.BeneficiaryCode
+		}
+		enc := json.NewEncoder(stdout)
+		return enc.Encode(out)
+	}
+	who := fmt.Sprintf("%s #%d", inv.Role, inv.PersonID)
+	if inv.BeneficiaryCode != "" {
+		who = fmt.Sprintf("beneficiary %s (#%d)", inv.BeneficiaryCode, inv.PersonID)
+	}
+	fmt.Fprintf(stdout, "Invite for %s\n  code:     %s\n  expires:  %s\n  Telegram: %s\n  web chat: %s\n",
+		who, inv.Code, inv.ExpiresAt.In(cfg.Timezone).Format("2006-01-02 15:04 MST"), inv.TelegramLink, inv.WebchatLink)
+	return nil
+}

@@ -1,0 +1,69 @@
+// Command insidebot is the INSIDE AUT chatbot: one binary that serves Telegram, WhatsApp and
+// the web chat, runs the outbox senders and the scheduler, and carries the admin subcommands.
+//
+//	insidebot [serve [--demo]]   start everything (the default)
+//	insidebot migrate            apply database migrations
+//	insidebot invite ...         create a person and a one-time invite code
+//	insidebot healthcheck        exit 0 when the running server answers /healthz
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // BOT_TIMEZONE works in images without a zoneinfo database
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "insidebot:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// run is main without the process: arguments, environment and output are passed in.
+func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !isFlag(args[0]) {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serveCmd(ctx, args, getenv, stderr)
+	case "migrate":
+		return migrateCmd(ctx, args, getenv, stdout, stderr)
+	case "invite":
+		return inviteCmd(ctx, args, getenv, stdout, stderr)
+	case "healthcheck":
+		return healthcheckCmd(ctx, getenv)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q (try: insidebot help)", cmd)
+}
+
+func isFlag(s string) bool { return len(s) > 0 && s[0] == '-' && s != "-h" && s != "--help" }
+
+const usage = `insidebot: the INSIDE AUT chatbot
+
+Commands:
+  insidebot [serve] [--demo]   start the bot (with --demo: seed demo people and data)
+  insidebot migrate            apply database migrations and exit
+  insidebot invite --role coordinator|tutor|beneficiary [--territory MI] [--lang fr]
+                   [--tutor <staff id>] [--name ...] [--json]
+                               create a person and a one-time invite code
+  insidebot healthcheck        exit 0 when the server on HTTP_ADDR answers /healthz
+
+Configuration comes from environment variables: see README.md.
+`

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/bot/clock"
+	"github.com/insideaut/insidebot/flows"
+	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/storage"
+)
+
+// shutdownGrace is how long shutdown waits for in-flight work at each stage.
+const shutdownGrace = 10 * time.Second
+
+// runner is a background loop (a poller, a sender, the scheduler) that runs until its context
+// ends.
+type runner struct {
+	name string
+	run  func(ctx context.Context) error
+}
+
+// app is the running service: what serve built, in the order it started.
+type app struct {
+	cfg        Config
+	log        *slog.Logger
+	clock      clock.Clock
+	db         *storage.DB
+	redis      *storage.Redis
+	catalog    *locales.Catalog
+	engine     *flows.Engine
+	dispatcher *bot.Dispatcher
+	metrics    *prometheus.Registry
+	mux        *http.ServeMux
+	runners    []runner
+	demo       bool
+	// wake tells the outbox senders there is new work (set when the senders are wired).
+	wake func()
+}
+
+func serveCmd(ctx context.Context, args []string, getenv env, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	demo := fs.Bool("demo", false, "seed demo people, plans, leads and labs, and let the web chat switch between them")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, log, err := setup(getenv, stderr)
+	if err != nil {
+		return err
+	}
+	a, err := build(ctx, cfg, log, *demo)
+	if err != nil {
+		return err
+	}
+	return a.serve(ctx)
+}
+
+// build opens storage and wires every component.
+func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app, err error) {
+	a = &app{cfg: cfg, log: log, clock: clock.System{}, demo: demo, mux: http.NewServeMux()}
+	defer func() {
+		if err != nil {
+			a.close()
+		}
+	}()
+	a.db, err = openDB(ctx, cfg, log.With("component", "storage"))
+	if err != nil {
+		return a, err
+	}
+	a.redis, err = storage.OpenRedis(ctx, cfg.RedisURL, cfg.RedisPrefix)
+	if err != nil {
+		return a, err
+	}
+	a.catalog, err = locales.Load(log.With("component", "locales"))
+	if err != nil {
+		return a, err
+	}
+	a.metrics = prometheus.NewRegistry()
+	a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	a.engine = flows.New(flows.Deps{Redis: a.redis, Catalog: a.catalog, Clock: a.clock, Log: log.With("component", "flows"),
+		Settings: flows.Settings{BotUsername: a.botUsername(), PublicURL: cfg.PublicURL, Location: cfg.Timezone,
+			InviteTTL: cfg.InviteTTL, ResearchKey: []byte(cfg.ResearchKey)}})
+	a.dispatcher = bot.NewDispatcher(bot.DispatcherConfig{DB: a.db, Redis: a.redis, Handler: a.engine, Clock: a.clock,
+		Log: log.With("component", "dispatch"), Metrics: a.metrics, Wake: func() {
+			if a.wake != nil {
+				a.wake()
+			}
+		}})
+	a.mux.HandleFunc("GET /healthz", a.healthz)
+	a.mux.HandleFunc("GET /readyz", a.readyz)
+	a.mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{}))
+	return a, nil
+}
+
+// botUsername is the Telegram username used in deep links.
+func (a *app) botUsername() string {
+	if a.cfg.BotUsername != "" {
+		return a.cfg.BotUsername
+	}
+	return "insidebot"
+}
+
+// serve listens, runs the background loops and shuts everything down, in reverse order of
+// start, when ctx ends.
+func (a *app) serve(ctx context.Context) error {
+	defer a.close()
+	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on HTTP_ADDR %s: %w", a.cfg.HTTPAddr, err)
+	}
+	srv := &http.Server{Handler: a.mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	a.log.Info("insidebot serving", "addr", "http://"+ln.Addr().String(), "database", a.db.Dialect().String(),
+		"redis_embedded", a.redis.Embedded(), "demo", a.demo)
+
+	runCtx, cancelRunners := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	for _, r := range a.runners {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := r.run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
+				a.log.Error("background loop stopped", "loop", r.name, "err", err)
+			}
+		}()
+	}
+
+	select {
+	case <-ctx.Done():
+		a.log.Info("shutting down")
+	case err := <-serveErr:
+		cancelRunners()
+		wg.Wait()
+		return fmt.Errorf("http server: %w", err)
+	}
+	// Stop taking updates first, then let the loops finish what they hold.
+	shCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shCtx); err != nil {
+		a.log.Warn("http server shutdown", "err", err)
+	}
+	cancelRunners()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(shutdownGrace):
+		a.log.Warn("background loops did not stop in time")
+	}
+	a.log.Info("stopped")
+	return nil
+}
+
+// close releases storage, last started first closed.
+func (a *app) close() {
+	if a.redis != nil {
+		_ = a.redis.Close()
+	}
+	if a.db != nil {
+		_ = a.db.Close()
+	}
+}
+
+func (a *app) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "ok\n")
+}
+
+// readyz answers 200 when the database and Redis answer, 503 otherwise. It never waits on
+// the scheduler or the senders.
+func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := a.db.Ping(ctx); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, "database unavailable\n")
+		a.log.Warn("not ready: database", "err", err)
+		return
+	}
+	if err := a.redis.Ping(ctx); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, "redis unavailable\n")
+		a.log.Warn("not ready: redis", "err", err)
+		return
+	}
+	_, _ = io.WriteString(w, "ready\n")
+}
+
+// healthcheckCmd asks the running server for /healthz: the Docker health check, performed by
+// the binary itself (the image has no curl).
+func healthcheckCmd(ctx context.Context, getenv env) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+listenURLHost(cfg.HTTPAddr)+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthz: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthz answered %d", resp.StatusCode)
+	}
+	return nil
+}

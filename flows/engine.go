@@ -1,0 +1,191 @@
+// Package flows holds the conversations: one file per journey (onboarding, plan, leads, labs,
+// tutor, privacy, help, staff commands, broadcasts, figures), the routes that say who may use
+// what (policy.go), and the engine that runs them inside the dispatcher's transaction.
+package flows
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/bot/clock"
+	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/storage"
+)
+
+// Settings are the parts of the configuration conversations need.
+type Settings struct {
+	BotUsername string         // Telegram bot username, for t.me deep links
+	PublicURL   string         // where the web chat and the privacy notice are served
+	Location    *time.Location // BOT_TIMEZONE: dates are read and shown in it
+	InviteTTL   time.Duration  // how long an invite code is valid
+	ResearchKey []byte         // keyed hash for the research export
+}
+
+// Deps are what the engine needs.
+type Deps struct {
+	Redis    *storage.Redis
+	Catalog  *locales.Catalog
+	Clock    clock.Clock
+	Log      *slog.Logger
+	Settings Settings
+}
+
+// Engine runs the conversations. It implements bot.Handler.
+type Engine struct {
+	redis  *storage.Redis
+	cat    *locales.Catalog
+	clock  clock.Clock
+	log    *slog.Logger
+	set    Settings
+	router *router
+}
+
+// New builds the engine with every journey's routes.
+func New(d Deps) *Engine {
+	if d.Clock == nil {
+		d.Clock = clock.System{}
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Settings.Location == nil {
+		d.Settings.Location = time.UTC
+	}
+	if d.Settings.InviteTTL == 0 {
+		d.Settings.InviteTTL = 14 * 24 * time.Hour
+	}
+	e := &Engine{redis: d.Redis, cat: d.Catalog, clock: d.Clock, log: d.Log, set: d.Settings}
+	e.router = &router{routes: e.routes()}
+	return e
+}
+
+// Settings returns the engine's settings.
+func (e *Engine) Settings() Settings { return e.set }
+
+// Catalog returns the message catalogue.
+func (e *Engine) Catalog() *locales.Catalog { return e.cat }
+
+// Handle runs the conversation for one update inside the dispatcher's transaction.
+func (e *Engine) Handle(ctx context.Context, tx *storage.Tx, in bot.Incoming) (bot.Result, error) {
+	c := &Ctx{Tx: tx, In: in, Now: e.clock.Now(), e: e}
+	if err := e.resolveActor(ctx, c); err != nil {
+		return bot.Result{}, err
+	}
+	c.L = e.localizerFor(c)
+	key := stateKey(c)
+	st, err := loadState(ctx, e.redis, key)
+	if err != nil {
+		return bot.Result{}, err
+	}
+	c.State = st
+	if in.Group {
+		if in.Kind == bot.KindCommand {
+			return bot.Result{}, c.ReplyText(ctx, "error.private_only")
+		}
+		return bot.Result{}, nil
+	}
+	res := e.router.pick(c)
+	switch {
+	case res.route != nil:
+		if in.Kind == bot.KindButton {
+			_, c.args = ParseData(in.Data)
+		}
+		err = res.route.Handle(ctx, c)
+	case res.denied != nil:
+		err = c.Deny(ctx, res.denied.action(), "", "")
+	default:
+		err = e.unknown(ctx, c)
+	}
+	if err != nil {
+		return bot.Result{}, err
+	}
+	if c.stateChanged {
+		st := c.State
+		tx.AfterCommit(func() {
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+			defer cancel()
+			if err := saveState(sctx, e.redis, key, st); err != nil {
+				e.log.Warn("conversation state not saved", "err", err)
+			}
+		})
+	}
+	return bot.Result{CallbackText: c.answer}, nil
+}
+
+// Fail answers an update whose handling failed with a short apology in the person's language.
+func (e *Engine) Fail(ctx context.Context, tx *storage.Tx, in bot.Incoming) error {
+	c := &Ctx{Tx: tx, In: in, Now: e.clock.Now(), e: e}
+	if err := e.resolveActor(ctx, c); err != nil {
+		return err
+	}
+	c.L = e.localizerFor(c)
+	return c.ReplyText(ctx, locales.GenericErrorID)
+}
+
+// resolveActor finds who sent the update and records that they wrote.
+func (e *Engine) resolveActor(ctx context.Context, c *Ctx) error {
+	ident, err := storage.IdentityByExternal(ctx, c.Tx, c.In.Channel, c.In.UserID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case ident.BeneficiaryID.Valid:
+		b, err := storage.BeneficiaryByID(ctx, c.Tx, ident.BeneficiaryID.Int64)
+		if err != nil {
+			return err
+		}
+		if b.Status == storage.BeneficiaryErased {
+			return nil
+		}
+		c.Actor = Actor{Identity: &ident, Beneficiary: &b}
+		if err := storage.TouchBeneficiary(ctx, c.Tx, b.ID, c.Now); err != nil {
+			return err
+		}
+	case ident.StaffID.Valid:
+		s, err := storage.StaffByID(ctx, c.Tx, ident.StaffID.Int64)
+		if err != nil {
+			return err
+		}
+		if s.Status == "disabled" {
+			return nil
+		}
+		c.Actor = Actor{Identity: &ident, Staff: &s}
+	}
+	if c.In.Kind == bot.KindBlocked {
+		return nil
+	}
+	return storage.TouchIdentity(ctx, c.Tx, ident.ID, c.Now)
+}
+
+// localizerFor picks the language: the person's own, else what the platform says, else English.
+func (e *Engine) localizerFor(c *Ctx) *locales.Localizer {
+	switch {
+	case c.Actor.Beneficiary != nil:
+		return e.cat.For(c.Actor.Beneficiary.Lang)
+	case c.Actor.Staff != nil:
+		return e.cat.For(c.Actor.Staff.Lang)
+	}
+	if l := locales.Match(c.In.LangHint); l != "" {
+		return e.cat.For(l)
+	}
+	return e.cat.For("en")
+}
+
+// unknown answers input nothing else takes, with the role's fallback (a menu and a hint).
+func (e *Engine) unknown(ctx context.Context, c *Ctx) error {
+	res := e.router.first(c.Actor.Role(), func(rt *Route) bool { return rt.Fallback })
+	if res.route != nil {
+		return res.route.Handle(ctx, c)
+	}
+	return c.ReplyText(ctx, "error.unknown")
+}
+
+// Unknown answers with the role's fallback: used by handlers for a stale button or input they
+// cannot use.
+func (c *Ctx) Unknown(ctx context.Context) error { return c.e.unknown(ctx, c) }

@@ -1,0 +1,321 @@
+// Package flowtest drives whole conversations through the real dispatcher and engine, against
+// PostgreSQL (or SQLite) and the real Redis, with a clock the test moves. A Chat is one person
+// on one channel: send text, commands and button presses, and read what the bot queued for
+// that chat.
+package flowtest
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/bot/clock"
+	"github.com/insideaut/insidebot/flows"
+	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/storage"
+	"github.com/insideaut/insidebot/storage/storagetest"
+)
+
+// Start is the harness clock's first reading: Monday 1 December 2025, 10:00 in Rome.
+var Start = time.Date(2025, 12, 1, 9, 0, 0, 0, time.UTC)
+
+// Harness is a running bot without channels.
+type Harness struct {
+	T          testing.TB
+	DB         *storage.DB
+	Redis      *storage.Redis
+	Clock      *clock.Fake
+	Catalog    *locales.Catalog
+	Engine     *flows.Engine
+	Dispatcher *bot.Dispatcher
+	Rome       *time.Location
+	seq        atomic.Int64
+}
+
+// Option changes the harness.
+type Option func(*options)
+
+type options struct {
+	sqlite   bool
+	settings func(*flows.Settings)
+}
+
+// SQLite runs the harness on SQLite instead of PostgreSQL.
+func SQLite() Option { return func(o *options) { o.sqlite = true } }
+
+// WithSettings changes the engine's settings.
+func WithSettings(f func(*flows.Settings)) Option { return func(o *options) { o.settings = f } }
+
+// New starts a harness.
+func New(t testing.TB, opts ...Option) *Harness {
+	t.Helper()
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	var db *storage.DB
+	if o.sqlite {
+		db = storagetest.SQLite(t)
+	} else {
+		db, _ = storagetest.Postgres(t)
+	}
+	cat, err := locales.Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rome, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &Harness{T: t, DB: db, Redis: storagetest.Redis(t), Clock: clock.NewFake(Start), Catalog: cat, Rome: rome}
+	set := flows.Settings{BotUsername: "insidebot_test_bot", PublicURL: "https://insidebot.example", Location: rome,
+		InviteTTL: 14 * 24 * time.Hour, ResearchKey: []byte("test-research-key")}
+	if o.settings != nil {
+		o.settings(&set)
+	}
+	h.Engine = flows.New(flows.Deps{Redis: h.Redis, Catalog: cat, Clock: h.Clock, Settings: set})
+	h.Dispatcher = bot.NewDispatcher(bot.DispatcherConfig{DB: db, Redis: h.Redis, Handler: h.Engine, Clock: h.Clock})
+	return h
+}
+
+// Ctx is a background context for test calls.
+func (h *Harness) Ctx() context.Context { return context.Background() }
+
+// Dispatch runs one update through the dispatcher and fails the test on an error.
+func (h *Harness) Dispatch(in bot.Incoming) bot.Result {
+	h.T.Helper()
+	res, err := h.Dispatcher.Dispatch(h.Ctx(), in)
+	if err != nil {
+		h.T.Fatalf("dispatch %s %q: %v", in.Kind, in.Text+in.Data, err)
+	}
+	return res
+}
+
+// Chat is one person on one channel (a private chat: chat id = user id).
+type Chat struct {
+	h        *Harness
+	Channel  string
+	ID       string
+	LangHint string
+	// Last is what the bot sent in answer to the latest action.
+	Last []bot.Outgoing
+}
+
+// Chat opens a chat with the bot.
+func (h *Harness) Chat(channel, id string) *Chat {
+	return &Chat{h: h, Channel: channel, ID: id}
+}
+
+// Telegram opens a Telegram chat with a fresh user id.
+func (h *Harness) Telegram() *Chat {
+	return h.Chat(bot.Telegram, strconv.FormatInt(100000+h.seq.Add(1), 10))
+}
+
+func (c *Chat) incoming(kind bot.Kind) bot.Incoming {
+	return bot.Incoming{Channel: c.Channel, UpdateID: fmt.Sprintf("u%d", c.h.seq.Add(1)), ChatID: c.ID, UserID: c.ID,
+		LangHint: c.LangHint, Kind: kind, At: c.h.Clock.Now()}
+}
+
+// Do dispatches a prepared update from this chat and returns what the bot sent back.
+func (c *Chat) Do(in bot.Incoming) []bot.Outgoing {
+	c.h.T.Helper()
+	c.h.Dispatch(in)
+	c.Last = c.Inbox()
+	return c.Last
+}
+
+// Send sends free text. Text starting with "/" is sent as a command, as Telegram does.
+func (c *Chat) Send(text string) []bot.Outgoing {
+	c.h.T.Helper()
+	if strings.HasPrefix(text, "/") {
+		name, args, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
+		in := c.incoming(bot.KindCommand)
+		in.Command = strings.ToLower(name)
+		in.Text = strings.TrimSpace(args)
+		return c.Do(in)
+	}
+	in := c.incoming(bot.KindText)
+	in.Text = text
+	return c.Do(in)
+}
+
+// Press presses a button with this payload.
+func (c *Chat) Press(data string) []bot.Outgoing {
+	c.h.T.Helper()
+	in := c.incoming(bot.KindButton)
+	in.Data = data
+	return c.Do(in)
+}
+
+// Tap presses the button whose text contains label, among the buttons of the last answer.
+func (c *Chat) Tap(label string) []bot.Outgoing {
+	c.h.T.Helper()
+	b, ok := FindButton(c.Last, label)
+	if !ok {
+		c.h.T.Fatalf("no button %q in the last answer:\n%s", label, Describe(c.Last))
+	}
+	return c.Press(b.Data)
+}
+
+// Media sends something the bot cannot read (sticker, voice, photo...).
+func (c *Chat) Media(kind string) []bot.Outgoing {
+	c.h.T.Helper()
+	in := c.incoming(bot.KindUnsupported)
+	in.Media = kind
+	return c.Do(in)
+}
+
+// Inbox takes what the bot queued for this chat since the last look, marking it delivered.
+func (c *Chat) Inbox() []bot.Outgoing {
+	c.h.T.Helper()
+	return c.h.Drain(c.Channel, c.ID)
+}
+
+// Drain takes the queued messages of a chat, in order, marking them delivered.
+func (h *Harness) Drain(channel, chatID string) []bot.Outgoing {
+	h.T.Helper()
+	ctx := h.Ctx()
+	var rows []storage.OutboxMessage
+	if err := h.DB.Select(ctx, &rows, `SELECT id, identity_id, channel, chat_id, chat_key, priority, kind, payload, status, attempts,
+next_attempt_at, lease_owner, lease_until, last_error, provider_id, broadcast_id, created_at, sent_at
+FROM outbox WHERE chat_key = ? AND status = 'pending' AND next_attempt_at <= ? ORDER BY id`, storage.ChatKey(channel, chatID), h.Clock.Now()); err != nil {
+		h.T.Fatalf("read outbox: %v", err)
+	}
+	var out []bot.Outgoing
+	for _, r := range rows {
+		o, err := bot.DecodeOutgoing(r.Payload)
+		if err != nil {
+			h.T.Fatalf("outbox %d: %v", r.ID, err)
+		}
+		out = append(out, o)
+		if _, err := h.DB.Exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ?`, h.Clock.Now(), r.ID); err != nil {
+			h.T.Fatal(err)
+		}
+	}
+	return out
+}
+
+// FindButton finds a button whose text contains label.
+func FindButton(msgs []bot.Outgoing, label string) (bot.Button, bool) {
+	for _, m := range msgs {
+		for _, b := range m.AllButtons() {
+			if strings.Contains(b.Text, label) {
+				return b, true
+			}
+		}
+	}
+	return bot.Button{}, false
+}
+
+// Texts joins the texts of messages.
+func Texts(msgs []bot.Outgoing) string {
+	var parts []string
+	for _, m := range msgs {
+		parts = append(parts, m.Text)
+	}
+	return strings.Join(parts, "\n---\n")
+}
+
+// Describe renders messages with their buttons, for failure output.
+func Describe(msgs []bot.Outgoing) string {
+	var b strings.Builder
+	for i, m := range msgs {
+		fmt.Fprintf(&b, "[%d] %s\n", i, m.Text)
+		for _, row := range m.Buttons {
+			for _, btn := range row {
+				fmt.Fprintf(&b, "    [%s -> %s%s]", btn.Text, btn.Data, btn.URL)
+			}
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// Expect fails the test unless some message contains every one of wants.
+func (c *Chat) Expect(wants ...string) {
+	c.h.T.Helper()
+	all := Texts(c.Last)
+	for _, w := range wants {
+		if !strings.Contains(all, w) {
+			c.h.T.Fatalf("the bot's answer lacks %q:\n%s", w, Describe(c.Last))
+		}
+	}
+}
+
+// NewStaff creates an active staff member (not linked to a chat).
+func (h *Harness) NewStaff(role, territory, name string) storage.Staff {
+	h.T.Helper()
+	ctx := h.Ctx()
+	id, err := storage.CreateStaff(ctx, h.DB, storage.NewStaff{DisplayName: name, Role: role, Territory: territory, Lang: "it"}, h.Clock.Now())
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	if err := storage.SetStaffStatus(ctx, h.DB, id, "active"); err != nil {
+		h.T.Fatal(err)
+	}
+	s, err := storage.StaffByID(ctx, h.DB, id)
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	return s
+}
+
+// NewBeneficiary creates an invited beneficiary (not linked to a chat).
+func (h *Harness) NewBeneficiary(territory, lang string, tutorID int64) storage.Beneficiary {
+	h.T.Helper()
+	b, err := storage.CreateBeneficiary(h.Ctx(), h.DB, storage.NewBeneficiary{Territory: territory, Lang: lang, TutorID: tutorID}, h.Clock.Now())
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	return b
+}
+
+// Invite creates an invite for a beneficiary (beneficiaryID set) or a staff member and returns
+// its code.
+func (h *Harness) Invite(role string, beneficiaryID, staffID int64) string {
+	h.T.Helper()
+	code, _, err := storage.CreateInvite(h.Ctx(), h.DB, storage.NewInvite{Role: role, BeneficiaryID: beneficiaryID, StaffID: staffID,
+		TTL: 72 * time.Hour}, h.Clock.Now())
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	return code
+}
+
+// LinkBeneficiary makes chat an onboarded beneficiary with every consent, skipping the
+// onboarding conversation (for tests of other journeys).
+func (h *Harness) LinkBeneficiary(chat *Chat, b storage.Beneficiary) storage.Beneficiary {
+	h.T.Helper()
+	ctx, now := h.Ctx(), h.Clock.Now()
+	if _, err := storage.LinkIdentity(ctx, h.DB, storage.NewIdentity{Channel: chat.Channel, ExternalID: chat.ID, ChatID: chat.ID,
+		BeneficiaryID: b.ID}, now); err != nil {
+		h.T.Fatal(err)
+	}
+	if err := storage.MarkOnboarded(ctx, h.DB, b.ID, now); err != nil {
+		h.T.Fatal(err)
+	}
+	for _, p := range []string{storage.ConsentService, storage.ConsentResearch, storage.ConsentAnnouncements} {
+		if err := storage.SetConsent(ctx, h.DB, b.ID, p, &now); err != nil {
+			h.T.Fatal(err)
+		}
+	}
+	got, err := storage.BeneficiaryByID(ctx, h.DB, b.ID)
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	return got
+}
+
+// LinkStaff links chat to a staff member (for tests of staff journeys).
+func (h *Harness) LinkStaff(chat *Chat, s storage.Staff) {
+	h.T.Helper()
+	if _, err := storage.LinkIdentity(h.Ctx(), h.DB, storage.NewIdentity{Channel: chat.Channel, ExternalID: chat.ID, ChatID: chat.ID,
+		StaffID: s.ID}, h.Clock.Now()); err != nil {
+		h.T.Fatal(err)
+	}
+}

@@ -1,0 +1,111 @@
+package flows
+
+import (
+	"database/sql"
+
+	"github.com/insideaut/insidebot/storage"
+)
+
+// Role is who is talking to the bot, as a bit so a route can allow several.
+type Role uint8
+
+// Roles.
+const (
+	RoleAnonymous   Role = 1 << iota // not linked to anyone yet
+	RoleBeneficiary                  // an onboarded (or onboarding) beneficiary
+	RoleTutor
+	RoleCoordinator
+	RoleAdmin
+
+	// Staff is every staff role.
+	Staff = RoleTutor | RoleCoordinator | RoleAdmin
+	// Coordinators are coordinators and admins.
+	Coordinators = RoleCoordinator | RoleAdmin
+	// Anyone is every role, linked or not.
+	Anyone = RoleAnonymous | RoleBeneficiary | Staff
+)
+
+func (r Role) String() string {
+	switch r {
+	case RoleAnonymous:
+		return "anonymous"
+	case RoleBeneficiary:
+		return "beneficiary"
+	case RoleTutor:
+		return storage.RoleTutor
+	case RoleCoordinator:
+		return storage.RoleCoordinator
+	case RoleAdmin:
+		return storage.RoleAdmin
+	}
+	return "mixed"
+}
+
+// Has tells whether r includes role.
+func (r Role) Has(role Role) bool { return r&role != 0 }
+
+// Actor is the person behind an update, as far as the bot knows them.
+type Actor struct {
+	Identity    *storage.Identity    // nil when the account is not linked
+	Beneficiary *storage.Beneficiary // set for a beneficiary
+	Staff       *storage.Staff       // set for a staff member
+}
+
+// Role is the actor's role.
+func (a Actor) Role() Role {
+	switch {
+	case a.Staff != nil:
+		switch a.Staff.Role {
+		case storage.RoleAdmin:
+			return RoleAdmin
+		case storage.RoleCoordinator:
+			return RoleCoordinator
+		default:
+			return RoleTutor
+		}
+	case a.Beneficiary != nil:
+		return RoleBeneficiary
+	}
+	return RoleAnonymous
+}
+
+// AuditActor is how the audit log names the actor.
+func (a Actor) AuditActor() (string, sql.NullInt64) {
+	switch {
+	case a.Staff != nil:
+		return storage.ActorStaff, sql.NullInt64{Int64: a.Staff.ID, Valid: true}
+	case a.Beneficiary != nil:
+		return storage.ActorBeneficiary, sql.NullInt64{Int64: a.Beneficiary.ID, Valid: true}
+	}
+	return storage.ActorSystem, sql.NullInt64{}
+}
+
+// CanSeeBeneficiary is the one rule for which beneficiaries a person may see and act on:
+// a beneficiary only themselves; a tutor those assigned to them; a coordinator those of their
+// territory (all when they have none); an admin everyone.
+func (a Actor) CanSeeBeneficiary(b storage.Beneficiary) bool {
+	switch a.Role() {
+	case RoleBeneficiary:
+		return a.Beneficiary.ID == b.ID
+	case RoleTutor:
+		return b.TutorID.Valid && b.TutorID.Int64 == a.Staff.ID
+	case RoleCoordinator:
+		return !a.Staff.Territory.Valid || a.Staff.Territory.String == b.Territory
+	case RoleAdmin:
+		return true
+	}
+	return false
+}
+
+// CanUseTerritory tells whether a staff member may act in a territory (create sessions,
+// leads, broadcasts there): coordinators and tutors in their own, admins and all-territory
+// coordinators everywhere.
+func (a Actor) CanUseTerritory(code string) bool {
+	if a.Staff == nil {
+		return false
+	}
+	if a.Role() == RoleAdmin || !a.Staff.Territory.Valid {
+		return true
+	}
+	return a.Staff.Territory.String == code
+}
