@@ -15,17 +15,17 @@ type HandlerFunc func(ctx context.Context, c *Ctx) error
 // Step, Match, Text, Media, Event or Fallback is set. Routes are tried in order; for a command or a
 // button, the first route of that name whose Roles include the actor's role runs.
 type Route struct {
-	Command string                 // "/plan" arrives as Command "plan"
-	Button  string                 // payload name: Data("pl", 3) arrives as Button "pl"
-	Step    string                 // free text while the conversation waits at this step
-	Match   func(c *Ctx) bool      // free text this route recognises anywhere (STOP, START)
-	Text    bool                   // any other free text
-	Media   bool                   // stickers, voice notes, photos...
-	Event   bot.Kind               // blocked / unblocked
-	Fallback bool                  // anything this role sent that nothing else takes
-	Roles   Role                   // who may use it
-	Action  string                 // the name the audit log uses; defaults to the command or button
-	Handle  HandlerFunc
+	Command  string            // "/plan" arrives as Command "plan"
+	Button   string            // payload name: Data("pl", 3) arrives as Button "pl"
+	Step     string            // free text while the conversation waits at this step
+	Match    func(c *Ctx) bool // free text this route recognises anywhere (STOP, START)
+	Text     bool              // any other free text
+	Media    bool              // stickers, voice notes, photos...
+	Event    bot.Kind          // blocked / unblocked
+	Fallback bool              // anything this role sent that nothing else takes
+	Roles    Role              // who may use it
+	Action   string            // the name the audit log uses; defaults to the command or button
+	Handle   HandlerFunc
 }
 
 func (r Route) action() string {

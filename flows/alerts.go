@@ -1,0 +1,69 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/storage"
+)
+
+// Button routes shared between the beneficiary and staff journeys.
+const (
+	// ButtonAlertOpen opens the beneficiary card of an alert: Data(ButtonAlertOpen, alertID).
+	ButtonAlertOpen = "ao"
+	// ButtonAlertReply starts a reply to the beneficiary of an alert: Data(ButtonAlertReply, alertID).
+	ButtonAlertReply = "ar"
+	// ButtonMyTutor opens the beneficiary's conversation with their tutor: Data(ButtonMyTutor).
+	ButtonMyTutor = "mt"
+)
+
+// AlertTutor opens an alert for a beneficiary's tutor and tells them at once, in their own
+// language, with the beneficiary's code (never a phone number or a platform) and Open and
+// Reply buttons. detail is a short text the alert shows (a step title, the beneficiary's
+// message); it may be empty. A beneficiary without a tutor raises no alert. The message id is
+// alert.<kind>.
+func (e *Engine) AlertTutor(ctx context.Context, q storage.Queryer, now time.Time, b storage.Beneficiary, kind string, refID int64, detail string) error {
+	if !b.TutorID.Valid {
+		return nil
+	}
+	a, err := storage.CreateAlert(ctx, q, b.TutorID.Int64, b.ID, kind, refID, now)
+	if err != nil {
+		return err
+	}
+	_, err = e.SendTo(ctx, q, Person{StaffID: b.TutorID.Int64}, SendOptions{Kind: "alert"}, now, func(l *locales.Localizer) bot.Outgoing {
+		return bot.Outgoing{
+			Text: l.T("alert."+kind, "Code", b.Code, "Detail", detail),
+			Buttons: [][]bot.Button{{
+				{Text: l.T("alert.open"), Data: Data(ButtonAlertOpen, a.ID)},
+				{Text: l.T("alert.reply"), Data: Data(ButtonAlertReply, a.ID)},
+			}},
+		}
+	})
+	if errors.Is(err, ErrUnreachable) {
+		return nil // the alert stays open in /alerts
+	}
+	return err
+}
+
+// AlertTutor opens an alert for the beneficiary's tutor (see Engine.AlertTutor).
+func (c *Ctx) AlertTutor(ctx context.Context, b storage.Beneficiary, kind string, refID int64, detail string) error {
+	return c.e.AlertTutor(ctx, c.Tx, c.Now, b, kind, refID, detail)
+}
+
+// MessageFromTutor delivers a tutor's text to a beneficiary in the same chat they use, with a
+// button to answer. It reports false when the beneficiary cannot be reached.
+func (e *Engine) MessageFromTutor(ctx context.Context, q storage.Queryer, now time.Time, b storage.Beneficiary, text string) (bool, error) {
+	_, err := e.SendTo(ctx, q, Person{BeneficiaryID: b.ID}, SendOptions{Kind: "notice"}, now, func(l *locales.Localizer) bot.Outgoing {
+		return bot.Outgoing{
+			Text:    l.T("tutor.from_tutor", "Text", text),
+			Buttons: [][]bot.Button{{{Text: l.T("tutor.answer"), Data: Data(ButtonMyTutor)}}},
+		}
+	})
+	if errors.Is(err, ErrUnreachable) {
+		return false, nil
+	}
+	return err == nil, err
+}
