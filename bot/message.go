@@ -105,6 +105,15 @@ type Outgoing struct {
 	Lang     string     `json:"lang,omitempty"`
 	RTL      bool       `json:"rtl,omitempty"`
 	Labels   Labels     `json:"labels,omitzero"`
+	// Commands, when set, replaces the command menu of this chat (Telegram setMyCommands with a
+	// chat scope) instead of sending a message; channels without menus ignore it.
+	Commands []Command `json:"commands,omitempty"`
+}
+
+// Command is an entry of a chat's command menu.
+type Command struct {
+	Command     string `json:"command"`
+	Description string `json:"description"`
 }
 
 // AllButtons lists the buttons row by row.

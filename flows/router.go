@@ -25,6 +25,7 @@ type Route struct {
 	Fallback bool              // anything this role sent that nothing else takes
 	Roles    Role              // who may use it
 	Action   string            // the name the audit log uses; defaults to the command or button
+	Help     string            // for a command: locale id of its one-line description (menus and /help)
 	Handle   HandlerFunc
 }
 

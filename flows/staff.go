@@ -1,0 +1,30 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/insideaut/insidebot/storage"
+)
+
+// StaffBeneficiary finds the beneficiary a staff command names by code and checks the staff
+// member may act on them. When not (unknown code, erased, another tutor's, another
+// territory's) it has already answered with one localized line that says nothing about
+// whether the code exists elsewhere, audited the refusal, and returns ok false.
+func (c *Ctx) StaffBeneficiary(ctx context.Context, action, code string) (storage.Beneficiary, bool, error) {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	b, err := storage.BeneficiaryByCode(ctx, c.Tx, code)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return b, false, err
+	}
+	if err == nil && b.Status != storage.BeneficiaryErased && c.Actor.CanSeeBeneficiary(b) {
+		return b, true, nil
+	}
+	kind, id := c.Actor.AuditActor()
+	if err := storage.Audit(ctx, c.Tx, storage.AuditEntry{At: c.Now, ActorKind: kind, ActorID: id, Action: action,
+		TargetKind: "beneficiary", TargetID: code, Outcome: storage.OutcomeDenied}); err != nil {
+		return b, false, err
+	}
+	return b, false, c.ReplyText(ctx, "staff.no_such_beneficiary", "Code", code)
+}

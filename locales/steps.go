@@ -1,0 +1,57 @@
+package locales
+
+// StandardStep is a step of the standard-step catalogue that tutors add to a plan by key.
+// Its title and plain-language explanation are the messages steps.<key>.title and
+// steps.<key>.explain in every language.
+type StandardStep struct {
+	Key  string
+	Area string // housing, work, psych, social, documents
+}
+
+// StandardSteps is the catalogue, grouped by area.
+func StandardSteps() []StandardStep {
+	return []StandardStep{
+		{"codice_fiscale", "documents"},
+		{"residenza", "documents"},
+		{"via_fittizia", "documents"},
+		{"carta_identita", "documents"},
+		{"permesso_rinnovo", "documents"},
+		{"titolo_viaggio", "documents"},
+		{"spid", "documents"},
+		{"isee", "documents"},
+		{"conto_banca", "documents"},
+		{"tessera_sanitaria", "documents"},
+		{"medico_base", "documents"},
+		{"cerca_casa", "housing"},
+		{"visita_casa", "housing"},
+		{"contratto_affitto", "housing"},
+		{"registrazione_contratto", "housing"},
+		{"ospitalita", "housing"},
+		{"regole_casa", "housing"},
+		{"utenze", "housing"},
+		{"did_online", "work"},
+		{"patto_servizio", "work"},
+		{"curriculum", "work"},
+		{"corso_italiano", "work"},
+		{"riconoscimento_titoli", "work"},
+		{"formazione", "work"},
+		{"colloquio", "work"},
+		{"contratto_lavoro", "work"},
+		{"psicologo_primo", "psych"},
+		{"psicologo_percorso", "psych"},
+		{"associazione", "social"},
+		{"sport", "social"},
+		{"biblioteca", "social"},
+		{"volontariato", "social"},
+	}
+}
+
+// StandardStepByKey finds a catalogue step.
+func StandardStepByKey(key string) (StandardStep, bool) {
+	for _, s := range StandardSteps() {
+		if s.Key == key {
+			return s, true
+		}
+	}
+	return StandardStep{}, false
+}
