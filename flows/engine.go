@@ -31,16 +31,20 @@ type Deps struct {
 	Clock    clock.Clock
 	Log      *slog.Logger
 	Settings Settings
+	// Planner plans reminders; the service always has one (the scheduler's). Without it (tests
+	// of journeys that send no reminders) nothing is planned.
+	Planner Planner
 }
 
 // Engine runs the conversations. It implements bot.Handler.
 type Engine struct {
-	redis  *storage.Redis
-	cat    *locales.Catalog
-	clock  clock.Clock
-	log    *slog.Logger
-	set    Settings
-	router *router
+	redis   *storage.Redis
+	cat     *locales.Catalog
+	clock   clock.Clock
+	log     *slog.Logger
+	set     Settings
+	router  *router
+	planner Planner
 }
 
 // New builds the engine with every journey's routes.
@@ -57,7 +61,7 @@ func New(d Deps) *Engine {
 	if d.Settings.InviteTTL == 0 {
 		d.Settings.InviteTTL = 14 * 24 * time.Hour
 	}
-	e := &Engine{redis: d.Redis, cat: d.Catalog, clock: d.Clock, log: d.Log, set: d.Settings}
+	e := &Engine{redis: d.Redis, cat: d.Catalog, clock: d.Clock, log: d.Log, set: d.Settings, planner: d.Planner}
 	e.router = &router{routes: e.routes()}
 	return e
 }
