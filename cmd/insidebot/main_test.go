@@ -125,3 +125,30 @@ func TestServeAnswersHealthAndReadiness(t *testing.T) {
 	resp.Body.Close()
 	a.close()
 }
+
+func TestPrivacyPageInTheReadersLanguage(t *testing.T) {
+	_, dbURL := storagetest.Postgres(t)
+	cfg, err := loadConfig(envOf(map[string]string{"DATABASE_URL": dbURL, "REDIS_URL": storagetest.RedisURL(), "REDIS_PREFIX": "test-privacy:"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := build(context.Background(), cfg, slog.New(slog.DiscardHandler), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	srv := httptest.NewServer(a.mux)
+	defer srv.Close()
+	for lang, want := range map[string]string{"it": "Chi tratta i tuoi dati", "en": "Who handles your data", "ar": `dir="rtl"`} {
+		resp, err := http.Get(srv.URL + "/privacy?lang=" + lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body bytes.Buffer
+		_, _ = body.ReadFrom(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(body.String(), want) || strings.Contains(body.String(), "privacypage.") {
+			t.Errorf("%s: %d, missing %q or shows a message id", lang, resp.StatusCode, want)
+		}
+	}
+}

@@ -104,6 +104,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 	a.mux.HandleFunc("GET /healthz", a.healthz)
 	a.mux.HandleFunc("GET /readyz", a.readyz)
 	a.mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{}))
+	a.mux.HandleFunc("GET /privacy", a.privacy)
 	return a, nil
 }
 
