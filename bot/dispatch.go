@@ -106,7 +106,7 @@ func (d *Dispatcher) Dispatch(ctx context.Context, in Incoming) (Result, error) 
 	defer func() { d.duration.WithLabelValues(in.Channel).Observe(time.Since(start).Seconds()) }()
 	ctx, cancel := context.WithTimeout(ctx, d.cfg.Timeout)
 	defer cancel()
-	log := d.cfg.Log.With("channel", in.Channel, "chat", Redact(in.ChatID), "update", in.UpdateID, "kind", in.Kind)
+	log := d.cfg.Log.With("channel", in.Channel, "chat", Redact(in.ChatID), "update", Redact(in.UpdateID), "kind", in.Kind)
 
 	lock, err := d.cfg.Redis.WaitLock(ctx, "chat:"+in.ChatKey(), d.cfg.Timeout+5*time.Second, d.cfg.LockWait)
 	if err != nil {

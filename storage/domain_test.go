@@ -648,6 +648,9 @@ func TestEraseBeneficiaryLeavesNothingPersonal(t *testing.T) {
 		id, _ := storage.LinkIdentity(ctx, db, storage.NewIdentity{Channel: "whatsapp", ExternalID: "393331234567", ChatID: "393331234567", BeneficiaryID: b.ID}, t0)
 		web, _ := storage.LinkIdentity(ctx, db, storage.NewIdentity{Channel: "webchat", ExternalID: "w1", ChatID: "w1", BeneficiaryID: b.ID}, t0)
 		_, _ = storage.AppendWebchat(ctx, db, web.ChatID, `{"text":"hello"}`, t0)
+		if _, err := db.Exec(ctx, `INSERT INTO whatsapp_lists (chat_id, token, payload, updated_at) VALUES (?, 't', '{}', ?)`, id.ChatID, t0); err != nil {
+			t.Fatal(err)
+		}
 		oid, _ := storage.Enqueue(ctx, db, storage.NewOutboxMessage{IdentityID: id.ID, Channel: "whatsapp", ChatID: id.ChatID, Kind: "reply", Payload: `{"text":"x"}`}, t0)
 		_, _ = storage.AddStep(ctx, db, storage.NewStep{BeneficiaryID: b.ID, Area: "work", Title: "CV"}, t0)
 		_ = storage.PlanReminder(ctx, db, storage.NewReminder{Kind: "step_due", TargetKey: "st:1", BeneficiaryID: b.ID, DueAt: t0}, t0)
@@ -672,6 +675,10 @@ func TestEraseBeneficiaryLeavesNothingPersonal(t *testing.T) {
 		}
 		if msgs, _ := storage.WebchatAfter(ctx, db, "w1", 0, 10); len(msgs) != 0 {
 			t.Fatal("web chat history left")
+		}
+		var lists int
+		if err := db.Get(ctx, &lists, `SELECT COUNT(*) FROM whatsapp_lists WHERE chat_id = ?`, id.ChatID); err != nil || lists != 0 {
+			t.Fatalf("a WhatsApp list keyed by the phone number survived erasure: %d %v", lists, err)
 		}
 		if d, _ := storage.DueReminders(ctx, db, t0.Add(time.Hour), 10); len(d) != 0 {
 			t.Fatal("reminder left for an erased person")

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/insideaut/insidebot/bot/whatsapp"
 )
 
 // Config is everything insidebot reads from the environment, validated once at start.
@@ -34,6 +36,7 @@ type Config struct {
 	WhatsAppAppSecret     string
 	WhatsAppVerifyToken   string
 	WhatsAppAPIURL        string
+	WhatsAppTemplates     whatsapp.Templates
 }
 
 // Secrets lists the configured secret values, so logs can be scrubbed of them.
@@ -165,6 +168,9 @@ func loadConfig(getenv env) (Config, error) {
 		if u, err := url.Parse(c.WhatsAppAPIURL); err != nil || u.Host == "" {
 			return c, configError{name: "WHATSAPP_API_URL", expect: "the Graph API base URL, such as https://graph.facebook.com/v21.0", got: c.WhatsAppAPIURL}
 		}
+	}
+	if c.WhatsAppTemplates, err = loadWhatsAppTemplates(get); err != nil {
+		return c, err
 	}
 	return c, nil
 }
