@@ -34,6 +34,8 @@ type Config struct {
 	WhatsAppAppSecret     string
 	WhatsAppVerifyToken   string
 	WhatsAppAPIURL        string
+
+	Scheduler SchedulerConfig
 }
 
 // Secrets lists the configured secret values, so logs can be scrubbed of them.
@@ -165,6 +167,9 @@ func loadConfig(getenv env) (Config, error) {
 		if u, err := url.Parse(c.WhatsAppAPIURL); err != nil || u.Host == "" {
 			return c, configError{name: "WHATSAPP_API_URL", expect: "the Graph API base URL, such as https://graph.facebook.com/v21.0", got: c.WhatsAppAPIURL}
 		}
+	}
+	if c.Scheduler, err = loadSchedulerConfig(get); err != nil {
+		return c, err
 	}
 	return c, nil
 }
