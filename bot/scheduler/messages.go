@@ -87,10 +87,11 @@ func stepTitle(cat *locales.Catalog, l *locales.Localizer, step storage.PlanStep
 	return ""
 }
 
-// staffStepTitle is a step's title for staff, who see every step of the plans they follow.
+// staffStepTitle is a step's title for staff, who see every step of the plans they follow:
+// its number in the plan when it has no title to show.
 func staffStepTitle(cat *locales.Catalog, l *locales.Localizer, step storage.PlanStep) string {
 	if t := stepTitle(cat, l, step); t != "" {
 		return t
 	}
-	return l.T("reminder.step_generic")
+	return l.T("digest.step_number", "Position", step.Position)
 }

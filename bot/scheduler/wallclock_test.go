@@ -42,7 +42,7 @@ func TestReminderTimeAcrossDaylightSaving(t *testing.T) {
 		}
 	}
 	// The naive subtraction would be an hour off across the change: the test above tells them apart.
-	if ev := at(2026, 3, 29, 10, 0); ev.Add(-24*time.Hour).Equal(at(2026, 3, 28, 10, 0)) {
+	if ev := at(2026, 3, 29, 10, 0); ev.Add(-24 * time.Hour).Equal(at(2026, 3, 28, 10, 0)) {
 		t.Fatal("24 elapsed hours should not land on 10:00 the day before the spring change")
 	}
 }
