@@ -18,7 +18,7 @@ import (
 // fixture is a bot (flowtest's harness, on PostgreSQL and Redis unless told otherwise) with a
 // scheduler of its own whose metrics the test reads.
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	h      *flowtest.Harness
 	s      *scheduler.Scheduler
 	reg    *prometheus.Registry
@@ -27,7 +27,7 @@ type fixture struct {
 	tutor  storage.Staff
 }
 
-func newFixture(t *testing.T, opts ...flowtest.Option) *fixture {
+func newFixture(t testing.TB, opts ...flowtest.Option) *fixture {
 	t.Helper()
 	h := flowtest.New(t, opts...)
 	f := &fixture{t: t, h: h, cfg: h.Planner.Config()}
@@ -203,7 +203,7 @@ func (f *fixture) outboxCount(kind string) int {
 }
 
 // counter reads a scheduler metric from a registry.
-func counter(t *testing.T, reg *prometheus.Registry, name string, labels ...string) float64 {
+func counter(t testing.TB, reg *prometheus.Registry, name string, labels ...string) float64 {
 	t.Helper()
 	families, err := reg.Gather()
 	if err != nil {

@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/insideaut/insidebot/flows"
@@ -29,16 +28,6 @@ const eventStamp = "20060102T150405Z"
 
 func sessionOffsetKey(offset time.Duration, start time.Time) string {
 	return FormatOffset(offset) + "@" + start.UTC().Format(eventStamp)
-}
-
-// offsetOfKey reads the offset back from a session reminder's offset key.
-func offsetOfKey(key string) (time.Duration, bool) {
-	o, _, ok := strings.Cut(key, "@")
-	if !ok {
-		return 0, false
-	}
-	d, err := parseOffset(o)
-	return d, err == nil
 }
 
 func stepTarget(stepID int64) string { return fmt.Sprintf("st:%d", stepID) }

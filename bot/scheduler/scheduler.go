@@ -113,12 +113,13 @@ func (s *Scheduler) pass(ctx context.Context, force bool) (int, error) {
 	defer s.mu.Unlock()
 	now := s.clock.Now()
 	var errs []error
-	// The sweeps plan work; once a minute is enough (the planner runs in the journeys too).
-	if minute := now.Truncate(time.Minute); force || !minute.Equal(s.lastSweep) {
+	// The sweeps plan work; every ten intervals, at most a minute apart, is enough (the
+	// planner runs in the journeys' transactions too).
+	if force || s.lastSweep.IsZero() || now.Sub(s.lastSweep) >= s.sweepEvery() || now.Before(s.lastSweep) {
 		if err := s.sweep(ctx, now); err != nil {
 			errs = append(errs, err)
 		} else {
-			s.lastSweep = minute
+			s.lastSweep = now
 		}
 	}
 	done := 0
@@ -150,6 +151,11 @@ func (s *Scheduler) pass(ctx context.Context, force bool) (int, error) {
 		}
 	}
 	return done, errors.Join(errs...)
+}
+
+// sweepEvery is how often Run sweeps: ten intervals, at least one, at most a minute.
+func (s *Scheduler) sweepEvery() time.Duration {
+	return max(s.cfg.Interval, min(10*s.cfg.Interval, time.Minute))
 }
 
 // kinds are the reminder kinds this scheduler does.

@@ -86,7 +86,7 @@ func TestStepReminderAndOverdueAlert(t *testing.T) {
 	f.setClock(f.at(2025, 12, 6, 9, 0))
 	f.tick()
 	tutorChat.Last = tutorChat.Inbox()
-	tutorChat.Expect(b.Code+" ha un passo in ritardo: passo 3 (scadenza mercoledì 3 dicembre)")
+	tutorChat.Expect(b.Code + " ha un passo in ritardo: passo 3 (scadenza mercoledì 3 dicembre)")
 	if len(tutorChat.Last) != 1 {
 		t.Fatalf("tutor got %d messages:\n%s", len(tutorChat.Last), flowtest.Describe(tutorChat.Last))
 	}
