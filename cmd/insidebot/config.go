@@ -37,6 +37,8 @@ type Config struct {
 	WhatsAppVerifyToken   string
 	WhatsAppAPIURL        string
 	WhatsAppTemplates     whatsapp.Templates
+
+	Scheduler SchedulerConfig
 }
 
 // Secrets lists the configured secret values, so logs can be scrubbed of them.
@@ -170,6 +172,9 @@ func loadConfig(getenv env) (Config, error) {
 		}
 	}
 	if c.WhatsAppTemplates, err = loadWhatsAppTemplates(get); err != nil {
+		return c, err
+	}
+	if c.Scheduler, err = loadSchedulerConfig(get); err != nil {
 		return c, err
 	}
 	return c, nil

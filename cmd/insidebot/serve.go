@@ -18,6 +18,7 @@ import (
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/clock"
+	"github.com/insideaut/insidebot/bot/scheduler"
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
@@ -95,13 +96,15 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 
 	a.engine = flows.New(flows.Deps{Redis: a.redis, Catalog: a.catalog, Clock: a.clock, Log: log.With("component", "flows"),
 		Settings: flows.Settings{BotUsername: a.botUsername(), PublicURL: cfg.PublicURL, Location: cfg.Timezone,
-			InviteTTL: cfg.InviteTTL, ResearchKey: []byte(cfg.ResearchKey)}})
+			InviteTTL: cfg.InviteTTL, ResearchKey: []byte(cfg.ResearchKey)},
+		Planner: scheduler.NewPlanner(cfg.schedulerConfig())})
 	a.dispatcher = bot.NewDispatcher(bot.DispatcherConfig{DB: a.db, Redis: a.redis, Handler: a.engine, Clock: a.clock,
 		Log: log.With("component", "dispatch"), Metrics: a.metrics, Wake: func() {
 			if a.wake != nil {
 				a.wake()
 			}
 		}})
+	a.addScheduler()
 	a.mux.HandleFunc("GET /healthz", a.healthz)
 	a.mux.HandleFunc("GET /readyz", a.readyz)
 	a.mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{}))

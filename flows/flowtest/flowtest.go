@@ -15,6 +15,7 @@ import (
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/clock"
+	"github.com/insideaut/insidebot/bot/scheduler"
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
@@ -34,15 +35,20 @@ type Harness struct {
 	Engine     *flows.Engine
 	Dispatcher *bot.Dispatcher
 	Rome       *time.Location
-	seq        atomic.Int64
+	// Planner plans reminders in the journeys' transactions, as in the service (default
+	// REMINDER_OFFSETS, QUIET_HOURS...); Scheduler sends them when RunScheduler is called.
+	Planner   *scheduler.Planner
+	Scheduler *scheduler.Scheduler
+	seq       atomic.Int64
 }
 
 // Option changes the harness.
 type Option func(*options)
 
 type options struct {
-	sqlite   bool
-	settings func(*flows.Settings)
+	sqlite    bool
+	settings  func(*flows.Settings)
+	scheduler func(*scheduler.Config)
 }
 
 // SQLite runs the harness on SQLite instead of PostgreSQL.
@@ -50,6 +56,9 @@ func SQLite() Option { return func(o *options) { o.sqlite = true } }
 
 // WithSettings changes the engine's settings.
 func WithSettings(f func(*flows.Settings)) Option { return func(o *options) { o.settings = f } }
+
+// WithScheduler changes the scheduler's configuration (offsets, quiet hours...).
+func WithScheduler(f func(*scheduler.Config)) Option { return func(o *options) { o.scheduler = f } }
 
 // New starts a harness.
 func New(t testing.TB, opts ...Option) *Harness {
@@ -78,9 +87,28 @@ func New(t testing.TB, opts ...Option) *Harness {
 	if o.settings != nil {
 		o.settings(&set)
 	}
-	h.Engine = flows.New(flows.Deps{Redis: h.Redis, Catalog: cat, Clock: h.Clock, Settings: set})
+	sc := scheduler.DefaultConfig()
+	sc.Location = set.Location
+	if o.scheduler != nil {
+		o.scheduler(&sc)
+	}
+	h.Planner = scheduler.NewPlanner(sc)
+	h.Engine = flows.New(flows.Deps{Redis: h.Redis, Catalog: cat, Clock: h.Clock, Settings: set, Planner: h.Planner})
 	h.Dispatcher = bot.NewDispatcher(bot.DispatcherConfig{DB: db, Redis: h.Redis, Handler: h.Engine, Clock: h.Clock})
+	starter, _ := any(h.Engine).(scheduler.BroadcastStarter)
+	h.Scheduler = scheduler.New(scheduler.Deps{DB: db, Engine: h.Engine, Broadcasts: starter, Clock: h.Clock, Config: sc})
 	return h
+}
+
+// RunScheduler does the scheduler's due work at the harness clock's time (reminders, digests,
+// check-ins, scheduled broadcasts) and returns how many reminders it finished.
+func (h *Harness) RunScheduler() int {
+	h.T.Helper()
+	n, err := h.Scheduler.Tick(h.Ctx())
+	if err != nil {
+		h.T.Fatalf("scheduler: %v", err)
+	}
+	return n
 }
 
 // Ctx is a background context for test calls.
