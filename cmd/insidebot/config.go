@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/insideaut/insidebot/bot/outbox"
 )
 
 // Config is everything insidebot reads from the environment, validated once at start.
@@ -34,6 +36,9 @@ type Config struct {
 	WhatsAppAppSecret     string
 	WhatsAppVerifyToken   string
 	WhatsAppAPIURL        string
+
+	TelegramLimits outbox.Limits
+	WhatsAppLimits outbox.Limits
 }
 
 // Secrets lists the configured secret values, so logs can be scrubbed of them.
@@ -165,6 +170,9 @@ func loadConfig(getenv env) (Config, error) {
 		if u, err := url.Parse(c.WhatsAppAPIURL); err != nil || u.Host == "" {
 			return c, configError{name: "WHATSAPP_API_URL", expect: "the Graph API base URL, such as https://graph.facebook.com/v21.0", got: c.WhatsAppAPIURL}
 		}
+	}
+	if err := loadSendLimits(&c, get); err != nil {
+		return c, err
 	}
 	return c, nil
 }
