@@ -223,7 +223,9 @@ func (u *User) from() map[string]any {
 	return map[string]any{"id": u.ID, "is_bot": false, "first_name": "E2E", "language_code": u.Lang}
 }
 
-func (u *User) chat() map[string]any { return map[string]any{"id": u.ID, "type": "private", "first_name": "E2E"} }
+func (u *User) chat() map[string]any {
+	return map[string]any{"id": u.ID, "type": "private", "first_name": "E2E"}
+}
 
 // SendCommand sends "/name args" marked as a bot command, as Telegram clients do.
 func (u *User) SendCommand(text string) {
