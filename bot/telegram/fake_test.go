@@ -70,7 +70,7 @@ func (f *fakeAPI) on(method string, replies ...reply) {
 func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	if len(parts) != 2 || parts[0] != "bot"+testToken {
-		http.Error(w, `{"ok":false,"error_code":401,"description":"Unauthorized"}`, 401)
+		http.Error(w, `{"ok":false,"error_code":401,"description":"Unauthorized"}`, http.StatusUnauthorized)
 		return
 	}
 	method := parts[1]
