@@ -18,9 +18,13 @@ services:
 	./scripts/services.sh
 
 ## test: go vet and every test with the race detector, on PostgreSQL, Redis and SQLite
-test: services
+test: services | e2e/node_modules
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 $(PKGS)
+
+## e2e/node_modules: the Telegram Bot API emulator the end-to-end test runs against (Node 20)
+e2e/node_modules:
+	npm ci --prefix e2e --no-audit --no-fund
 
 ## lint: gofmt, go vet and staticcheck
 lint:

@@ -158,3 +158,21 @@ GROUP BY channel, priority ORDER BY channel, priority`); err != nil {
 	}
 	return out, nil
 }
+
+// MarkDeferred puts a claimed message back in line until next without counting the claim as an
+// attempt: it was held back by a rate limit or a pause, not tried.
+func MarkDeferred(ctx context.Context, q Queryer, id int64, owner string, next time.Time) error {
+	return execOne(ctx, q, `UPDATE outbox SET status = 'pending', next_attempt_at = ?, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,
+lease_owner = NULL, lease_until = NULL WHERE id = ? AND status = 'sending' AND lease_owner = ?`, next, id, owner)
+}
+
+// PendingBroadcastIDs lists the broadcasts with undelivered messages to an identity (before
+// FailPendingForIdentity ends them, so their progress can be updated).
+func PendingBroadcastIDs(ctx context.Context, q Queryer, identityID int64) ([]int64, error) {
+	var out []int64
+	if err := q.Select(ctx, &out, `SELECT DISTINCT broadcast_id FROM outbox WHERE identity_id = ? AND status IN ('pending', 'sending')
+AND broadcast_id IS NOT NULL ORDER BY broadcast_id`, identityID); err != nil {
+		return nil, fmt.Errorf("pending broadcasts: %w", err)
+	}
+	return out, nil
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/insideaut/insidebot/bot/outbox"
 	"github.com/insideaut/insidebot/bot/whatsapp"
 )
 
@@ -39,6 +40,9 @@ type Config struct {
 	WhatsAppTemplates     whatsapp.Templates
 
 	Scheduler SchedulerConfig
+
+	TelegramLimits outbox.Limits
+	WhatsAppLimits outbox.Limits
 }
 
 // Secrets lists the configured secret values, so logs can be scrubbed of them.
@@ -175,6 +179,9 @@ func loadConfig(getenv env) (Config, error) {
 		return c, err
 	}
 	if c.Scheduler, err = loadSchedulerConfig(get); err != nil {
+		return c, err
+	}
+	if err := loadSendLimits(&c, get); err != nil {
 		return c, err
 	}
 	return c, nil

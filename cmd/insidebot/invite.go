@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/insideaut/insidebot/bot/clock"
+	"github.com/insideaut/insidebot/bot/telegram"
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -43,6 +44,14 @@ func inviteCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 	}
 	defer db.Close()
 	set := flows.Settings{BotUsername: cfg.BotUsername, PublicURL: cfg.PublicURL, InviteTTL: cfg.InviteTTL}
+	if set.BotUsername == "" && cfg.TelegramToken != "" {
+		// The link must name the real bot: ask Telegram, as serve does.
+		c, err := telegram.NewClient(ctx, cfg.TelegramToken, cfg.TelegramAPIEndpoint, nil)
+		if err != nil {
+			return fmt.Errorf("TELEGRAM_BOT_TOKEN: cannot reach the bot for its username (or set BOT_USERNAME): %w", err)
+		}
+		set.BotUsername = c.Username()
+	}
 	if set.BotUsername == "" {
 		set.BotUsername = "insidebot"
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/clock"
 	"github.com/insideaut/insidebot/bot/scheduler"
+	"github.com/insideaut/insidebot/bot/telegram"
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
@@ -51,6 +52,8 @@ type app struct {
 	demo       bool
 	// wake tells the outbox senders there is new work (set when the senders are wired).
 	wake func()
+	// telegram is the Bot API client, when TELEGRAM_BOT_TOKEN is set.
+	telegram *telegram.Client
 }
 
 func serveCmd(ctx context.Context, args []string, getenv env, stderr io.Writer) error {
@@ -94,6 +97,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 	a.metrics = prometheus.NewRegistry()
 	a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	if err := a.connectTelegram(ctx); err != nil {
+		return a, err
+	}
 	a.engine = flows.New(flows.Deps{Redis: a.redis, Catalog: a.catalog, Clock: a.clock, Log: log.With("component", "flows"),
 		Settings: flows.Settings{BotUsername: a.botUsername(), PublicURL: cfg.PublicURL, Location: cfg.Timezone,
 			InviteTTL: cfg.InviteTTL, ResearchKey: []byte(cfg.ResearchKey)},
@@ -109,12 +115,17 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 	a.mux.HandleFunc("GET /readyz", a.readyz)
 	a.mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{}))
 	a.mux.HandleFunc("GET /privacy", a.privacy)
+	a.wireTelegram()
 	a.wireWhatsApp()
+	a.wireOutbox() // last: every channel's sender is registered before it
 	return a, nil
 }
 
 // botUsername is the Telegram username used in deep links.
 func (a *app) botUsername() string {
+	if a.telegram != nil && a.telegram.Username() != "" {
+		return a.telegram.Username()
+	}
 	if a.cfg.BotUsername != "" {
 		return a.cfg.BotUsername
 	}
