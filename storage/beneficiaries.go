@@ -215,6 +215,7 @@ consent_announcements_at = NULL, announcements_stopped_at = NULL, last_inbound_a
 func EraseBeneficiary(ctx context.Context, q Queryer, id int64, at time.Time) error {
 	steps := []struct{ what, query string }{
 		{"delete webchat messages", `DELETE FROM webchat_messages WHERE chat_id IN (SELECT chat_id FROM identities WHERE beneficiary_id = ? AND channel = 'webchat')`},
+		{"delete webchat sessions", `DELETE FROM webchat_sessions WHERE chat_id IN (SELECT chat_id FROM identities WHERE beneficiary_id = ? AND channel = 'webchat')`},
 		{"delete identities", `DELETE FROM identities WHERE beneficiary_id = ?`},
 		{"delete invites", `DELETE FROM invites WHERE beneficiary_id = ?`},
 		{"cancel reminders", `UPDATE reminders SET status = 'cancelled', reason = 'erased' WHERE beneficiary_id = ? AND status = 'pending'`},
