@@ -46,6 +46,7 @@ type app struct {
 	metrics    *prometheus.Registry
 	mux        *http.ServeMux
 	runners    []runner
+	senders    []bot.Sender
 	demo       bool
 	// wake tells the outbox senders there is new work (set when the senders are wired).
 	wake func()
@@ -101,6 +102,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 				a.wake()
 			}
 		}})
+	if err := a.wireWebchat(ctx); err != nil {
+		return a, err
+	}
 	a.mux.HandleFunc("GET /healthz", a.healthz)
 	a.mux.HandleFunc("GET /readyz", a.readyz)
 	a.mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{}))
