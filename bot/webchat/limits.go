@@ -60,16 +60,19 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// allow takes a token from the bucket of the client address (and, when session is set, of the
-// session) for one kind of request. Over the limit it answers 429 with how long to wait and
+// allow takes a token from the bucket of the session (when set) and then from that of the
+// client address, for one kind of request: a session over its own limit does not use up its
+// neighbours' share of the address. Over a limit it answers 429 with how long to wait and
 // returns false. Addresses and sessions appear in Redis only as short hashes.
 func (c *Channel) allow(w http.ResponseWriter, r *http.Request, kind string, perIP Limit, session string, perSession ...Limit) bool {
-	keys := []string{"webchat:" + kind + ":ip:" + bot.Redact(clientIP(r))}
-	limits := []Limit{perIP}
+	var keys []string
+	var limits []Limit
 	if session != "" && len(perSession) > 0 {
 		keys = append(keys, "webchat:"+kind+":session:"+bot.Redact(session))
 		limits = append(limits, perSession[0])
 	}
+	keys = append(keys, "webchat:"+kind+":ip:"+bot.Redact(clientIP(r)))
+	limits = append(limits, perIP)
 	for i, key := range keys {
 		wait, err := c.cfg.Redis.TakeToken(r.Context(), key, limits[i].Rate, limits[i].Burst, 0)
 		if err != nil {
