@@ -294,11 +294,12 @@
   // busy, too fast) is retried with the same id, so the bot handles it once.
   function send(body, shown) {
     return ensureSession().then(function (ok) {
-      if (!ok) { return; }
+      if (!ok) { return false; }
       var el = renderMine(shown);
       el.classList.add('pending');
       remember(shown);
       deliver(newId(), body, el, state.gen, 0);
+      return true;
     });
   }
 
@@ -343,7 +344,10 @@
     if (!text) { return; }
     box.value = '';
     grow();
-    send({ text: text }, text);
+    send({ text: text }, text).then(function (ok) {
+      // No session could be opened (offline): the text stays in the box to send again.
+      if (!ok && !box.value) { box.value = text; grow(); }
+    });
   }
 
   function grow() {
