@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure what the tests need is running on this machine: PostgreSQL on 127.0.0.1:5432 with
-# a database "test" reachable as postgres without a password, and Redis on 127.0.0.1:6379.
+# a database "test" reachable as postgres without a password, Redis on 127.0.0.1:6379, and
+# Chromium for the web chat's browser test.
 # When a server is missing it is installed from Debian's packages and started. Idempotent.
 set -euo pipefail
 
@@ -53,5 +54,10 @@ ensure_redis() {
   redis_ready || { log "Redis did not start"; exit 1; }
 }
 
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 || apt_install chromium
+}
+
 ensure_postgres
 ensure_redis
+ensure_chromium

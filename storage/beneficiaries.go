@@ -217,6 +217,7 @@ func EraseBeneficiary(ctx context.Context, q Queryer, id int64, at time.Time) er
 		{"delete webchat messages", `DELETE FROM webchat_messages WHERE chat_id IN (SELECT chat_id FROM identities WHERE beneficiary_id = ? AND channel = 'webchat')`},
 		{"forget whatsapp lists", `DELETE FROM whatsapp_lists WHERE chat_id IN (SELECT chat_id FROM identities WHERE beneficiary_id = ? AND channel = 'whatsapp')`},
 		{"forget whatsapp fallbacks", `DELETE FROM whatsapp_fallbacks WHERE chat_id IN (SELECT chat_id FROM identities WHERE beneficiary_id = ? AND channel = 'whatsapp')`},
+		{"delete webchat sessions", `DELETE FROM webchat_sessions WHERE chat_id IN (SELECT chat_id FROM identities WHERE beneficiary_id = ? AND channel = 'webchat')`},
 		{"delete identities", `DELETE FROM identities WHERE beneficiary_id = ?`},
 		{"delete invites", `DELETE FROM invites WHERE beneficiary_id = ?`},
 		{"cancel reminders", `UPDATE reminders SET status = 'cancelled', reason = 'erased' WHERE beneficiary_id = ? AND status = 'pending'`},

@@ -111,6 +111,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 			}
 		}})
 	a.addScheduler()
+	if err := a.wireWebchat(ctx); err != nil {
+		return a, err
+	}
 	a.mux.HandleFunc("GET /healthz", a.healthz)
 	a.mux.HandleFunc("GET /readyz", a.readyz)
 	a.mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{}))
