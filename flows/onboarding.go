@@ -42,12 +42,18 @@ func (e *Engine) onboardingRoutes() []Route {
 	}
 }
 
-// start handles /start with or without a code.
+// start handles /start with or without a code. A staff member's account is never relinked by
+// a code: a tutor who taps the link they made for someone would otherwise lose their own
+// access and use up the other person's code.
 func (e *Engine) start(ctx context.Context, c *Ctx) error {
-	if code := strings.TrimSpace(c.In.Text); code != "" {
-		return e.redeem(ctx, c, code)
+	code := strings.TrimSpace(c.In.Text)
+	if code == "" {
+		return e.startWithoutCode(ctx, c)
 	}
-	return e.startWithoutCode(ctx, c)
+	if c.Actor.Staff != nil {
+		return c.ReplyText(ctx, "onboarding.staff_code", "Name", staffName(*c.Actor.Staff))
+	}
+	return e.redeem(ctx, c, code)
 }
 
 // startWithoutCode: a stranger learns what the service is (nothing is stored); a beneficiary

@@ -174,6 +174,17 @@ func TestStaffInviteActivatesAndGreets(t *testing.T) {
 	}
 	c.Send("/start")
 	c.Expect("Ciao, Marco", "/help")
+	// The same account taps a beneficiary's link: nothing is relinked, the code stays usable.
+	b := h.NewBeneficiary("MI", "en", id)
+	bcode := h.Invite("beneficiary", b.ID, 0)
+	c.Send("/start " + bcode)
+	c.Expect("già registrato come staff", "Niente è stato cambiato")
+	if ident, _ := storage.IdentityByExternal(h.Ctx(), h.DB, bot.Telegram, c.ID); ident.StaffID.Int64 != id {
+		t.Fatal("the staff account was relinked")
+	}
+	other := h.Telegram()
+	other.Send("/start " + bcode)
+	other.Expect("Choose your language")
 }
 
 func TestRefusingTheServiceStopsThereAndOffersErasure(t *testing.T) {
