@@ -131,15 +131,16 @@ func (e *Engine) redeem(ctx context.Context, c *Ctx, typed string) error {
 	case err != nil:
 		return err
 	}
+	var linked bool
 	switch {
 	case inv.BeneficiaryID.Valid:
-		err = e.onboardBeneficiary(ctx, c, inv)
+		linked, err = e.onboardBeneficiary(ctx, c, inv)
 	case inv.StaffID.Valid:
-		err = e.onboardStaff(ctx, c, inv)
+		linked, err = e.onboardStaff(ctx, c, inv)
 	default:
 		return fmt.Errorf("invite %d names nobody", inv.ID)
 	}
-	if err != nil {
+	if err != nil || !linked {
 		return err
 	}
 	// A success starts the count of failures again (a phone handed on to someone else).
@@ -168,26 +169,27 @@ func minutesLeft(d time.Duration) int {
 }
 
 // onboardBeneficiary links the account to the beneficiary of the invite and shows the language
-// picker, with the platform's language preselected.
-func (e *Engine) onboardBeneficiary(ctx context.Context, c *Ctx, inv storage.Invite) error {
+// picker, with the platform's language preselected. linked is false when the invite's
+// beneficiary was erased meanwhile (answered as a wrong code).
+func (e *Engine) onboardBeneficiary(ctx context.Context, c *Ctx, inv storage.Invite) (linked bool, err error) {
 	b, err := storage.BeneficiaryByID(ctx, c.Tx, inv.BeneficiaryID.Int64)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if b.Status == storage.BeneficiaryErased {
-		return e.inviteFailed(ctx, c, "onboarding.code_unknown")
+		return false, e.inviteFailed(ctx, c, "onboarding.code_unknown")
 	}
 	ident, err := storage.LinkIdentity(ctx, c.Tx, storage.NewIdentity{Channel: c.In.Channel, ExternalID: c.In.UserID,
 		ChatID: c.In.ChatID, BeneficiaryID: b.ID}, c.Now)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if err := storage.InviteUsedBy(ctx, c.Tx, inv.ID, ident.ID); err != nil {
-		return err
+		return false, err
 	}
 	if lang := locales.Match(c.In.LangHint); lang != "" && lang != b.Lang && !b.ConsentServiceAt.Valid {
 		if err := storage.SetBeneficiaryLang(ctx, c.Tx, b.ID, lang); err != nil {
-			return err
+			return false, err
 		}
 		b.Lang = lang
 	}
@@ -195,48 +197,49 @@ func (e *Engine) onboardBeneficiary(ctx context.Context, c *Ctx, inv storage.Inv
 	c.Actor = Actor{Identity: &ident, Beneficiary: &b}
 	c.L = e.cat.For(b.Lang)
 	if err := c.Audit(ctx, "invite:redeem", "beneficiary", strconv.FormatInt(b.ID, 10), ""); err != nil {
-		return err
+		return false, err
 	}
 	if b.ConsentServiceAt.Valid {
 		// Already onboarded on another channel: this account joins them.
-		return c.Reply(ctx, e.menuMessage(c, "onboarding.linked_again"))
+		return true, c.Reply(ctx, e.menuMessage(c, "onboarding.linked_again"))
 	}
-	return c.Reply(ctx, e.pickerMessage(c, "onboarding.welcome", ButtonOnbLanguage))
+	return true, c.Reply(ctx, e.pickerMessage(c, "onboarding.welcome", ButtonOnbLanguage))
 }
 
 // onboardStaff activates the staff member of the invite, links the account and greets them.
-func (e *Engine) onboardStaff(ctx context.Context, c *Ctx, inv storage.Invite) error {
+// linked is false when the staff member was disabled (answered as a wrong code).
+func (e *Engine) onboardStaff(ctx context.Context, c *Ctx, inv storage.Invite) (linked bool, err error) {
 	s, err := storage.StaffByID(ctx, c.Tx, inv.StaffID.Int64)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if s.Status == "disabled" {
-		return e.inviteFailed(ctx, c, "onboarding.code_unknown")
+		return false, e.inviteFailed(ctx, c, "onboarding.code_unknown")
 	}
 	if s.Status != "active" {
 		if err := storage.SetStaffStatus(ctx, c.Tx, s.ID, "active"); err != nil {
-			return err
+			return false, err
 		}
 		s.Status = "active"
 	}
 	ident, err := storage.LinkIdentity(ctx, c.Tx, storage.NewIdentity{Channel: c.In.Channel, ExternalID: c.In.UserID,
 		ChatID: c.In.ChatID, StaffID: s.ID}, c.Now)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if err := storage.InviteUsedBy(ctx, c.Tx, inv.ID, ident.ID); err != nil {
-		return err
+		return false, err
 	}
 	c.ClearStep()
 	c.Actor = Actor{Identity: &ident, Staff: &s}
 	c.L = e.cat.For(s.Lang)
 	if err := c.Audit(ctx, "invite:redeem", "staff", strconv.FormatInt(s.ID, 10), ""); err != nil {
-		return err
+		return false, err
 	}
 	if err := c.ReplyText(ctx, "onboarding.staff_welcome", "Name", staffName(s), "Role", c.T("onboarding.role_"+s.Role)); err != nil {
-		return err
+		return false, err
 	}
-	return e.replyCommandMenu(ctx, c)
+	return true, e.replyCommandMenu(ctx, c)
 }
 
 func staffName(s storage.Staff) string {

@@ -249,3 +249,24 @@ func TestSecondAccountOfAnOnboardedBeneficiary(t *testing.T) {
 		t.Fatalf("%d identities", n)
 	}
 }
+
+func TestADisabledStaffMembersCodeDoesNotLetThemIn(t *testing.T) {
+	h := newHarness(t)
+	id, err := storage.CreateStaff(h.Ctx(), h.DB, storage.NewStaff{DisplayName: "Ex", Role: storage.RoleTutor, Territory: "MI"}, h.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := h.Invite(storage.RoleTutor, 0, id)
+	if err := storage.SetStaffStatus(h.Ctx(), h.DB, id, "disabled"); err != nil {
+		t.Fatal(err)
+	}
+	c := h.Telegram()
+	c.Send("/start " + code)
+	c.Expect("This code is not right")
+	if n := count(h, `SELECT COUNT(*) FROM identities WHERE staff_id = ?`, id); n != 0 {
+		t.Fatal("a disabled staff member was linked")
+	}
+	if s, _ := storage.StaffByID(h.Ctx(), h.DB, id); s.Status != "disabled" {
+		t.Fatalf("status %s", s.Status)
+	}
+}
