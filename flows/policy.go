@@ -8,5 +8,16 @@ package flows
 func (e *Engine) routes() []Route {
 	var rs []Route
 	rs = append(rs, e.coreRoutes()...)
+	rs = append(rs, e.onboardingRoutes()...) // /start, invite codes, language, notice, consents
+	rs = append(rs, e.menuRoutes()...)       // beneficiary menu, fallback, media
+	rs = append(rs, e.planRoutes()...)       // my plan
+	rs = append(rs, e.leadRoutes()...)       // housing and jobs
+	rs = append(rs, e.labRoutes()...)        // labs: sessions, RSVP, enrolment
+	rs = append(rs, e.tutorChatRoutes()...)  // my tutor
+	rs = append(rs, e.languageRoutes()...)   // language
+	rs = append(rs, e.privacyRoutes()...)    // privacy: my data, consents, erasure
+	rs = append(rs, e.stopRoutes()...)       // STOP / START
+	rs = append(rs, e.helpRoutes()...)       // help and contacts
+	rs = append(rs, e.eventRoutes()...)      // blocked / unblocked
 	return rs
 }

@@ -57,8 +57,11 @@ func TestStepReminderAndOverdueAlert(t *testing.T) {
 			t.Fatalf("reminders show %q:\n%s", leak, all)
 		}
 	}
-	if n := strings.Count(all, "a step of your plan is due by Wednesday 3 December"); n != 2 {
-		t.Fatalf("%d generic reminders, want 2 (psychological support, catalogue step without a title):\n%s", n, all)
+	if n := strings.Count(all, "a step of your plan is due by Wednesday 3 December"); n != 1 {
+		t.Fatalf("%d generic reminders, want 1 (the psychological-support step):\n%s", n, all)
+	}
+	if !strings.Contains(all, "«Patto di servizio (job centre agreement)»") {
+		t.Fatalf("the catalogue step is not named by its title:\n%s", all)
 	}
 	for _, m := range msgs {
 		if len(m.Template.Params) != 2 || m.Template.Params[1] != "Wednesday 3 December" || strings.Contains(m.Template.Params[0], "Rossi") {
@@ -86,7 +89,7 @@ func TestStepReminderAndOverdueAlert(t *testing.T) {
 	f.setClock(f.at(2025, 12, 6, 9, 0))
 	f.tick()
 	tutorChat.Last = tutorChat.Inbox()
-	tutorChat.Expect(b.Code + " ha un passo in ritardo: passo 3 (scadenza mercoledì 3 dicembre)")
+	tutorChat.Expect(b.Code + " ha un passo in ritardo: Patto di servizio (scadenza mercoledì 3 dicembre)")
 	if len(tutorChat.Last) != 1 {
 		t.Fatalf("tutor got %d messages:\n%s", len(tutorChat.Last), flowtest.Describe(tutorChat.Last))
 	}

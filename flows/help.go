@@ -1,0 +1,62 @@
+package flows
+
+import (
+	"context"
+	"strings"
+
+	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/storage"
+)
+
+// Help: how to use the bot and the national emergency numbers; the project contacts and
+// public offices of the beneficiary's territory (locales/territories.toml).
+const ButtonContacts = "hc"
+
+func (e *Engine) helpRoutes() []Route {
+	return []Route{
+		{Command: "help", Roles: RoleBeneficiary, Help: "menu.cmd_help", Handle: e.member(e.showHelp)},
+		{Button: ButtonHelp, Roles: RoleBeneficiary, Handle: e.member(e.showHelp)},
+		{Button: ButtonContacts, Roles: RoleBeneficiary, Handle: e.member(e.showContacts)},
+	}
+}
+
+func (e *Engine) showHelp(ctx context.Context, c *Ctx) error {
+	return c.screen(ctx, c.T("help.how")+"\n\n"+c.T("help.emergency"),
+		[]bot.Button{btn(c.T("help.contacts"), Data(ButtonContacts)), c.menuRow()[0]})
+}
+
+// showContacts lists the territory's contacts. Contacts the project has not confirmed yet say
+// so, and point to the tutor.
+func (e *Engine) showContacts(ctx context.Context, c *Ctx) error {
+	b := c.Actor.Beneficiary
+	terr, err := storage.TerritoryByCode(ctx, c.Tx, b.Territory)
+	if err != nil {
+		return err
+	}
+	tc, err := locales.Contacts(b.Territory)
+	if err != nil {
+		return err
+	}
+	var sb strings.Builder
+	sb.WriteString(c.T("help.contacts_title", "Territory", terr.Name))
+	for _, ct := range tc.Contacts {
+		sb.WriteString("\n\n" + c.T("help.kind_"+ct.Kind) + "\n" + c.L.Iso(ct.Name))
+		if ct.Where != "" {
+			sb.WriteString("\n📍 " + c.L.Iso(ct.Where))
+		}
+		if ct.Phone != "" {
+			sb.WriteString("\n📞 " + c.L.Iso(ct.Phone))
+		}
+		if ct.URL != "" {
+			sb.WriteString("\n🔗 " + c.L.Iso(ct.URL))
+		}
+	}
+	if len(tc.Contacts) == 0 {
+		sb.WriteString("\n\n" + c.T("help.no_contacts"))
+	} else if !tc.Confirmed {
+		sb.WriteString("\n\n" + c.T("help.unconfirmed"))
+	}
+	sb.WriteString("\n\n" + c.T("help.emergency_short"))
+	return c.screen(ctx, sb.String(), []bot.Button{btn(c.T("menu.back"), Data(ButtonHelp)), c.menuRow()[0]})
+}

@@ -1,0 +1,279 @@
+package flows
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/locales"
+)
+
+// Button routes of the beneficiary's journeys (payload names; they count against the 64 bytes).
+const (
+	ButtonMenu     = "m"  // the main menu
+	ButtonPlan     = "pl" // Data(ButtonPlan, page)
+	ButtonHousing  = "hs" // housing leads, no filter
+	ButtonJobs     = "jb" // job leads
+	ButtonLabs     = "lb" // Data(ButtonLabs, page)
+	ButtonLanguage = "lg" // the language picker
+	ButtonPrivacy  = "pv" // the privacy menu
+	ButtonHelp     = "hp" // help
+)
+
+// Limits every beneficiary screen keeps so it renders the same on Telegram, WhatsApp and the
+// web chat: WhatsApp shows button labels up to 20 characters and a body up to 1024 characters
+// under buttons; a message offers at most ten choices.
+const (
+	maxLabelRunes = 20
+	maxBodyRunes  = 1000
+	maxLineRunes  = 60
+	maxRelayRunes = 800
+	maxUnderstand = 60
+	buttonsPerRow = 2
+)
+
+// label fits a button text in maxLabelRunes characters.
+func label(s string) string {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) <= maxLabelRunes {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimRightFunc(string(r[:maxLabelRunes-1]), unicode.IsSpace) + "…"
+}
+
+// clip shortens a line written by staff (a step or lead title) for a list.
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimRightFunc(string(r[:n-1]), unicode.IsSpace) + "…"
+}
+
+// btn is a button with a label that fits.
+func btn(text, data string) bot.Button { return bot.Button{Text: label(text), Data: data} }
+
+// grid lays buttons out n a row.
+func grid(bs []bot.Button, n int) [][]bot.Button {
+	var rows [][]bot.Button
+	for len(bs) > 0 {
+		k := min(n, len(bs))
+		rows = append(rows, bs[:k])
+		bs = bs[k:]
+	}
+	return rows
+}
+
+// screen answers with text and buttons. A text too long to sit above buttons on WhatsApp goes
+// alone first, and the buttons follow under a short line.
+func (c *Ctx) screen(ctx context.Context, text string, rows ...[]bot.Button) error {
+	if len(rows) == 0 || utf8.RuneCountInString(text) <= maxBodyRunes {
+		return c.Reply(ctx, bot.Outgoing{Text: text, Buttons: rows})
+	}
+	if err := c.Reply(ctx, bot.Outgoing{Text: text}); err != nil {
+		return err
+	}
+	return c.Reply(ctx, bot.Outgoing{Text: c.T("menu.below"), Buttons: rows})
+}
+
+// menuRow is the row that leads back to the main menu.
+func (c *Ctx) menuRow() []bot.Button {
+	return []bot.Button{btn(c.T("menu.back_menu"), Data(ButtonMenu))}
+}
+
+// member runs h for a beneficiary who finished onboarding; one who has not agreed to the
+// service yet is brought back to where onboarding stopped. Opening a screen closes an open
+// conversation with the tutor.
+func (e *Engine) member(h HandlerFunc) HandlerFunc {
+	return func(ctx context.Context, c *Ctx) error {
+		if c.Actor.Beneficiary == nil {
+			return c.Unknown(ctx)
+		}
+		if !c.Actor.Beneficiary.ConsentServiceAt.Valid {
+			return e.resumeOnboarding(ctx, c)
+		}
+		c.ClearStep()
+		return h(ctx, c)
+	}
+}
+
+func (e *Engine) menuRoutes() []Route {
+	return []Route{
+		{Command: "menu", Roles: RoleBeneficiary, Help: "menu.cmd_menu", Handle: e.member(e.showMenu)},
+		{Button: ButtonMenu, Roles: RoleBeneficiary, Handle: e.member(e.showMenu)},
+		{Fallback: true, Roles: RoleBeneficiary, Action: "fallback", Handle: e.beneficiaryFallback},
+		{Media: true, Roles: RoleBeneficiary, Action: "media", Handle: e.beneficiaryMedia},
+	}
+}
+
+// menuMessage is the main menu, after a one-line hint when hintID is set.
+func (e *Engine) menuMessage(c *Ctx, hintID string) bot.Outgoing {
+	text := c.T("menu.title")
+	if hintID != "" {
+		text = c.T(hintID) + "\n\n" + text
+	}
+	items := []bot.Button{
+		btn(c.T("menu.plan"), Data(ButtonPlan, 0)),
+		btn(c.T("menu.housing"), Data(ButtonHousing)),
+		btn(c.T("menu.jobs"), Data(ButtonJobs)),
+		btn(c.T("menu.labs"), Data(ButtonLabs, 0)),
+		btn(c.T("menu.tutor"), Data(ButtonMyTutor)),
+		btn(c.T("menu.language"), Data(ButtonLanguage)),
+		btn(c.T("menu.privacy"), Data(ButtonPrivacy)),
+		btn(c.T("menu.help"), Data(ButtonHelp)),
+	}
+	return bot.Outgoing{Text: text, Buttons: grid(items, buttonsPerRow)}
+}
+
+func (e *Engine) showMenu(ctx context.Context, c *Ctx) error {
+	return c.Reply(ctx, e.menuMessage(c, ""))
+}
+
+// beneficiaryFallback answers whatever a beneficiary sent that no route takes: free text is
+// understood as well as it can be (a word for a screen, a language's name); anything else, an
+// unknown or not-allowed command, or a stale button, gets a one-line hint and the menu. It
+// never acts on what it did not understand.
+func (e *Engine) beneficiaryFallback(ctx context.Context, c *Ctx) error {
+	if c.Actor.Beneficiary == nil {
+		return e.aboutService(ctx, c)
+	}
+	if c.In.Kind == bot.KindText {
+		if lang := typedLanguage(c.In.Text); lang != "" {
+			return e.setLanguage(ctx, c, lang)
+		}
+	}
+	if !c.Actor.Beneficiary.ConsentServiceAt.Valid {
+		return e.resumeOnboarding(ctx, c)
+	}
+	c.ClearStep()
+	if c.In.Kind == bot.KindText {
+		if h := e.understand(c); h != nil {
+			return h(ctx, c)
+		}
+	}
+	hint := "menu.hint_unknown"
+	switch {
+	case c.In.Kind == bot.KindButton:
+		hint = "menu.hint_stale"
+	case c.In.Kind == bot.KindText && onlySymbols(c.In.Text):
+		hint = "menu.hint_emoji"
+	case c.In.Kind == bot.KindText:
+		hint = "menu.hint_text"
+	}
+	return c.Reply(ctx, e.menuMessage(c, hint))
+}
+
+// beneficiaryMedia answers a sticker, a voice note or a photo: the bot reads only text and
+// buttons. While the conversation with the tutor is open it says only text reaches them.
+func (e *Engine) beneficiaryMedia(ctx context.Context, c *Ctx) error {
+	if c.State.Step == StepTutorChat {
+		return c.screen(ctx, c.T("mytutor.only_text"), c.menuRow())
+	}
+	if !c.Actor.Beneficiary.ConsentServiceAt.Valid {
+		return e.resumeOnboarding(ctx, c)
+	}
+	return c.Reply(ctx, e.menuMessage(c, "menu.hint_media"))
+}
+
+// understand maps a short free text to a screen by the words of menu.words.* in the person's
+// language, English and Italian ("plan", "casa", "help"...). Nil when nothing fits.
+func (e *Engine) understand(c *Ctx) HandlerFunc {
+	text := foldWord(c.In.Text)
+	if text == "" || utf8.RuneCountInString(text) > maxUnderstand {
+		return nil
+	}
+	tokens := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+	targets := []struct {
+		key string
+		h   HandlerFunc
+	}{
+		{"plan", e.planFirstPage},
+		{"housing", e.housingList},
+		{"jobs", e.jobsList},
+		{"labs", e.labsFirstPage},
+		{"tutor", e.openTutorChat},
+		{"language", e.languagePicker},
+		{"privacy", e.privacyMenu},
+		{"help", e.showHelp},
+		{"menu", e.showMenu},
+		{"hello", e.greet},
+	}
+	langs := []*locales.Localizer{c.L, e.cat.For("en"), e.cat.For("it")}
+	for _, t := range targets {
+		for _, l := range langs {
+			for _, w := range strings.Split(l.T("menu.words."+t.key), ",") {
+				w = foldWord(w)
+				if w == "" {
+					continue
+				}
+				if w == text || (!strings.Contains(w, " ") && contains(tokens, w)) || (strings.Contains(w, " ") && strings.Contains(" "+strings.Join(tokens, " ")+" ", " "+w+" ")) {
+					return t.h
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (e *Engine) greet(ctx context.Context, c *Ctx) error {
+	return c.Reply(ctx, e.menuMessage(c, "menu.hello"))
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// onlySymbols tells whether a text has no letters or digits (emoji, punctuation).
+func onlySymbols(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// arabicFold maps the letter forms people type interchangeably in Arabic-script languages (Arabic,
+// Urdu, Dari, Pashto) to one form, so "أوقف" and "اوقف", "ي" and "ی" compare equal.
+var arabicFold = strings.NewReplacer(
+	"أ", "ا", "إ", "ا", "آ", "ا", "ٱ", "ا",
+	"ي", "ی", "ى", "ی", "ې", "ی", "ۍ", "ی", "ئ", "ی",
+	"ك", "ک", "ة", "ه", "ۀ", "ه", "ہ", "ه", "ھ", "ه",
+	"ـ", "",
+)
+
+// foldWord folds typed text for matching words: trimmed, lowercased, without final punctuation,
+// accents and Arabic-script variants folded ("arrêt" = "arret", "أوقف" = "اوقف"), inner spaces
+// collapsed. Both the word lists and the typed text go through it.
+func foldWord(s string) string {
+	s = norm.NFD.String(normalizeWord(s))
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Mn, r) || r == '\u200c' || r == '\u200d' || r == '\u200e' || r == '\u200f' {
+			return -1
+		}
+		return r
+	}, s)
+	s = arabicFold.Replace(s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// civilDate renders a YYYY-MM-DD date in the person's language.
+func (e *Engine) civilDate(l *locales.Localizer, d string) string {
+	t, err := time.ParseInLocation(CivilDate, d, e.set.Location)
+	if err != nil {
+		return d
+	}
+	return l.Date(t)
+}

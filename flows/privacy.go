@@ -1,0 +1,195 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/storage"
+)
+
+// Privacy: what insidebot keeps about me (a readable summary), the optional consents given or
+// withdrawn, and erasure: after a confirmation the tutor is told, the beneficiary's identities
+// and personal fields are erased (their records stay only in pseudonymised form for the
+// project's figures) and a goodbye goes to the chat. Withdrawing the service consent is the
+// same as erasing.
+const (
+	ButtonMyData       = "pk" // the summary of what is kept
+	ButtonConsents     = "pc" // the consents
+	ButtonSetConsent   = "pg" // Data(ButtonSetConsent, r|a, 1|0)
+	ButtonErase        = "px" // the confirmation; Data(ButtonErase, "s") when withdrawing the service consent
+	ButtonEraseConfirm = "py" // erase
+)
+
+func (e *Engine) privacyRoutes() []Route {
+	return []Route{
+		{Command: "privacy", Roles: RoleBeneficiary, Help: "menu.cmd_privacy", Handle: e.member(e.privacyMenu)},
+		{Button: ButtonPrivacy, Roles: RoleBeneficiary, Handle: e.member(e.privacyMenu)},
+		{Button: ButtonMyData, Roles: RoleBeneficiary, Handle: e.member(e.myData)},
+		{Button: ButtonConsents, Roles: RoleBeneficiary, Handle: e.member(e.consents)},
+		{Button: ButtonSetConsent, Roles: RoleBeneficiary, Handle: e.member(e.setConsent)},
+		// Erasure is open to a beneficiary who has not agreed to the service too.
+		{Button: ButtonErase, Roles: RoleBeneficiary, Handle: e.eraseAsk},
+		{Button: ButtonEraseConfirm, Roles: RoleBeneficiary, Action: "erase", Handle: e.erase},
+	}
+}
+
+func (e *Engine) privacyMenu(ctx context.Context, c *Ctx) error {
+	return c.screen(ctx, c.T("privacy.menu", "Link", e.privacyURL()),
+		[]bot.Button{btn(c.T("privacy.my_data"), Data(ButtonMyData)), btn(c.T("privacy.choices"), Data(ButtonConsents))},
+		[]bot.Button{btn(c.T("onboarding.more"), Data(ButtonOnbMore)), btn(c.T("privacy.erase"), Data(ButtonErase))},
+		c.menuRow())
+}
+
+// myData sends a readable summary of everything kept about the beneficiary, as a message of
+// its own, then the privacy choices.
+func (e *Engine) myData(ctx context.Context, c *Ctx) error {
+	b := c.Actor.Beneficiary
+	terr, err := storage.TerritoryByCode(ctx, c.Tx, b.Territory)
+	if err != nil {
+		return err
+	}
+	tutor := c.T("privacy.no_tutor")
+	if b.TutorID.Valid {
+		t, err := storage.StaffByID(ctx, c.Tx, b.TutorID.Int64)
+		if err != nil {
+			return err
+		}
+		tutor = c.T("privacy.tutor_assigned")
+		if t.DisplayName != "" {
+			tutor = t.DisplayName
+		}
+	}
+	idents, err := storage.IdentitiesOf(ctx, c.Tx, b.ID, 0)
+	if err != nil {
+		return err
+	}
+	var channels []string
+	for _, i := range idents {
+		channels = append(channels, c.T("privacy.channel_"+i.Channel))
+	}
+	steps, err := storage.StepsOf(ctx, c.Tx, b.ID)
+	if err != nil {
+		return err
+	}
+	enrolments, err := storage.EnrolmentsOfBeneficiary(ctx, c.Tx, b.ID)
+	if err != nil {
+		return err
+	}
+	interests, err := storage.InterestsOf(ctx, c.Tx, b.ID)
+	if err != nil {
+		return err
+	}
+	lang := c.L.Native()
+	lines := []string{
+		c.T("privacy.summary_title"),
+		c.T("privacy.summary_code", "Code", b.Code),
+		c.T("privacy.summary_place", "Territory", terr.Name),
+		c.T("privacy.summary_language", "Language", lang),
+		c.T("privacy.summary_tutor", "Tutor", tutor),
+		c.T("privacy.summary_accounts", "Accounts", strings.Join(channels, ", ")),
+		c.L.N("privacy.summary_steps", len(steps)),
+		c.L.N("privacy.summary_labs", len(enrolments)),
+		c.L.N("privacy.summary_interests", len(interests)),
+		"",
+		c.T("privacy.summary_consents"),
+		e.consentLine(c, "service", b.ConsentServiceAt.Valid),
+		e.consentLine(c, "research", b.ConsentResearchAt.Valid),
+		e.consentLine(c, "announcements", b.WantsAnnouncements()),
+		"",
+		c.T("privacy.summary_never"),
+	}
+	if err := c.Reply(ctx, bot.Outgoing{Text: strings.Join(lines, "\n")}); err != nil {
+		return err
+	}
+	return e.privacyMenu(ctx, c)
+}
+
+func (e *Engine) consentLine(c *Ctx, purpose string, on bool) string {
+	if on {
+		return "✅ " + c.T("privacy.consent_"+purpose)
+	}
+	return "❌ " + c.T("privacy.consent_"+purpose)
+}
+
+// consents shows the three consents with buttons to give or withdraw each.
+func (e *Engine) consents(ctx context.Context, c *Ctx) error { return e.showConsents(ctx, c, "") }
+
+func (e *Engine) showConsents(ctx context.Context, c *Ctx, note string) error {
+	b := c.Actor.Beneficiary
+	var sb strings.Builder
+	if note != "" {
+		sb.WriteString(note + "\n\n")
+	}
+	sb.WriteString(c.T("privacy.choices_title"))
+	sb.WriteString("\n" + e.consentLine(c, "service", true))
+	sb.WriteString("\n" + e.consentLine(c, "research", b.ConsentResearchAt.Valid))
+	sb.WriteString("\n" + e.consentLine(c, "announcements", b.WantsAnnouncements()))
+	sb.WriteString("\n\n" + c.T("privacy.choices_explain"))
+	research := btn(c.T("privacy.research_on"), Data(ButtonSetConsent, "r", 1))
+	if b.ConsentResearchAt.Valid {
+		research = btn(c.T("privacy.research_off"), Data(ButtonSetConsent, "r", 0))
+	}
+	news := btn(c.T("privacy.news_on"), Data(ButtonSetConsent, "a", 1))
+	if b.WantsAnnouncements() {
+		news = btn(c.T("privacy.news_off"), Data(ButtonSetConsent, "a", 0))
+	}
+	return c.screen(ctx, sb.String(),
+		[]bot.Button{research, news},
+		[]bot.Button{btn(c.T("privacy.service_off"), Data(ButtonErase, "s"))},
+		[]bot.Button{btn(c.T("menu.back"), Data(ButtonPrivacy)), c.menuRow()[0]})
+}
+
+func (e *Engine) setConsent(ctx context.Context, c *Ctx) error {
+	purpose, v := c.Args().Str(0), c.Args().Str(1)
+	if (purpose != "r" && purpose != "a") || (v != "1" && v != "0") {
+		return c.Unknown(ctx)
+	}
+	if err := e.setOptionalConsent(ctx, c, purpose, v == "1"); err != nil {
+		return err
+	}
+	return e.showConsents(ctx, c, c.T("privacy.saved"))
+}
+
+// eraseAsk asks for confirmation before erasing.
+func (e *Engine) eraseAsk(ctx context.Context, c *Ctx) error {
+	c.ClearStep()
+	return e.confirmErase(ctx, c, c.Args().Str(0) == "s")
+}
+
+func (e *Engine) confirmErase(ctx context.Context, c *Ctx, service bool) error {
+	text := c.T("privacy.erase_confirm")
+	if service {
+		text = c.T("privacy.service_is_erase") + "\n\n" + text
+	}
+	back := Data(ButtonPrivacy)
+	if !c.Actor.Beneficiary.ConsentServiceAt.Valid {
+		back = Data(ButtonOnbConsent, "s", 1)
+	}
+	return c.screen(ctx, text,
+		[]bot.Button{btn(c.T("privacy.erase_yes"), Data(ButtonEraseConfirm))},
+		[]bot.Button{btn(c.T("privacy.erase_no"), back)})
+}
+
+// erase tells the tutor (the alert needs the code), erases the beneficiary and says goodbye
+// in their language to the chat, which is no longer linked to anyone.
+func (e *Engine) erase(ctx context.Context, c *Ctx) error {
+	b := *c.Actor.Beneficiary
+	if err := c.AlertTutor(ctx, b, storage.AlertErased, 0, ""); err != nil {
+		return err
+	}
+	if err := c.Audit(ctx, "erase", "beneficiary", strconv.FormatInt(b.ID, 10), ""); err != nil {
+		return err
+	}
+	if err := storage.EraseBeneficiary(ctx, c.Tx, b.ID, c.Now); err != nil {
+		if errors.Is(err, storage.ErrNotFound) {
+			return c.Unknown(ctx)
+		}
+		return err
+	}
+	c.ClearStep()
+	c.Actor = Actor{} // the identity is gone: the goodbye goes to the chat as it is
+	return c.ReplyText(ctx, "privacy.goodbye")
+}

@@ -1,0 +1,120 @@
+package flows
+
+import (
+	"context"
+
+	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/storage"
+)
+
+// STOP and START: a beneficiary who writes STOP, in any of the supported languages, gets no
+// more announcements at once and is told how to resume; START resumes them. They work anywhere,
+// even in the middle of a form or an open conversation with the tutor, which stays as it was.
+//
+// The words, as a person would type them alone in a message (compared after foldWord: case,
+// accents, final punctuation and Arabic-script letter variants do not matter):
+//
+//	language   STOP                                   START
+//	English    stop, unsubscribe                      start, subscribe
+//	Italiano   stop, basta, disiscrivimi              start, riprendi, iscrivimi
+//	Français   stop, arrêt, arrêter, arrête           start, reprendre, commencer
+//	العربية    توقف, أوقف, إيقاف                       ابدأ, استئناف, تشغيل
+//	اردو       بند, بند کرو, بند کریں, روکو              شروع, شروع کرو, شروع کریں
+//	বাংলা      বন্ধ, বন্ধ করুন, থামুন                      শুরু, শুরু করুন, চালু
+//	دری        توقف, بس, بس کن, ایست                    شروع, آغاز, شروع کن
+//	پښتو       ودروه, بند کړه, بس                       پیل, پیل کړه, شروع
+//	ትግርኛ      ኣቁም, ደው በል, ኣቋርጽ                       ጀምር, ቀጽል
+//	Soomaali   jooji, joogso                           bilow, ka bilow, sii wad
+func stopWords() []string {
+	return []string{
+		"stop", "unsubscribe",
+		"basta", "disiscrivimi",
+		"arrêt", "arrêter", "arrête",
+		"توقف", "أوقف", "إيقاف",
+		"بند", "بند کرو", "بند کریں", "روکو",
+		"বন্ধ", "বন্ধ করুন", "থামুন",
+		"بس", "بس کن", "ایست",
+		"ودروه", "بند کړه",
+		"ኣቁም", "ደው በል", "ኣቋርጽ",
+		"jooji", "joogso",
+	}
+}
+
+func startWords() []string {
+	return []string{
+		"start", "subscribe",
+		"riprendi", "iscrivimi",
+		"reprendre", "commencer",
+		"ابدأ", "استئناف", "تشغيل",
+		"شروع", "شروع کرو", "شروع کریں",
+		"শুরু", "শুরু করুন", "চালু",
+		"آغاز", "شروع کن",
+		"پیل", "پیل کړه",
+		"ጀምር", "ቀጽል",
+		"bilow", "ka bilow", "sii wad",
+	}
+}
+
+// isWord tells whether a typed text is one of words.
+func isWord(text string, words []string) bool {
+	t := foldWord(text)
+	if t == "" {
+		return false
+	}
+	for _, w := range words {
+		if foldWord(w) == t {
+			return true
+		}
+	}
+	return false
+}
+
+// IsStopWord tells whether a text asks to stop announcements (for other journeys that read
+// free text, such as a broadcast reply).
+func IsStopWord(text string) bool { return isWord(text, stopWords()) }
+
+// IsStartWord tells whether a text asks to resume announcements.
+func IsStartWord(text string) bool { return isWord(text, startWords()) }
+
+func (e *Engine) stopRoutes() []Route {
+	return []Route{
+		{Match: func(c *Ctx) bool { return c.In.Kind == bot.KindText && IsStopWord(c.In.Text) }, Roles: RoleBeneficiary,
+			Action: "stop", Handle: e.stopAnnouncements},
+		{Match: func(c *Ctx) bool { return c.In.Kind == bot.KindText && IsStartWord(c.In.Text) }, Roles: RoleBeneficiary,
+			Action: "start-announcements", Handle: e.startAnnouncements},
+		{Command: "stop", Roles: RoleBeneficiary, Handle: e.stopAnnouncements},
+	}
+}
+
+// stopAnnouncements ends announcements at once (if not already) and says how to resume.
+func (e *Engine) stopAnnouncements(ctx context.Context, c *Ctx) error {
+	b := c.Actor.Beneficiary
+	if !b.AnnouncementsStoppedAt.Valid {
+		if err := storage.SetAnnouncementsStopped(ctx, c.Tx, b.ID, &c.Now); err != nil {
+			return err
+		}
+		if err := c.Audit(ctx, "announcements:stop", "beneficiary", "", ""); err != nil {
+			return err
+		}
+	}
+	return c.ReplyText(ctx, "stop.done")
+}
+
+// startAnnouncements resumes announcements: START is also the consent to them.
+func (e *Engine) startAnnouncements(ctx context.Context, c *Ctx) error {
+	b := c.Actor.Beneficiary
+	if b.AnnouncementsStoppedAt.Valid || !b.ConsentAnnouncementsAt.Valid {
+		if err := storage.SetAnnouncementsStopped(ctx, c.Tx, b.ID, nil); err != nil {
+			return err
+		}
+		if !b.ConsentAnnouncementsAt.Valid {
+			if err := storage.SetConsent(ctx, c.Tx, b.ID, storage.ConsentAnnouncements, &c.Now); err != nil {
+				return err
+			}
+		}
+		if err := c.Audit(ctx, "announcements:start", "beneficiary", "", ""); err != nil {
+			return err
+		}
+	}
+	return c.ReplyText(ctx, "stop.resumed")
+}
