@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -237,5 +238,48 @@ func expectNotIn(t *testing.T, msgs []bot.Outgoing, unwanted ...string) {
 	}
 }
 
+// expectButtons fails unless the messages have a button for each label.
+func expectButtons(t *testing.T, msgs []bot.Outgoing, labels ...string) {
+	t.Helper()
+	for _, label := range labels {
+		if _, ok := flowtest.FindButton(msgs, label); !ok {
+			t.Fatalf("no button %q:\n%s", label, flowtest.Describe(msgs))
+		}
+	}
+}
+
 // data builds a button payload, as "button:" input for staffWorld.do.
 func button(name string, args ...any) string { return "button:" + flows.Data(name, args...) }
+
+// recordingPlanner records what the flows asked to re-plan.
+type recordingPlanner struct {
+	mu       sync.Mutex
+	steps    []int64
+	sessions []int64
+}
+
+func (p *recordingPlanner) SessionChanged(_ context.Context, _ storage.Queryer, id int64, _ time.Time) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.sessions = append(p.sessions, id)
+	return nil
+}
+
+func (p *recordingPlanner) StepChanged(_ context.Context, _ storage.Queryer, id int64, _ time.Time) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.steps = append(p.steps, id)
+	return nil
+}
+
+func (p *recordingPlanner) stepIDs() []int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]int64(nil), p.steps...)
+}
+
+// withPlanner rebuilds the harness's engine and dispatcher with a planner.
+func withPlanner(h *flowtest.Harness, p flows.Planner) {
+	h.Engine = flows.New(flows.Deps{Redis: h.Redis, Catalog: h.Catalog, Clock: h.Clock, Settings: h.Engine.Settings(), Planner: p})
+	h.Dispatcher = bot.NewDispatcher(bot.DispatcherConfig{DB: h.DB, Redis: h.Redis, Handler: h.Engine, Clock: h.Clock})
+}
