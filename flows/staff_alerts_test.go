@@ -130,3 +130,24 @@ func equalCounts(a, b map[string]int) bool {
 	}
 	return true
 }
+
+// TestFormWhoseBeneficiaryMovedIsRefused: a reply form opened before MI-001 moved to another
+// tutor sends nothing afterwards; the refusal is audited.
+func TestFormWhoseBeneficiaryMovedIsRefused(t *testing.T) {
+	w := newStaffWorld(t)
+	ctx := context.Background()
+	tutor := w.chats[asTutor]
+	expectIn(t, tutor.Send("/reply MI-001"), "Scrivi il messaggio per MI-001")
+	if err := storage.SetBeneficiaryTutor(ctx, w.h.DB, w.ben.ID, w.coord.ID); err != nil {
+		t.Fatal(err)
+	}
+	denials := w.denials(asTutor)
+	expectIn(t, tutor.Send("Ciao"), "Questo modulo non vale più", "Non è cambiato nulla")
+	if got := w.benChat.Inbox(); len(got) != 0 {
+		t.Fatalf("sent: %s", flowtest.Describe(got))
+	}
+	if w.denials(asTutor) != denials+1 {
+		t.Fatal("not audited")
+	}
+	expectIn(t, tutor.Send("Ciao di nuovo"), "Non ho capito")
+}

@@ -110,10 +110,10 @@ func (e *Engine) tutorMineLine(l *locales.Localizer, r storage.CaseloadRow) stri
 
 // tutorCardCommand answers /b <code>.
 func (e *Engine) tutorCardCommand(ctx context.Context, c *Ctx) error {
+	c.ClearStep()
 	args := tutorFields(c)
 	switch len(args) {
 	case 0:
-		c.ClearStep()
 		return e.tutorMineList(ctx, c, tutorPickCard, 0)
 	case 1:
 	default:
@@ -123,7 +123,6 @@ func (e *Engine) tutorCardCommand(ctx context.Context, c *Ctx) error {
 	if err != nil || !ok {
 		return err
 	}
-	c.ClearStep()
 	return e.tutorCard(ctx, c, b)
 }
 

@@ -116,14 +116,19 @@ func tutorRefuse(ctx context.Context, c *Ctx, action, targetKind, targetID, msgI
 }
 
 // tutorStale answers a button that is out of date or about a record the staff member may not
-// act on: audited as refused, nothing changed, the commands shown.
+// act on (or a form whose record changed meanwhile): audited as refused, the form closed,
+// nothing changed, the commands shown.
 func (e *Engine) tutorStale(ctx context.Context, c *Ctx, targetKind, targetID string) error {
-	name, _ := ParseData(c.In.Data)
-	if err := tutorDenied(ctx, c, "button:"+name, targetKind, targetID); err != nil {
+	action, msg := "text:"+c.State.Step, "staffhelp.stale_form"
+	if c.In.Kind == bot.KindButton {
+		name, _ := ParseData(c.In.Data)
+		action, msg = "button:"+name, "staffhelp.stale"
+	}
+	if err := tutorDenied(ctx, c, action, targetKind, targetID); err != nil {
 		return err
 	}
 	c.ClearStep()
-	return c.Reply(ctx, bot.Outgoing{Text: c.T("staffhelp.stale") + "\n\n" + e.tutorMenuText(c)})
+	return c.Reply(ctx, bot.Outgoing{Text: c.T(msg) + "\n\n" + e.tutorMenuText(c)})
 }
 
 // tutorBeneficiaryByID finds the beneficiary a button names and checks the staff member may

@@ -210,13 +210,7 @@ func (w *staffWorld) denials(role string) int {
 	return w.count(`SELECT COUNT(*) FROM audit_log WHERE outcome = 'denied' AND actor_kind = ? AND actor_id = ?`, kind, id)
 }
 
-// tap presses the button whose label contains label in the last answer of a role's chat.
-func (w *staffWorld) tap(role, label string) []bot.Outgoing {
-	w.t.Helper()
-	return w.chats[role].Tap(label)
-}
-
-// expect fails unless the texts contain every want.
+// expectIn fails unless the texts contain every want.
 func expectIn(t *testing.T, msgs []bot.Outgoing, wants ...string) {
 	t.Helper()
 	all := flowtest.Texts(msgs)
@@ -248,7 +242,7 @@ func expectButtons(t *testing.T, msgs []bot.Outgoing, labels ...string) {
 	}
 }
 
-// data builds a button payload, as "button:" input for staffWorld.do.
+// button builds a button payload, as "button:" input for staffWorld.do.
 func button(name string, args ...any) string { return "button:" + flows.Data(name, args...) }
 
 // recordingPlanner records what the flows asked to re-plan.
