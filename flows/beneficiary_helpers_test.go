@@ -177,10 +177,16 @@ func (r *recorder) StepChanged(_ context.Context, _ storage.Queryer, id int64, _
 	return nil
 }
 
+// stepIDs are the steps the flows asked to re-plan, in order.
+func (r *recorder) stepIDs() []int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]int64(nil), r.steps...)
+}
+
 // withPlanner rebuilds the harness's engine and dispatcher with a recording planner.
 func withPlanner(h *flowtest.Harness) *recorder {
 	rec := &recorder{}
-	h.Engine = flows.New(flows.Deps{Redis: h.Redis, Catalog: h.Catalog, Clock: h.Clock, Settings: h.Engine.Settings(), Planner: rec})
-	h.Dispatcher = bot.NewDispatcher(bot.DispatcherConfig{DB: h.DB, Redis: h.Redis, Handler: h.Engine, Clock: h.Clock})
+	h.UsePlanner(rec)
 	return rec
 }

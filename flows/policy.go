@@ -19,5 +19,6 @@ func (e *Engine) routes() []Route {
 	rs = append(rs, e.stopRoutes()...)       // STOP / START
 	rs = append(rs, e.helpRoutes()...)       // help and contacts
 	rs = append(rs, e.eventRoutes()...)      // blocked / unblocked
+	rs = append(rs, e.tutorRoutes()...)
 	return rs
 }

@@ -93,8 +93,7 @@ func New(t testing.TB, opts ...Option) *Harness {
 		o.scheduler(&sc)
 	}
 	h.Planner = scheduler.NewPlanner(sc)
-	h.Engine = flows.New(flows.Deps{Redis: h.Redis, Catalog: cat, Clock: h.Clock, Settings: set, Planner: h.Planner})
-	h.Dispatcher = bot.NewDispatcher(bot.DispatcherConfig{DB: db, Redis: h.Redis, Handler: h.Engine, Clock: h.Clock})
+	h.build(set, h.Planner)
 	starter, _ := any(h.Engine).(scheduler.BroadcastStarter)
 	h.Scheduler = scheduler.New(scheduler.Deps{DB: db, Engine: h.Engine, Broadcasts: starter, Clock: h.Clock, Config: sc})
 	return h
@@ -347,3 +346,13 @@ func (h *Harness) LinkStaff(chat *Chat, s storage.Staff) {
 		h.T.Fatal(err)
 	}
 }
+
+// build makes the engine and the dispatcher over the harness's storage.
+func (h *Harness) build(set flows.Settings, p flows.Planner) {
+	h.Engine = flows.New(flows.Deps{Redis: h.Redis, Catalog: h.Catalog, Clock: h.Clock, Settings: set, Planner: p})
+	h.Dispatcher = bot.NewDispatcher(bot.DispatcherConfig{DB: h.DB, Redis: h.Redis, Handler: h.Engine, Clock: h.Clock})
+}
+
+// UsePlanner rebuilds the engine with another planner (a recorder in tests that check which
+// changes re-plan reminders).
+func (h *Harness) UsePlanner(p flows.Planner) { h.build(h.Engine.Settings(), p) }

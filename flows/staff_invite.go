@@ -1,0 +1,213 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/storage"
+)
+
+// Kinds of person /invite creates (the first argument of an "ti" button).
+const (
+	tutorInviteBeneficiary = "b"
+	tutorInviteTutor       = "t"
+)
+
+// tutorQRSize is the side of the invite's QR code image, in pixels.
+const tutorQRSize = 512
+
+// tutorInvite answers /invite [lang] [territory] (a beneficiary assigned to the caller) and
+// /invite tutor [territory] (coordinators and admins: a pending tutor). Missing arguments are
+// asked with buttons.
+func (e *Engine) tutorInvite(ctx context.Context, c *Ctx) error {
+	c.ClearStep()
+	args := tutorFields(c)
+	kind := tutorInviteBeneficiary
+	if len(args) > 0 && strings.EqualFold(args[0], "tutor") {
+		kind, args = tutorInviteTutor, args[1:]
+		if !Coordinators.Has(c.Actor.Role()) {
+			return c.Deny(ctx, "/invite tutor", "territory", strings.Join(args, " "))
+		}
+		if len(args) > 1 {
+			return c.ReplyText(ctx, "invite.usage")
+		}
+	} else if len(args) > 2 {
+		return c.ReplyText(ctx, "invite.usage")
+	}
+	if len(tutorFields(c)) == 0 && Coordinators.Has(c.Actor.Role()) {
+		kind = ""
+	}
+	lang, terr := "", ""
+	if kind == tutorInviteBeneficiary && len(args) > 0 {
+		lang = locales.Match(args[0])
+		if lang == "" {
+			return c.ReplyText(ctx, "invite.bad_lang", "Typed", args[0], "Codes", tutorLangCodes())
+		}
+		args = args[1:]
+	}
+	if len(args) > 0 {
+		t, err := ParseTerritory(ctx, c.Tx, args[0])
+		if errors.Is(err, storage.ErrNotFound) {
+			return c.ReplyText(ctx, "invite.bad_territory", "Typed", args[0])
+		}
+		if err != nil {
+			return err
+		}
+		terr = t.Code
+	}
+	return e.tutorInviteFlow(ctx, c, kind, lang, terr)
+}
+
+// tutorInviteButton runs the /invite pickers: ti:<kind>[:<lang>[:<territory>]]. They work only
+// while the form is open, so a second tap creates no second person.
+func (e *Engine) tutorInviteButton(ctx context.Context, c *Ctx) error {
+	if c.State.Step != stepTutorInvite {
+		return e.tutorStale(ctx, c, "", "")
+	}
+	args := c.Args()
+	kind, lang, terr := args.Str(0), args.Str(1), args.Str(2)
+	if kind != tutorInviteBeneficiary && kind != tutorInviteTutor {
+		return e.tutorStale(ctx, c, "", "")
+	}
+	if lang == "-" {
+		lang = ""
+	}
+	if lang != "" {
+		if _, ok := e.cat.Lang(lang); !ok {
+			return e.tutorStale(ctx, c, "", "")
+		}
+	}
+	if terr != "" {
+		t, err := ParseTerritory(ctx, c.Tx, terr)
+		if errors.Is(err, storage.ErrNotFound) {
+			return e.tutorStale(ctx, c, "territory", terr)
+		}
+		if err != nil {
+			return err
+		}
+		terr = t.Code
+	}
+	return e.tutorInviteFlow(ctx, c, kind, lang, terr)
+}
+
+// tutorInviteFlow asks what is still missing, then creates the person and their invite.
+func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr string) error {
+	l := c.L
+	if kind == tutorInviteTutor && !Coordinators.Has(c.Actor.Role()) {
+		c.ClearStep()
+		return c.Deny(ctx, "/invite tutor", "territory", terr)
+	}
+	if kind == "" {
+		c.SetStep(stepTutorInvite, nil)
+		return c.Reply(ctx, bot.Outgoing{Text: l.T("invite.ask_kind"), Buttons: [][]bot.Button{
+			{{Text: l.T("invite.kind_beneficiary"), Data: Data(ButtonTutorInvite, tutorInviteBeneficiary)},
+				{Text: l.T("invite.kind_tutor"), Data: Data(ButtonTutorInvite, tutorInviteTutor)}},
+			tutorCancelRow(l),
+		}})
+	}
+	if kind == tutorInviteBeneficiary && lang == "" {
+		c.SetStep(stepTutorInvite, nil)
+		var rows [][]bot.Button
+		var row []bot.Button
+		for _, lg := range locales.Languages() {
+			row = append(row, bot.Button{Text: lg.Native, Data: Data(ButtonTutorInvite, kind, lg.Code, terr)})
+			if len(row) == 2 {
+				rows = append(rows, row)
+				row = nil
+			}
+		}
+		return c.Reply(ctx, bot.Outgoing{Text: l.T("invite.ask_lang"), Buttons: tutorRows(rows, row, tutorCancelRow(l))})
+	}
+	if terr == "" && c.Actor.Staff.Territory.Valid {
+		terr = c.Actor.Staff.Territory.String
+	}
+	if terr == "" {
+		ts, err := storage.Territories(ctx, c.Tx)
+		if err != nil {
+			return err
+		}
+		c.SetStep(stepTutorInvite, nil)
+		var rows [][]bot.Button
+		var row []bot.Button
+		langArg := lang
+		if langArg == "" {
+			langArg = "-"
+		}
+		for _, t := range ts {
+			row = append(row, bot.Button{Text: tutorLabel(t.Code + " " + t.Name), Data: Data(ButtonTutorInvite, kind, langArg, t.Code)})
+			if len(row) == 3 {
+				rows = append(rows, row)
+				row = nil
+			}
+		}
+		return c.Reply(ctx, bot.Outgoing{Text: l.T("invite.ask_territory"), Buttons: tutorRows(rows, row, tutorCancelRow(l))})
+	}
+	c.ClearStep()
+	action := "/invite"
+	if kind == tutorInviteTutor {
+		action = "/invite tutor"
+	}
+	if !c.Actor.CanUseTerritory(terr) {
+		return tutorRefuse(ctx, c, action, "territory", terr, "invite.foreign_territory", "Territory", terr)
+	}
+	req := InviteRequest{Role: "beneficiary", Territory: terr, Lang: lang, TutorID: c.Actor.Staff.ID, CreatedBy: c.Actor.Staff.ID}
+	if kind == tutorInviteTutor {
+		req = InviteRequest{Role: storage.RoleTutor, Territory: terr, CreatedBy: c.Actor.Staff.ID}
+	}
+	inv, err := InvitePerson(ctx, c.Tx, req, e.set, c.Now)
+	var ie *InviteError
+	if errors.As(err, &ie) {
+		// The arguments were checked above: what is left is a tutor who can no longer be assigned.
+		return c.ReplyText(ctx, "invite.failed")
+	}
+	if err != nil {
+		return err
+	}
+	qr, err := qrcode.Encode(inv.TelegramLink, qrcode.Medium, tutorQRSize)
+	if err != nil {
+		return fmt.Errorf("invite QR code: %w", err)
+	}
+	until := e.tutorTime(l, inv.ExpiresAt)
+	var text string
+	if kind == tutorInviteTutor {
+		if err := c.Audit(ctx, action, "staff", strconv.FormatInt(inv.PersonID, 10), "territory="+terr); err != nil {
+			return err
+		}
+		text = l.T("invite.tutor_done", "Territory", terr)
+	} else {
+		if err := c.Audit(ctx, action, "beneficiary", inv.BeneficiaryCode, "lang="+lang); err != nil {
+			return err
+		}
+		native := lang
+		if lg, ok := e.cat.Lang(lang); ok {
+			native = lg.Native
+		}
+		text = l.T("invite.beneficiary_done", "Code", inv.BeneficiaryCode, "Territory", terr, "Lang", native)
+	}
+	text += "\n\n" + l.T("invite.details", "Invite", inv.Code, "Until", until, "Telegram", inv.TelegramLink, "Web", inv.WebchatLink)
+	return c.Reply(ctx, bot.Outgoing{Text: text, Image: &bot.File{Name: "invite.png", MIME: "image/png", Data: qr}})
+}
+
+func tutorLangCodes() string {
+	var codes []string
+	for _, l := range locales.Languages() {
+		codes = append(codes, l.Code)
+	}
+	return strings.Join(codes, ", ")
+}
+
+// tutorRows closes a grid of buttons: the rows so far, the last partial row if any, then more
+// rows.
+func tutorRows(rows [][]bot.Button, partial []bot.Button, more ...[]bot.Button) [][]bot.Button {
+	if len(partial) > 0 {
+		rows = append(rows, partial)
+	}
+	return append(rows, more...)
+}

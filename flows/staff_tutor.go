@@ -1,0 +1,202 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/storage"
+)
+
+// Buttons of the tutors' commands (coordinators and admins use them too).
+const (
+	ButtonTutorCard       = "tb" // tb:<beneficiary id>: the beneficiary's card
+	ButtonTutorMinePage   = "tm" // tm:<offset>: a page of /mine
+	ButtonTutorStep       = "ts" // ts:<op>:<args>: the /step form
+	ButtonTutorInvite     = "ti" // ti:<kind>[:<lang>[:<territory>]]: the /invite form
+	ButtonTutorWrite      = "tw" // tw:<beneficiary id>: write to a beneficiary (card, /reply form)
+	ButtonTutorAlertDone  = "ta" // ta:<alert id>: close an alert
+	ButtonTutorAlertsPage = "tq" // tq:<offset>: a page of /alerts
+	ButtonTutorLead       = "tl" // tl:<op>:<args>: the /lead form
+	ButtonTutorAttendance = "tt" // tt:<session id>[:<beneficiary id>:p|a]: attendance
+	ButtonTutorLang       = "tg" // tg:<lang>: the staff member's language
+	ButtonTutorCancel     = "tx" // tx: cancel the open form
+)
+
+// Conversation steps of the tutors' forms (free text expected).
+const (
+	stepTutorReply      = "tutor_reply"       // data: b (beneficiary id), a (alert id, optional)
+	stepTutorStepTitle  = "tutor_step_title"  // data: b, area
+	stepTutorStepDue    = "tutor_step_due"    // data: b, area, key or title
+	stepTutorStepNewDue = "tutor_step_newdue" // data: b, s (step id)
+	stepTutorInvite     = "tutor_invite"      // the /invite pickers are open
+	stepTutorLead       = "tutor_lead"        // data: the lead so far, f (the field asked)
+)
+
+// tutorPage is how many entries a list shows at once (one button each).
+const tutorPage = 10
+
+// tutorRoutes are the tutors' commands, buttons and form steps. Coordinators and admins may use
+// every one of them, across their territory or everywhere (Actor.CanSeeBeneficiary,
+// Actor.CanUseTerritory); /invite tutor is checked in its handler.
+func (e *Engine) tutorRoutes() []Route {
+	return []Route{
+		{Command: "mine", Roles: Staff, Help: "staffhelp.mine", Handle: e.tutorMine},
+		{Command: "b", Roles: Staff, Help: "staffhelp.b", Handle: e.tutorCardCommand},
+		{Command: "alerts", Roles: Staff, Help: "staffhelp.alerts", Handle: e.tutorAlerts},
+		{Command: "reply", Roles: Staff, Help: "staffhelp.reply", Handle: e.tutorReply},
+		{Command: "step", Roles: Staff, Help: "staffhelp.step", Handle: e.tutorStep},
+		{Command: "invite", Roles: Staff, Help: "staffhelp.invite", Handle: e.tutorInvite},
+		{Command: "lead", Roles: Staff, Help: "staffhelp.lead", Handle: e.tutorLead},
+		{Command: "attendance", Roles: Staff, Help: "staffhelp.attendance", Handle: e.tutorAttendance},
+		{Command: "lang", Roles: Staff, Help: "staffhelp.lang", Handle: e.tutorLang},
+		{Command: "help", Roles: Staff, Help: "staffhelp.help", Handle: e.tutorHelp},
+		{Command: "menu", Roles: Staff, Handle: e.tutorHelp},
+
+		{Button: ButtonTutorCard, Roles: Staff, Handle: e.tutorCardButton},
+		{Button: ButtonTutorMinePage, Roles: Staff, Handle: e.tutorMinePage},
+		{Button: ButtonAlertOpen, Roles: Staff, Handle: e.tutorAlertOpen},
+		{Button: ButtonAlertReply, Roles: Staff, Handle: e.tutorAlertReply},
+		{Button: ButtonTutorAlertDone, Roles: Staff, Handle: e.tutorAlertDone},
+		{Button: ButtonTutorAlertsPage, Roles: Staff, Handle: e.tutorAlertsPage},
+		{Button: ButtonTutorWrite, Roles: Staff, Handle: e.tutorWriteButton},
+		{Button: ButtonTutorStep, Roles: Staff, Handle: e.tutorStepButton},
+		{Button: ButtonTutorInvite, Roles: Staff, Handle: e.tutorInviteButton},
+		{Button: ButtonTutorLead, Roles: Staff, Handle: e.tutorLeadButton},
+		{Button: ButtonTutorAttendance, Roles: Staff, Handle: e.tutorAttendanceButton},
+		{Button: ButtonTutorLang, Roles: Staff, Handle: e.tutorLangButton},
+		{Button: ButtonTutorCancel, Roles: Staff, Handle: e.tutorCancel},
+
+		{Step: stepTutorReply, Roles: Staff, Action: "reply", Handle: e.tutorReplyText},
+		{Step: stepTutorStepTitle, Roles: Staff, Action: "/step add", Handle: e.tutorStepTitleText},
+		{Step: stepTutorStepDue, Roles: Staff, Action: "/step add", Handle: e.tutorStepDueText},
+		{Step: stepTutorStepNewDue, Roles: Staff, Action: "/step due", Handle: e.tutorStepNewDueText},
+		{Step: stepTutorLead, Roles: Staff, Action: "/lead add", Handle: e.tutorLeadText},
+
+		{Fallback: true, Roles: Staff, Action: "fallback", Handle: e.tutorFallback},
+	}
+}
+
+// tutorFields are the words after a command.
+func tutorFields(c *Ctx) []string { return strings.Fields(c.In.Text) }
+
+// tutorCaseloadFilter is whom "my beneficiaries" means: a tutor's own, a coordinator's
+// territory, everyone for admins and all-territory coordinators.
+func tutorCaseloadFilter(a Actor) storage.CaseloadFilter {
+	switch a.Role() {
+	case RoleTutor:
+		return storage.CaseloadFilter{TutorID: a.Staff.ID}
+	case RoleCoordinator:
+		if a.Staff.Territory.Valid {
+			return storage.CaseloadFilter{Territory: a.Staff.Territory.String}
+		}
+	}
+	return storage.CaseloadFilter{}
+}
+
+// tutorDenied records a refused action in the audit log (as Deny does) without answering.
+func tutorDenied(ctx context.Context, c *Ctx, action, targetKind, targetID string) error {
+	kind, id := c.Actor.AuditActor()
+	return storage.Audit(ctx, c.Tx, storage.AuditEntry{At: c.Now, ActorKind: kind, ActorID: id, Action: action,
+		TargetKind: targetKind, TargetID: targetID, Outcome: storage.OutcomeDenied})
+}
+
+// tutorRefuse refuses an action on a record outside the staff member's scope (another
+// territory's session or lead): audited, answered with one precise line, nothing changed.
+func tutorRefuse(ctx context.Context, c *Ctx, action, targetKind, targetID, msgID string, kv ...any) error {
+	if err := tutorDenied(ctx, c, action, targetKind, targetID); err != nil {
+		return err
+	}
+	return c.ReplyText(ctx, msgID, kv...)
+}
+
+// tutorStale answers a button that is out of date or about a record the staff member may not
+// act on (or a form whose record changed meanwhile): audited as refused, the form closed,
+// nothing changed, the commands shown.
+func (e *Engine) tutorStale(ctx context.Context, c *Ctx, targetKind, targetID string) error {
+	action, msg := "text:"+c.State.Step, "staffhelp.stale_form"
+	if c.In.Kind == bot.KindButton {
+		name, _ := ParseData(c.In.Data)
+		action, msg = "button:"+name, "staffhelp.stale"
+	}
+	if err := tutorDenied(ctx, c, action, targetKind, targetID); err != nil {
+		return err
+	}
+	c.ClearStep()
+	return c.Reply(ctx, bot.Outgoing{Text: c.T(msg) + "\n\n" + e.tutorMenuText(c)})
+}
+
+// tutorBeneficiaryByID finds the beneficiary a button names and checks the staff member may
+// act on them; when not, it has answered (stale) and returns ok false.
+func (e *Engine) tutorBeneficiaryByID(ctx context.Context, c *Ctx, id int64) (storage.Beneficiary, bool, error) {
+	b, err := storage.BeneficiaryByID(ctx, c.Tx, id)
+	if err == nil && b.Status != storage.BeneficiaryErased && c.Actor.CanSeeBeneficiary(b) {
+		return b, true, nil
+	}
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return b, false, err
+	}
+	return b, false, e.tutorStale(ctx, c, "beneficiary", strconv.FormatInt(id, 10))
+}
+
+// tutorCancelRow is the row with the Cancel button every form step shows.
+func tutorCancelRow(l *locales.Localizer) []bot.Button {
+	return []bot.Button{{Text: l.T("staffhelp.cancel"), Data: Data(ButtonTutorCancel)}}
+}
+
+// tutorCancel ends the open form; nothing was saved.
+func (e *Engine) tutorCancel(ctx context.Context, c *Ctx) error {
+	c.ClearStep()
+	c.Answer(c.T("staffhelp.cancelled"))
+	return c.ReplyText(ctx, "staffhelp.cancelled")
+}
+
+// tutorLabel fits a text taken from the data (a title, a name) on a button: at most 20
+// characters, as WhatsApp requires.
+func tutorLabel(s string) string {
+	const limit = 20
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= limit {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:limit-1]) + "…"
+}
+
+// tutorCivilDate renders a civil date (YYYY-MM-DD) in the language.
+func tutorCivilDate(l *locales.Localizer, date string) string {
+	d, err := time.Parse(CivilDate, date)
+	if err != nil {
+		return date
+	}
+	return l.T("card.civil_date", "Date", l.Date(d), "Year", d.Year())
+}
+
+// tutorName is how staff see a beneficiary: code and name, never a phone number.
+func tutorName(b storage.Beneficiary) string {
+	if b.DisplayName.Valid && b.DisplayName.String != "" {
+		return b.Code + " · " + b.DisplayName.String
+	}
+	return b.Code
+}
+
+// tutorPager adds Previous / Next buttons to a paginated list.
+func tutorPager(l *locales.Localizer, name string, offset, total int, extra ...any) []bot.Button {
+	at := func(n int) string {
+		args := append(append([]any{}, extra...), n)
+		return Data(name, args...)
+	}
+	var row []bot.Button
+	if offset > 0 {
+		row = append(row, bot.Button{Text: l.T("staffhelp.prev"), Data: at(max(offset-tutorPage, 0))})
+	}
+	if offset+tutorPage < total {
+		row = append(row, bot.Button{Text: l.T("staffhelp.next"), Data: at(offset + tutorPage)})
+	}
+	return row
+}

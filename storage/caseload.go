@@ -1,0 +1,125 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// CaseloadFilter selects the beneficiaries a staff member follows; zero fields do not filter.
+type CaseloadFilter struct {
+	TutorID   int64
+	Territory string
+}
+
+func (f CaseloadFilter) where() (string, []any) {
+	w := ` WHERE b.status IN ('invited', 'active')`
+	var args []any
+	if f.TutorID != 0 {
+		w += ` AND b.tutor_id = ?`
+		args = append(args, f.TutorID)
+	}
+	if f.Territory != "" {
+		w += ` AND b.territory = ?`
+		args = append(args, f.Territory)
+	}
+	return w, args
+}
+
+// CaseloadRow is one followed beneficiary with the figures of their plan.
+type CaseloadRow struct {
+	ID            int64          `db:"id"`
+	Code          string         `db:"code"`
+	DisplayName   sql.NullString `db:"display_name"`
+	Status        string         `db:"status"`
+	LastInboundAt sql.NullTime   `db:"last_inbound_at"`
+	StepsTotal    int            `db:"steps_total"`
+	StepsDone     int            `db:"steps_done"`
+	StepsOverdue  int            `db:"steps_overdue"`
+}
+
+// Name is the display name, or the code when there is none.
+func (r CaseloadRow) Name() string {
+	if r.DisplayName.Valid && r.DisplayName.String != "" {
+		return r.DisplayName.String
+	}
+	return r.Code
+}
+
+const caseloadSelect = `SELECT b.id, b.code, b.display_name, b.status, b.last_inbound_at,
+COUNT(s.id) AS steps_total,
+COALESCE(SUM(CASE WHEN s.status = 'done' THEN 1 ELSE 0 END), 0) AS steps_done,
+COALESCE(SUM(CASE WHEN s.status <> 'done' AND s.due_date IS NOT NULL AND s.due_date < ? THEN 1 ELSE 0 END), 0) AS steps_overdue
+FROM beneficiaries b LEFT JOIN plan_steps s ON s.beneficiary_id = b.id`
+
+const caseloadGroup = ` GROUP BY b.id, b.code, b.display_name, b.status, b.last_inbound_at ORDER BY b.code LIMIT ? OFFSET ?`
+
+// Caseload lists the invited and active beneficiaries f selects, by code, one page at a time,
+// with steps done / total and steps overdue on today (YYYY-MM-DD), and the total count.
+func Caseload(ctx context.Context, q Queryer, f CaseloadFilter, today string, limit, offset int) ([]CaseloadRow, int, error) {
+	where, args := f.where()
+	var total int
+	if err := q.Get(ctx, &total, `SELECT COUNT(*) FROM beneficiaries b`+where, args...); err != nil {
+		return nil, 0, fmt.Errorf("count caseload: %w", err)
+	}
+	if limit <= 0 {
+		limit = 10
+	}
+	all := append([]any{today}, args...)
+	all = append(all, limit, offset)
+	var out []CaseloadRow
+	if err := q.Select(ctx, &out, caseloadSelect+where+caseloadGroup, all...); err != nil {
+		return nil, 0, fmt.Errorf("caseload: %w", err)
+	}
+	return out, total, nil
+}
+
+// LabRecord is one enrolment of a beneficiary with the session it is for.
+type LabRecord struct {
+	SessionID  int64          `db:"session_id"`
+	LabName    string         `db:"lab_name"`
+	ModuleName string         `db:"module_name"`
+	StartsAt   time.Time      `db:"starts_at"`
+	Status     string         `db:"status"`
+	RSVP       sql.NullString `db:"rsvp"`
+	Attendance sql.NullString `db:"attendance"`
+}
+
+const labRecords = `SELECT s.id AS session_id, l.name AS lab_name, m.name AS module_name, s.starts_at, s.status, e.rsvp, e.attendance
+FROM enrolments e JOIN lab_sessions s ON s.id = e.session_id JOIN lab_modules m ON m.id = s.module_id JOIN labs l ON l.id = m.lab_id
+WHERE e.beneficiary_id = ? ORDER BY s.starts_at DESC, s.id DESC LIMIT ?`
+
+// LabRecordsOf lists a beneficiary's most recent enrolments (newest session first), at most
+// limit, with RSVP and attendance.
+func LabRecordsOf(ctx context.Context, q Queryer, beneficiaryID int64, limit int) ([]LabRecord, error) {
+	var out []LabRecord
+	if err := q.Select(ctx, &out, labRecords, beneficiaryID, limit); err != nil {
+		return nil, fmt.Errorf("lab records: %w", err)
+	}
+	return out, nil
+}
+
+// OpenLeadsIn lists the open leads of a territory (every territory when empty), newest first,
+// at most limit.
+func OpenLeadsIn(ctx context.Context, q Queryer, territory string, limit int) ([]Lead, error) {
+	query := `SELECT ` + leadColumns + ` FROM leads WHERE status = 'open'`
+	var args []any
+	if territory != "" {
+		query += ` AND territory = ?`
+		args = append(args, territory)
+	}
+	query += ` ORDER BY created_at DESC, id DESC LIMIT ?`
+	var out []Lead
+	if err := q.Select(ctx, &out, query, append(args, limit)...); err != nil {
+		return nil, fmt.Errorf("open leads: %w", err)
+	}
+	return out, nil
+}
+
+// HandleAlertsOf closes a staff member's open alerts about one beneficiary and returns how
+// many it closed.
+func HandleAlertsOf(ctx context.Context, q Queryer, staffID, beneficiaryID, by int64, now time.Time) (int64, error) {
+	return execCount(ctx, q, `UPDATE alerts SET handled_at = ?, handled_by = ? WHERE staff_id = ? AND beneficiary_id = ? AND handled_at IS NULL`,
+		now, by, staffID, beneficiaryID)
+}
