@@ -243,5 +243,3 @@ func expectButtons(t *testing.T, msgs []bot.Outgoing, labels ...string) {
 
 // button builds a button payload, as "button:" input for staffWorld.do.
 func button(name string, args ...any) string { return "button:" + flows.Data(name, args...) }
-
-

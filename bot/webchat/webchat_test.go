@@ -26,11 +26,11 @@ import (
 // harness is the web chat on an httptest server, over the real dispatcher and conversations
 // (flowtest: PostgreSQL, Redis), delivered by the real outbox service.
 type harness struct {
-	t        *testing.T
-	fh       *flowtest.Harness
-	ch       *webchat.Channel
-	srv      *httptest.Server
-	rec      *recorder
+	t   *testing.T
+	fh  *flowtest.Harness
+	ch  *webchat.Channel
+	srv *httptest.Server
+	rec *recorder
 }
 
 // recorder is a Dispatcher that records what reaches it, can refuse the first updates with
