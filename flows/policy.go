@@ -8,5 +8,6 @@ package flows
 func (e *Engine) routes() []Route {
 	var rs []Route
 	rs = append(rs, e.coreRoutes()...)
+	rs = append(rs, e.coordRoutes()...)
 	return rs
 }
