@@ -75,7 +75,9 @@ func TestCoordinatorCommandsForEveryRole(t *testing.T) {
 				asCoord: "Via Padova 36 (MI)", asAdmin: "Via Padova 36 (MI)"}},
 		{name: "/lab add", in: func(*testing.T, *coordWorld) input { return input{text: "/lab add Teatro"} },
 			ok: map[string]string{asCoordOther: "«Teatro» creato", asCoord: "«Teatro» creato", asAdmin: "«Teatro» creato"}, refused: tutorsDenied, changes: true},
-		{name: "/module add", in: func(_ *testing.T, w *coordWorld) input { return input{text: fmt.Sprintf("/module add %d Ricette", w.lab.ID)} },
+		{name: "/module add", in: func(_ *testing.T, w *coordWorld) input {
+			return input{text: fmt.Sprintf("/module add %d Ricette", w.lab.ID)}
+		},
 			ok: map[string]string{asCoordOther: "«Ricette» aggiunto", asCoord: "«Ricette» aggiunto", asAdmin: "«Ricette» aggiunto"}, refused: tutorsDenied, changes: true},
 		{name: "/session add", in: func(_ *testing.T, w *coordWorld) input {
 			return input{text: fmt.Sprintf("/session add %d MI 15/12/2025 10:00 Via Roma 1", w.module.ID)}

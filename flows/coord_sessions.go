@@ -46,7 +46,9 @@ func sessionField(action, prompt string) field {
 
 func dateField() field {
 	return field{key: "date", prompt: "session.ask_date",
-		check: func(_ context.Context, c *Ctx, _ map[string]string, in string) (string, error) { return c.checkDate(in) }}
+		check: func(_ context.Context, c *Ctx, _ map[string]string, in string) (string, error) {
+			return c.checkDate(in)
+		}}
 }
 
 func timeField() field {
@@ -115,7 +117,9 @@ func (e *Engine) sessionAddForm() *form {
 					return strconv.FormatInt(id, 10), nil
 				}},
 			{key: "territory", prompt: "session.ask_territory",
-				choices: func(ctx context.Context, c *Ctx, _ map[string]string) ([]choice, error) { return c.territoryChoices(ctx) },
+				choices: func(ctx context.Context, c *Ctx, _ map[string]string) ([]choice, error) {
+					return c.territoryChoices(ctx)
+				},
 				auto: func(c *Ctx, _ map[string]string) (string, bool) {
 					t := c.scopeTerritory()
 					return t, t != ""
