@@ -50,7 +50,9 @@ func stepsChart(l *locales.Localizer, scope string, steps []storage.StepCount) (
 	p.X.Label.Text = l.T("stats.chart_x")
 	p.Y.Label.Text = l.T("stats.chart_y")
 	p.Y.Min = 0
-	p.Add(plotter.NewGrid())
+	grid := plotter.NewGrid()
+	grid.Vertical.Width = 0
+	p.Add(grid)
 	p.Legend.Top = true
 	p.Legend.Left = true
 	p.Legend.XOffs = vg.Points(8)
@@ -59,6 +61,7 @@ func stepsChart(l *locales.Localizer, scope string, steps []storage.StepCount) (
 	width := vg.Points(44)
 	totals := make([]float64, len(areas))
 	var below *plotter.BarChart
+	var legend []*plotter.BarChart
 	for _, st := range chartStatuses() {
 		vals := make(plotter.Values, len(areas))
 		for i, a := range areas {
@@ -76,8 +79,12 @@ func stepsChart(l *locales.Localizer, scope string, steps []storage.StepCount) (
 			bars.StackOn(below)
 		}
 		p.Add(bars)
-		p.Legend.Add(l.T("stats.chart_status_"+st.status), bars)
+		legend = append(legend, bars)
 		below = bars
+	}
+	// The legend lists the statuses top to bottom, as the bars stack them.
+	for i := len(legend) - 1; i >= 0; i-- {
+		p.Legend.Add(l.T("stats.chart_status_"+chartStatuses()[i].status), legend[i])
 	}
 	highest := 0.0
 	labels := plotter.XYLabels{XYs: make(plotter.XYs, len(areas)), Labels: make([]string, len(areas))}
@@ -100,10 +107,12 @@ func stepsChart(l *locales.Localizer, scope string, steps []storage.StepCount) (
 	p.Y.Max = max(4, highest*1.45)
 	names := make([]string, len(areas))
 	for i, a := range areas {
-		names[i] = l.T("stats.area_" + a)
+		names[i] = l.T("stats.chart_area_" + a)
 	}
 	p.NominalX(names...)
 	p.X.Tick.Label.Font.Size = vg.Points(11)
+	// Half a bar's room beyond the first and the last, so neither is cut.
+	p.X.Min, p.X.Max = -0.6, float64(len(areas))-0.4
 
 	canvas := vgimg.NewWith(vgimg.UseWH(18*vg.Centimeter, 11*vg.Centimeter), vgimg.UseDPI(144), vgimg.UseBackgroundColor(color.White))
 	p.Draw(draw.New(canvas))
