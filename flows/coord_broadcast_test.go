@@ -71,9 +71,9 @@ type audienceMI struct {
 	blockedIdentity, stoppedBene storage.Beneficiary
 }
 
-func newAudienceMI(t *testing.T) *audienceMI {
+func newAudienceMI(t *testing.T, opts ...flowtest.Option) *audienceMI {
 	t.Helper()
-	w := newCoordWorld(t)
+	w := newCoordWorld(t, opts...)
 	a := &audienceMI{coordWorld: w, fr: w.benMI}
 	ctx, now := w.h.Ctx(), w.h.Clock.Now()
 	a.it, _ = w.linkedBeneficiary("MI", "it")
@@ -100,7 +100,11 @@ func newAudienceMI(t *testing.T) *audienceMI {
 }
 
 func TestBroadcastReachesEachRecipientInTheirLanguageOnceWithAReport(t *testing.T) {
-	a := newAudienceMI(t)
+	bothDialects(t, broadcastInTheirLanguages)
+}
+
+func broadcastInTheirLanguages(t *testing.T, opts ...flowtest.Option) {
+	a := newAudienceMI(t, opts...)
 	h, coord := a.h, a.coordMI
 	coord.Send("/broadcast all Riunione lunedì alle 10 in sede")
 	expect(t, coord, "Anteprima dell'avviso", "per i beneficiari di MI", "Lo riceveranno: 3", "en 1, fr 1, it 1",
@@ -207,7 +211,11 @@ func TestSessionAnnouncementIsComposedInEachLanguage(t *testing.T) {
 }
 
 func TestScheduledBroadcastStartsWhenTheSchedulerCallsIt(t *testing.T) {
-	a := newAudienceMI(t)
+	bothDialects(t, scheduledBroadcast)
+}
+
+func scheduledBroadcast(t *testing.T, opts ...flowtest.Option) {
+	a := newAudienceMI(t, opts...)
 	h, coord := a.h, a.coordMI
 	ctx := h.Ctx()
 	coord.Send("/broadcast all Domani sportello chiuso")

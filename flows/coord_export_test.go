@@ -118,7 +118,7 @@ func TestExportIsPseudonymisedAndSuppressesSmallCells(t *testing.T) {
 		t.Fatal("a second export with the same key differs")
 	}
 	w.coordBO.Send("/export")
-	expect(t, w.coordBO, "Persone con il consenso alla ricerca: 1, meno di 5")
+	expect(t, w.coordBO, "Meno di 5 persone hanno dato il consenso alla ricerca")
 	if rows := readCSV(t, w.coordBO.Last[1].Document.Data); len(rows) != 1 {
 		t.Fatalf("too few people, yet rows: %v", rows)
 	}

@@ -84,6 +84,12 @@ func (w *coordWorld) tutorMIStaffID(territory string) int64 {
 	return 0
 }
 
+// bothDialects runs a scenario on PostgreSQL and on SQLite.
+func bothDialects(t *testing.T, f func(t *testing.T, opts ...flowtest.Option)) {
+	t.Run("postgres", func(t *testing.T) { f(t) })
+	t.Run("sqlite", func(t *testing.T) { f(t, flowtest.SQLite()) })
+}
+
 // expect fails unless the chat's last answer contains every want.
 func expect(t *testing.T, chat *flowtest.Chat, wants ...string) {
 	t.Helper()

@@ -50,7 +50,11 @@ func withPlanner(h *flowtest.Harness, p flows.Planner) {
 }
 
 func TestSessionLifecycleTellsEveryoneEnrolledInTheirLanguage(t *testing.T) {
-	w := newCoordWorld(t)
+	bothDialects(t, sessionLifecycle)
+}
+
+func sessionLifecycle(t *testing.T, opts ...flowtest.Option) {
+	w := newCoordWorld(t, opts...)
 	h := w.h
 	planner := &recordingPlanner{}
 	withPlanner(h, planner)

@@ -3,9 +3,11 @@ package flows_test
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/flows/flowtest"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -174,5 +176,33 @@ func TestCoordinatorCommandsForEveryRole(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestMenusListTheCoordinatorsCommandsOnlyToThem(t *testing.T) {
+	h := flowtest.New(t)
+	it := h.Catalog.For("it")
+	names := func(role flows.Role) []string {
+		var out []string
+		for _, c := range h.Engine.Menu(role, it) {
+			if c.Description == "" || strings.Contains(c.Description, "qualcosa non ha funzionato") {
+				t.Fatalf("/%s has no description", c.Command)
+			}
+			out = append(out, c.Command)
+		}
+		return out
+	}
+	coord := names(flows.RoleCoordinator)
+	for _, c := range []string{"labs", "lab", "module", "session", "enrol", "broadcast", "broadcasts", "stats", "export"} {
+		if !slices.Contains(coord, c) || !slices.Contains(names(flows.RoleAdmin), c) {
+			t.Errorf("/%s missing from the coordinators' and admins' menus", c)
+		}
+	}
+	tutor := names(flows.RoleTutor)
+	if !slices.Contains(tutor, "labs") || slices.Contains(tutor, "broadcast") || slices.Contains(tutor, "export") {
+		t.Errorf("tutor menu = %v", tutor)
+	}
+	if ben := names(flows.RoleBeneficiary); slices.Contains(ben, "labs") || slices.Contains(ben, "broadcast") {
+		t.Errorf("beneficiary menu = %v", ben)
 	}
 }

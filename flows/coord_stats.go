@@ -66,7 +66,7 @@ func (e *Engine) scopeArgument(ctx context.Context, c *Ctx, action, usage string
 				if err := c.auditDenied(ctx, action, "territory", allScope); err != nil {
 					return "", false, err
 				}
-				return refuse(badInput("coordform.territory_denied", "Territory", args[0]))
+				return refuse(badInput("coordform.all_denied", "Territory", c.scopeTerritory()))
 			}
 			return "", true, nil
 		}

@@ -78,6 +78,9 @@ func Import(ctx context.Context, db *storage.DB, kind string, r io.Reader, opt O
 	if opt.Location == nil {
 		opt.Location = time.UTC
 	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
 	if opt.InviteTTL == 0 {
 		opt.InviteTTL = 14 * 24 * time.Hour
 	}
