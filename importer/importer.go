@@ -49,7 +49,9 @@ type Rejected struct {
 	Problems []Problem
 }
 
-func (r *Rejected) Error() string { return fmt.Sprintf("import rejected: %d problems", len(r.Problems)) }
+func (r *Rejected) Error() string {
+	return fmt.Sprintf("import rejected: %d problems", len(r.Problems))
+}
 
 // Options are what an import needs besides the file.
 type Options struct {
