@@ -184,6 +184,19 @@ func (r *recorder) stepIDs() []int64 {
 	return append([]int64(nil), r.steps...)
 }
 
+// sessionCount is how many times the flows asked to re-plan a session.
+func (r *recorder) sessionCount(id int64) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, s := range r.sessions {
+		if s == id {
+			n++
+		}
+	}
+	return n
+}
+
 // withPlanner rebuilds the harness's engine and dispatcher with a recording planner.
 func withPlanner(h *flowtest.Harness) *recorder {
 	rec := &recorder{}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
@@ -27,7 +26,7 @@ func (e *Engine) labRoutes() []Route {
 		{Button: ButtonLabs, Roles: RoleBeneficiary, Handle: e.member(e.labsPage)},
 		{Button: ButtonSession, Roles: RoleBeneficiary, Handle: e.member(e.sessionDetails)},
 		{Button: ButtonRSVP, Roles: RoleBeneficiary, Handle: e.member(e.rsvp)},
-		{Button: ButtonEnrol, Roles: RoleBeneficiary, Handle: e.member(e.enrol)},
+		{Button: ButtonEnrol, Roles: RoleBeneficiary, Handle: e.member(e.enrolSelf)},
 	}
 }
 
@@ -182,10 +181,6 @@ func (e *Engine) showSession(ctx context.Context, c *Ctx, s storage.Session, en 
 	}
 	sb.WriteString("\n📅 " + c.L.DateTime(s.StartsAt.In(e.set.Location)))
 	sb.WriteString("\n📍 " + c.L.Iso(s.Place))
-	link, linkOK := mapLink(s.MapURL)
-	if s.MapURL != "" && !linkOK {
-		sb.WriteString("\n🗺️ " + c.L.Iso(s.MapURL))
-	}
 	started := !c.Now.Before(s.StartsAt)
 	var rows [][]bot.Button
 	switch {
@@ -212,22 +207,11 @@ func (e *Engine) showSession(ctx context.Context, c *Ctx, s storage.Session, en 
 			sb.WriteString("\n\n" + c.T("labs.full"))
 		}
 	}
-	if linkOK {
-		rows = append(rows, []bot.Button{{Text: label(c.T("labs.map")), URL: link}})
-	}
+	rows = append(rows, []bot.Button{{Text: label(c.T("labs.map")), URL: mapLink(s)}})
 	rows = append(rows, []bot.Button{btn(c.T("menu.back"), Data(ButtonLabs, 0)), c.menuRow()[0]})
 	return c.screen(ctx, sb.String(), rows...)
 }
 
-// mapLink accepts a map link as a button only when it is a web address (a platform refuses
-// the whole message for a bad one).
-func mapLink(s string) (string, bool) {
-	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", false
-	}
-	return u.String(), true
-}
 
 // hasRoom tells whether an open session can still take the beneficiary.
 func (e *Engine) hasRoom(ctx context.Context, c *Ctx, s storage.Session) (bool, error) {
@@ -287,7 +271,7 @@ func (e *Engine) rsvp(ctx context.Context, c *Ctx) error {
 }
 
 // enrol puts the beneficiary in an open session of their territory that has room.
-func (e *Engine) enrol(ctx context.Context, c *Ctx) error {
+func (e *Engine) enrolSelf(ctx context.Context, c *Ctx) error {
 	s, en, ok, err := e.visibleSession(ctx, c)
 	if err != nil || !ok {
 		return orUnknown(ctx, c, err)

@@ -20,5 +20,6 @@ func (e *Engine) routes() []Route {
 	rs = append(rs, e.helpRoutes()...)       // help and contacts
 	rs = append(rs, e.eventRoutes()...)      // blocked / unblocked
 	rs = append(rs, e.tutorRoutes()...)
+	rs = append(rs, e.coordRoutes()...)
 	return rs
 }

@@ -4,6 +4,8 @@
 //	insidebot [serve [--demo]]   start everything (the default)
 //	insidebot migrate            apply database migrations
 //	insidebot invite ...         create a person and a one-time invite code
+//	insidebot import ...         load beneficiaries, leads or lab sessions from a CSV file
+//	insidebot export research    write the pseudonymised research dataset
 //	insidebot healthcheck        exit 0 when the running server answers /healthz
 package main
 
@@ -44,6 +46,10 @@ func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 		return migrateCmd(ctx, args, getenv, stdout, stderr)
 	case "invite":
 		return inviteCmd(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return importCmd(ctx, args, getenv, stdout, stderr)
+	case "export":
+		return exportCmd(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":
 		return healthcheckCmd(ctx, getenv)
 	case "help", "-h", "--help":
@@ -63,6 +69,10 @@ Commands:
   insidebot invite --role coordinator|tutor|beneficiary [--territory MI] [--lang fr]
                    [--tutor <staff id>] [--name ...] [--json]
                                create a person and a one-time invite code
+  insidebot import beneficiaries|leads|sessions [--lang it|en] <file.csv>
+                               check every row, then import them all (or nothing)
+  insidebot export research --out <file.csv> [--territory MI]
+                               write the pseudonymised research dataset
   insidebot healthcheck        exit 0 when the server on HTTP_ADDR answers /healthz
 
 Configuration comes from environment variables: see README.md.

@@ -7,13 +7,7 @@ import (
 // addScheduler wires the scheduler: reminders, digests, scheduled broadcasts and housekeeping,
 // run once across replicas. It runs as a background loop, off the HTTP path.
 func (a *app) addScheduler() {
-	// The flows engine starts scheduled broadcasts once the staff journeys provide
-	// StartBroadcast; until then broadcast reminders wait for a replica that can.
-	starter, ok := any(a.engine).(scheduler.BroadcastStarter)
-	if !ok {
-		a.log.Warn("scheduled broadcasts will not start: the flows engine has no StartBroadcast")
-	}
-	s := scheduler.New(scheduler.Deps{DB: a.db, Engine: a.engine, Broadcasts: starter, Clock: a.clock,
+	s := scheduler.New(scheduler.Deps{DB: a.db, Engine: a.engine, Broadcasts: a.engine, Clock: a.clock,
 		Log: a.log.With("component", "scheduler"), Metrics: a.metrics, Config: a.cfg.schedulerConfig(),
 		Wake: func() {
 			if a.wake != nil {

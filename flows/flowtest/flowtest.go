@@ -94,8 +94,7 @@ func New(t testing.TB, opts ...Option) *Harness {
 	}
 	h.Planner = scheduler.NewPlanner(sc)
 	h.build(set, h.Planner)
-	starter, _ := any(h.Engine).(scheduler.BroadcastStarter)
-	h.Scheduler = scheduler.New(scheduler.Deps{DB: db, Engine: h.Engine, Broadcasts: starter, Clock: h.Clock, Config: sc})
+	h.Scheduler = scheduler.New(scheduler.Deps{DB: db, Engine: h.Engine, Broadcasts: h.Engine, Clock: h.Clock, Config: sc})
 	return h
 }
 

@@ -1,0 +1,263 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/storage"
+)
+
+// progressMinRecipients is the smallest broadcast whose progress is told along the way: a
+// smaller one only gets its final report.
+const progressMinRecipients = 20
+
+// progressStep is how often progress is told, in per cent.
+const progressStep = 25
+
+// StartBroadcast fans a confirmed or due broadcast out: one outbox message per recipient, in
+// their own language, at bulk priority, each recorded as a delivery; recipients who said STOP,
+// gave no consent to announcements or cannot be reached are recorded as excluded with the
+// reason. It takes a scheduled broadcast to sending itself (the scheduler calls it when the
+// reminder "broadcast"/"b:<id>" is due), continues one already sending without adding anyone
+// twice, and does nothing for a draft, a cancelled or a sent one. It runs in q, the caller's
+// transaction.
+func (e *Engine) StartBroadcast(ctx context.Context, q storage.Queryer, broadcastID int64, now time.Time) error {
+	b, err := storage.BroadcastByID(ctx, q, broadcastID)
+	if err != nil {
+		return err
+	}
+	switch b.Status {
+	case storage.BroadcastScheduled:
+		moved, err := storage.TransitionBroadcast(ctx, q, b.ID, storage.BroadcastScheduled, storage.BroadcastSending, now)
+		if err != nil || !moved {
+			return err
+		}
+		b.Status = storage.BroadcastSending
+	case storage.BroadcastSending:
+	default:
+		return nil
+	}
+	a, err := parseAudience(b.Audience)
+	if err != nil {
+		return err
+	}
+	s, announces, err := broadcastSession(ctx, q, b)
+	if err != nil {
+		return err
+	}
+	var sess *storage.Session
+	if announces {
+		sess = &s
+	}
+	if sess != nil && (sess.Status != storage.SessionScheduled || !sess.StartsAt.After(now)) {
+		// The session it announced was cancelled or has begun since: announcing it would mislead.
+		if _, err := storage.TransitionBroadcast(ctx, q, b.ID, storage.BroadcastSending, storage.BroadcastCancelled, now); err != nil {
+			return err
+		}
+		if err := systemAudit(ctx, q, now, "broadcast cancel", b.ID, "session gone"); err != nil {
+			return err
+		}
+		return e.tellAuthor(ctx, q, b, now, func(l *locales.Localizer) string {
+			return l.T("broadcast.session_gone", "ID", b.ID, "Session", sess.ID)
+		})
+	}
+	texts, err := storage.BroadcastTexts(ctx, q, b.ID)
+	if err != nil {
+		return err
+	}
+	done, err := storage.DeliveredTo(ctx, q, b.ID)
+	if err != nil {
+		return err
+	}
+	recipients, err := storage.Recipients(ctx, q, a.filter())
+	if err != nil {
+		return err
+	}
+	queued, excluded := 0, 0
+	for _, r := range recipients {
+		if done[r.ID] {
+			continue
+		}
+		if reason := r.Exclusion(); reason != "" {
+			if _, err := storage.AddDelivery(ctx, q, b.ID, r.ID, storage.DeliveryExcluded, reason, 0, now); err != nil {
+				return err
+			}
+			excluded++
+			continue
+		}
+		outboxID, err := e.SendTo(ctx, q, Person{BeneficiaryID: r.ID},
+			SendOptions{Priority: storage.PriorityBulk, Kind: "broadcast", BroadcastID: b.ID}, now,
+			func(l *locales.Localizer) bot.Outgoing { return e.broadcastMessage(l, b, sess, texts) })
+		if errors.Is(err, ErrUnreachable) {
+			if _, err := storage.AddDelivery(ctx, q, b.ID, r.ID, storage.DeliveryExcluded, storage.ExcludedUnreachable, 0, now); err != nil {
+				return err
+			}
+			excluded++
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := storage.AddDelivery(ctx, q, b.ID, r.ID, storage.DeliveryQueued, "", outboxID, now); err != nil {
+			return err
+		}
+		queued++
+	}
+	if err := systemAudit(ctx, q, now, "broadcast start", b.ID, fmt.Sprintf("queued=%d excluded=%d", queued, excluded)); err != nil {
+		return err
+	}
+	if err := e.tellAuthor(ctx, q, b, now, func(l *locales.Localizer) string {
+		return l.T("broadcast.started", "ID", b.ID, "Queued", queued, "Excluded", excluded)
+	}); err != nil {
+		return err
+	}
+	// Nobody to wait for (everyone excluded): the report goes at once.
+	return e.BroadcastProgress(ctx, q, b.ID, now)
+}
+
+// BroadcastProgress is called by the outbox after a broadcast message reached sent or failed,
+// in q (its transaction). It tells the broadcast's author the progress at each quarter of a
+// broadcast of 20 recipients or more, and, when every delivery is final, moves the broadcast
+// from sending to sent (once) and sends the final report: delivered, failed by reason,
+// excluded by reason. Concurrent callers are serialised on the broadcast's row, so each step
+// and the report are told once.
+func (e *Engine) BroadcastProgress(ctx context.Context, q storage.Queryer, broadcastID int64, now time.Time) error {
+	told, err := storage.LockBroadcastProgress(ctx, q, broadcastID)
+	if err != nil {
+		return err
+	}
+	b, err := storage.BroadcastByID(ctx, q, broadcastID)
+	if err != nil {
+		return err
+	}
+	if b.Status != storage.BroadcastSending {
+		return nil
+	}
+	report, err := storage.BroadcastReport(ctx, q, broadcastID)
+	if err != nil {
+		return err
+	}
+	var total, final int
+	for _, r := range report {
+		switch r.Outcome {
+		case "excluded":
+		case storage.OutboxSent, storage.OutboxFailed:
+			total += r.N
+			final += r.N
+		default:
+			total += r.N
+		}
+	}
+	if final == total {
+		moved, err := storage.TransitionBroadcast(ctx, q, b.ID, storage.BroadcastSending, storage.BroadcastSent, now)
+		if err != nil || !moved {
+			return err
+		}
+		return e.tellAuthor(ctx, q, b, now, func(l *locales.Localizer) string { return reportText(l, b.ID, report) })
+	}
+	if total < progressMinRecipients {
+		return nil
+	}
+	pct := final * 100 / total / progressStep * progressStep
+	if pct == 0 || pct <= told {
+		return nil
+	}
+	advanced, err := storage.AdvanceBroadcastProgress(ctx, q, b.ID, pct)
+	if err != nil || !advanced {
+		return err
+	}
+	return e.tellAuthor(ctx, q, b, now, func(l *locales.Localizer) string {
+		return l.T("broadcast.progress", "ID", b.ID, "Pct", pct, "Done", final, "Total", total)
+	})
+}
+
+// reportText is the final report of a broadcast.
+func reportText(l *locales.Localizer, id int64, report []storage.DeliveryCount) string {
+	delivered := 0
+	failed, excluded := map[string]int{}, map[string]int{}
+	nFailed, nExcluded := 0, 0
+	for _, r := range report {
+		switch r.Outcome {
+		case storage.OutboxSent:
+			delivered += r.N
+		case "excluded":
+			excluded[r.Reason] += r.N
+			nExcluded += r.N
+		default:
+			failed[failureKind(r.Reason)] += r.N
+			nFailed += r.N
+		}
+	}
+	why := func(counts map[string]int, prefix string) string {
+		if len(counts) == 0 {
+			return ""
+		}
+		return " — " + countsByKey(counts, func(k string) string { return l.T(prefix + k) })
+	}
+	return l.T("broadcast.report", "ID", id, "Delivered", delivered, "Failed", nFailed, "FailedWhy", why(failed, "broadcast.fail_"),
+		"Excluded", nExcluded, "ExcludedWhy", why(excluded, "broadcast.reason_"))
+}
+
+// failureKind sorts a failed message's stored reason into what a coordinator can act on.
+func failureKind(reason string) string {
+	r := strings.ToLower(reason)
+	switch {
+	case strings.Contains(r, "unreachable") || strings.Contains(r, "blocked") || strings.Contains(r, "deactivated") || strings.Contains(r, "403"):
+		return "blocked"
+	case strings.Contains(r, "template") || strings.Contains(r, "131047") || strings.Contains(r, "window"):
+		return "window"
+	case strings.Contains(r, "permanent") || strings.Contains(r, "131026") || strings.Contains(r, "131051"):
+		return "rejected"
+	}
+	return "other"
+}
+
+// broadcastSession is the session a broadcast announces; ok is false for free text.
+func broadcastSession(ctx context.Context, q storage.Queryer, b storage.Broadcast) (s storage.Session, ok bool, err error) {
+	if !b.SessionID.Valid {
+		return s, false, nil
+	}
+	s, err = storage.SessionByID(ctx, q, b.SessionID.Int64)
+	return s, err == nil, err
+}
+
+// broadcastMessage is a broadcast as one recipient reads it: a session announcement composed
+// entirely in their language, or the free text (their language's version when there is one)
+// under a header in their language; both end with how to stop announcements.
+func (e *Engine) broadcastMessage(l *locales.Localizer, b storage.Broadcast, sess *storage.Session, texts map[string]string) bot.Outgoing {
+	var text string
+	if sess != nil {
+		text = l.T("broadcast.session_announcement", "Lab", sess.LabName, "Module", sess.ModuleName,
+			"When", e.sessionWhen(l, sess.StartsAt), "Place", sess.Place, "Map", mapLink(*sess))
+	} else {
+		body := b.Body
+		if v := texts[l.Lang()]; v != "" {
+			body = v
+		}
+		text = l.T("broadcast.header") + "\n\n" + body
+	}
+	return bot.Outgoing{Text: text + "\n\n" + l.T("broadcast.footer")}
+}
+
+// tellAuthor sends a notice to the broadcast's author in their language; an author who cannot
+// be reached is not an error (the figures stay in /broadcasts).
+func (e *Engine) tellAuthor(ctx context.Context, q storage.Queryer, b storage.Broadcast, now time.Time, text func(l *locales.Localizer) string) error {
+	_, err := e.SendTo(ctx, q, Person{StaffID: b.CreatedBy}, SendOptions{Kind: "notice"}, now, func(l *locales.Localizer) bot.Outgoing {
+		return bot.Outgoing{Text: text(l)}
+	})
+	if errors.Is(err, ErrUnreachable) {
+		return nil
+	}
+	return err
+}
+
+func systemAudit(ctx context.Context, q storage.Queryer, now time.Time, action string, broadcastID int64, detail string) error {
+	return storage.Audit(ctx, q, storage.AuditEntry{At: now, ActorKind: storage.ActorSystem, Action: action,
+		TargetKind: "broadcast", TargetID: strconv.FormatInt(broadcastID, 10), Detail: detail})
+}

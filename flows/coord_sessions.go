@@ -1,0 +1,335 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/storage"
+)
+
+// SessionLength is how long a lab session lasts unless said otherwise.
+const SessionLength = 2 * time.Hour
+
+func (e *Engine) handleSession(ctx context.Context, c *Ctx) error {
+	subs := map[string]string{"add": "sa", "nuova": "sa", "move": "sm", "sposta": "sm", "cancel": "sc", "annulla": "sc"}
+	return e.subcommand(ctx, c, subs, "session.usage", func() error { return e.sessionMenu(ctx, c) })
+}
+
+// sessionMenu offers the three things /session does.
+func (e *Engine) sessionMenu(ctx context.Context, c *Ctx) error {
+	return c.Reply(ctx, bot.Outgoing{Text: c.T("session.menu") + "\n\n" + c.T("session.usage"), Buttons: [][]bot.Button{
+		{{Text: c.T("session.btn_add"), Data: Data(buttonFormStart, "sa")}},
+		{{Text: c.T("session.btn_move"), Data: Data(buttonFormStart, "sm")}},
+		{{Text: c.T("session.btn_cancel"), Data: Data(buttonFormStart, "sc")}},
+	}})
+}
+
+// sessionField is the form field naming an upcoming session the actor manages.
+func sessionField(action, prompt string) field {
+	return field{key: "session", prompt: prompt,
+		choices: func(ctx context.Context, c *Ctx, _ map[string]string) ([]choice, error) { return c.sessionChoices(ctx) },
+		check: func(ctx context.Context, c *Ctx, _ map[string]string, in string) (string, error) {
+			s, err := c.upcomingSession(ctx, action, in)
+			if err != nil {
+				return "", err
+			}
+			return strconv.FormatInt(s.ID, 10), nil
+		}}
+}
+
+func dateField() field {
+	return field{key: "date", prompt: "session.ask_date",
+		check: func(_ context.Context, c *Ctx, _ map[string]string, in string) (string, error) {
+			return c.checkDate(in)
+		}}
+}
+
+func timeField() field {
+	return field{key: "time", prompt: "session.ask_time",
+		check: func(_ context.Context, c *Ctx, v map[string]string, in string) (string, error) {
+			hm, _, err := c.checkFutureTime(v["date"], in)
+			return hm, err
+		}}
+}
+
+// startOf is the moment of a form's date and time fields (both already checked).
+func (c *Ctx) startOf(v map[string]string) (time.Time, error) {
+	h, m, err := ParseClock(v["time"])
+	if err != nil {
+		return time.Time{}, fmt.Errorf("checked time %q: %w", v["time"], err)
+	}
+	return At(v["date"], h, m, c.e.set.Location)
+}
+
+// isOpenWord tells whether a word at the end of a session's place opens it to self-enrolment.
+func isOpenWord(w string) bool {
+	switch strings.ToLower(w) {
+	case "open", "aperta", "aperto", "libera":
+		return true
+	}
+	return false
+}
+
+// parsePlace splits what follows a session's time: the place, a map link (any http(s) URL in
+// it) and the word open.
+func parsePlace(in string) (place, mapURL string, open bool) {
+	var words []string
+	for _, w := range strings.Fields(in) {
+		lw := strings.ToLower(w)
+		if strings.HasPrefix(lw, "http://") || strings.HasPrefix(lw, "https://") {
+			if u, err := url.Parse(w); err == nil && u.Host != "" {
+				mapURL = w
+				continue
+			}
+		}
+		words = append(words, w)
+	}
+	if n := len(words); n > 0 && isOpenWord(words[n-1]) {
+		open, words = true, words[:n-1]
+	}
+	return strings.Join(words, " "), mapURL, open
+}
+
+const maxPlaceLen = 200
+
+func (e *Engine) sessionAddForm() *form {
+	const action = "/session add"
+	return &form{name: "sa", action: action, usage: "session.usage_add",
+		fields: []field{
+			{key: "module", prompt: "session.ask_module", choices: moduleChoices,
+				check: func(ctx context.Context, c *Ctx, _ map[string]string, in string) (string, error) {
+					id, ok := parseID(in)
+					if !ok {
+						return "", badInput("coordform.bad_id", "Input", in)
+					}
+					if _, err := storage.ModuleByID(ctx, c.Tx, id); errors.Is(err, storage.ErrNotFound) {
+						return "", badInput("session.no_module", "Input", id)
+					} else if err != nil {
+						return "", err
+					}
+					return strconv.FormatInt(id, 10), nil
+				}},
+			{key: "territory", prompt: "session.ask_territory",
+				choices: func(ctx context.Context, c *Ctx, _ map[string]string) ([]choice, error) {
+					return c.territoryChoices(ctx)
+				},
+				auto: func(c *Ctx, _ map[string]string) (string, bool) {
+					t := c.scopeTerritory()
+					return t, t != ""
+				},
+				check: func(ctx context.Context, c *Ctx, _ map[string]string, in string) (string, error) {
+					return c.checkTerritory(ctx, action, in)
+				}},
+			dateField(),
+			timeField(),
+			{key: "place", prompt: "session.ask_place", rest: true,
+				check: func(_ context.Context, _ *Ctx, _ map[string]string, in string) (string, error) {
+					place, _, _ := parsePlace(in)
+					if place == "" {
+						return "", badInput("session.no_place")
+					}
+					if len([]rune(place)) > maxPlaceLen {
+						return "", badInput("coordform.too_long", "Max", maxPlaceLen)
+					}
+					return strings.TrimSpace(in), nil
+				}},
+		},
+		run: e.addSession}
+}
+
+func moduleChoices(ctx context.Context, c *Ctx, _ map[string]string) ([]choice, error) {
+	labs, err := storage.Labs(ctx, c.Tx)
+	if err != nil {
+		return nil, err
+	}
+	labName := map[int64]string{}
+	for _, l := range labs {
+		labName[l.ID] = l.Name
+	}
+	modules, err := storage.AllModules(ctx, c.Tx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]choice, 0, len(modules))
+	for _, m := range modules {
+		id := strconv.FormatInt(m.ID, 10)
+		out = append(out, choice{label: truncate("#"+id+" "+m.Name, 20), value: id,
+			line: c.T("session.module_line", "ID", m.ID, "Lab", labName[m.LabID], "Name", m.Name)})
+	}
+	return out, nil
+}
+
+func (e *Engine) addSession(ctx context.Context, c *Ctx, v map[string]string) error {
+	moduleID, _ := parseID(v["module"])
+	starts, err := c.startOf(v)
+	if err != nil {
+		return err
+	}
+	place, mapURL, open := parsePlace(v["place"])
+	s, err := storage.CreateSession(ctx, c.Tx, storage.NewSession{ModuleID: moduleID, Territory: v["territory"], StartsAt: starts,
+		EndsAt: starts.Add(SessionLength), Place: place, MapURL: mapURL, OpenEnrolment: open, CreatedBy: c.staffID()}, c.Now)
+	if err != nil {
+		return err
+	}
+	if err := c.Audit(ctx, "/session add", "session", strconv.FormatInt(s.ID, 10),
+		fmt.Sprintf("module=%d territory=%s starts=%s", moduleID, s.Territory, starts.UTC().Format(time.RFC3339))); err != nil {
+		return err
+	}
+	if err := c.SessionChanged(ctx, s.ID); err != nil {
+		return err
+	}
+	enrolment := "session.open_no"
+	if s.OpenEnrolment {
+		enrolment = "session.open_yes"
+	}
+	return c.ReplyText(ctx, "session.created", "ID", s.ID, "Lab", s.LabName, "Module", s.ModuleName, "When", e.sessionWhen(c.L, s.StartsAt),
+		"Place", s.Place, "Territory", s.Territory, "Map", mapLink(s), "Enrolment", c.T(enrolment))
+}
+
+func (e *Engine) sessionMoveForm() *form {
+	const action = "/session move"
+	tf := timeField()
+	check := tf.check
+	tf.check = func(ctx context.Context, c *Ctx, v map[string]string, in string) (string, error) {
+		hm, err := check(ctx, c, v, in)
+		if err != nil {
+			return "", err
+		}
+		id, _ := parseID(v["session"])
+		s, err := storage.SessionByID(ctx, c.Tx, id)
+		if err != nil {
+			return "", err
+		}
+		if at, err := c.startOf(map[string]string{"date": v["date"], "time": hm}); err == nil && at.Equal(s.StartsAt) {
+			return "", badInput("session.same_time", "ID", s.ID, "When", e.sessionWhen(c.L, s.StartsAt))
+		}
+		return hm, nil
+	}
+	return &form{name: "sm", action: action, usage: "session.usage_move",
+		fields: []field{sessionField(action, "session.ask_session_move"), dateField(), tf},
+		run:    e.moveSession}
+}
+
+func (e *Engine) moveSession(ctx context.Context, c *Ctx, v map[string]string) error {
+	id, _ := parseID(v["session"])
+	s, err := storage.SessionByID(ctx, c.Tx, id)
+	if err != nil {
+		return err
+	}
+	starts, err := c.startOf(v)
+	if err != nil {
+		return err
+	}
+	old := s.StartsAt
+	if err := storage.MoveSession(ctx, c.Tx, id, starts, starts.Add(s.EndsAt.Sub(s.StartsAt)), c.Now); errors.Is(err, storage.ErrNotFound) {
+		return c.ReplyText(ctx, "session.is_cancelled", "ID", id)
+	} else if err != nil {
+		return err
+	}
+	if err := c.Audit(ctx, "/session move", "session", strconv.FormatInt(id, 10),
+		fmt.Sprintf("from=%s to=%s", old.UTC().Format(time.RFC3339), starts.UTC().Format(time.RFC3339))); err != nil {
+		return err
+	}
+	if err := c.SessionChanged(ctx, id); err != nil {
+		return err
+	}
+	s.StartsAt = starts
+	told, err := e.notifyEnrolled(ctx, c, s, func(l *locales.Localizer) string {
+		return l.T("session.notice_moved", "Lab", s.LabName, "Module", s.ModuleName, "Old", e.sessionWhen(l, old),
+			"When", e.sessionWhen(l, starts), "Place", s.Place, "Map", mapLink(s))
+	})
+	if err != nil {
+		return err
+	}
+	return c.ReplyText(ctx, "session.moved", "ID", id, "Old", e.sessionWhen(c.L, old), "New", e.sessionWhen(c.L, starts), "Told", told)
+}
+
+func (e *Engine) sessionCancelForm() *form {
+	const action = "/session cancel"
+	return &form{name: "sc", action: action, usage: "session.usage_cancel",
+		fields: []field{sessionField(action, "session.ask_session_cancel")},
+		run:    e.cancelSession}
+}
+
+func (e *Engine) cancelSession(ctx context.Context, c *Ctx, v map[string]string) error {
+	id, _ := parseID(v["session"])
+	s, err := storage.SessionByID(ctx, c.Tx, id)
+	if err != nil {
+		return err
+	}
+	ok, err := storage.CancelSession(ctx, c.Tx, id, c.Now)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return c.ReplyText(ctx, "session.is_cancelled", "ID", id)
+	}
+	if err := c.Audit(ctx, "/session cancel", "session", strconv.FormatInt(id, 10), ""); err != nil {
+		return err
+	}
+	if err := c.SessionChanged(ctx, id); err != nil {
+		return err
+	}
+	told, err := e.notifyEnrolled(ctx, c, s, func(l *locales.Localizer) string {
+		return l.T("session.notice_cancelled", "Lab", s.LabName, "Module", s.ModuleName, "When", e.sessionWhen(l, s.StartsAt), "Place", s.Place)
+	})
+	if err != nil {
+		return err
+	}
+	return c.ReplyText(ctx, "session.cancel_done", "ID", id, "Lab", s.LabName, "Module", s.ModuleName,
+		"When", e.sessionWhen(c.L, s.StartsAt), "Told", told)
+}
+
+// notifyEnrolled tells everyone enrolled in a session, each in their own language, and
+// returns the line for the coordinator: how many were told, who could not be reached.
+func (e *Engine) notifyEnrolled(ctx context.Context, c *Ctx, s storage.Session, text func(l *locales.Localizer) string) (string, error) {
+	enrolled, err := storage.EnrolmentsOf(ctx, c.Tx, s.ID)
+	if err != nil {
+		return "", err
+	}
+	var told int
+	var unreached []string
+	for _, en := range enrolled {
+		b, err := storage.BeneficiaryByID(ctx, c.Tx, en.BeneficiaryID)
+		if err != nil {
+			return "", err
+		}
+		if b.Status == storage.BeneficiaryErased {
+			continue
+		}
+		sent, err := c.SendTo(ctx, Person{BeneficiaryID: b.ID}, "notice", func(l *locales.Localizer) bot.Outgoing {
+			return bot.Outgoing{Text: text(l)}
+		})
+		if err != nil {
+			return "", err
+		}
+		if sent {
+			told++
+		} else {
+			unreached = append(unreached, b.Code)
+		}
+	}
+	return e.toldLine(c, told, unreached), nil
+}
+
+// toldLine says how many people were told and who could not be.
+func (e *Engine) toldLine(c *Ctx, told int, unreached []string) string {
+	if told == 0 && len(unreached) == 0 {
+		return c.T("session.nobody_enrolled")
+	}
+	var lines []string
+	if told > 0 {
+		lines = append(lines, c.L.N("session.told", told))
+	}
+	if len(unreached) > 0 {
+		lines = append(lines, c.L.N("session.not_reached", len(unreached), "Codes", codesList(unreached)))
+	}
+	return strings.Join(lines, "\n")
+}

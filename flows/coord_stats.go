@@ -1,0 +1,182 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/storage"
+)
+
+// buttonStats shows the figures of another territory: Data(buttonStats, code), "*" for all.
+const buttonStats = "kst"
+
+// allScope is the button argument for every territory.
+const allScope = "*"
+
+func (e *Engine) handleStats(ctx context.Context, c *Ctx) error {
+	territory, ok, err := e.scopeArgument(ctx, c, "/stats", "stats.usage")
+	if !ok || err != nil {
+		return err
+	}
+	return e.sendStats(ctx, c, territory)
+}
+
+func (e *Engine) handleStatsButton(ctx context.Context, c *Ctx) error {
+	arg := c.Args().Str(0)
+	if arg == allScope {
+		if c.scopeTerritory() != "" {
+			if err := c.auditDenied(ctx, "/stats", "territory", allScope); err != nil {
+				return err
+			}
+			return c.Unknown(ctx)
+		}
+		return e.sendStats(ctx, c, "")
+	}
+	code, err := c.checkTerritory(ctx, "/stats", arg)
+	var ie *inputError
+	if errors.As(err, &ie) {
+		return c.Unknown(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	return e.sendStats(ctx, c, code)
+}
+
+// scopeArgument reads the optional territory of /stats and /export: the caller's own scope when
+// absent. It has answered (and audited a refusal) when ok is false.
+func (e *Engine) scopeArgument(ctx context.Context, c *Ctx, action, usage string) (territory string, ok bool, err error) {
+	args := strings.Fields(c.In.Text)
+	refuse := func(err error) (string, bool, error) {
+		var ie *inputError
+		if !errors.As(err, &ie) {
+			return "", false, err
+		}
+		return "", false, c.ReplyText(ctx, "coordform.refused", "Problem", c.T(ie.id, ie.kv...), "Usage", c.T(usage))
+	}
+	switch len(args) {
+	case 0:
+		return c.scopeTerritory(), true, nil
+	case 1:
+		if args[0] == allScope || strings.EqualFold(args[0], "all") || strings.EqualFold(args[0], "tutti") {
+			if c.scopeTerritory() != "" {
+				if err := c.auditDenied(ctx, action, "territory", allScope); err != nil {
+					return "", false, err
+				}
+				return refuse(badInput("coordform.all_denied", "Territory", c.scopeTerritory()))
+			}
+			return "", true, nil
+		}
+		code, err := c.checkTerritory(ctx, action, args[0])
+		if err != nil {
+			return refuse(err)
+		}
+		return code, true, nil
+	}
+	return refuse(badInput("coordform.extra", "Extra", strings.Join(args[1:], " ")))
+}
+
+// scopeName names a territory (or all of them) for a title.
+func (e *Engine) scopeName(ctx context.Context, c *Ctx, territory string) (string, error) {
+	if territory == "" {
+		return c.T("stats.scope_all"), nil
+	}
+	t, err := storage.TerritoryByCode(ctx, c.Tx, territory)
+	if err != nil {
+		return "", err
+	}
+	return t.Name + " (" + t.Code + ")", nil
+}
+
+// sendStats answers with the figures as text, then as a chart (where the channel shows
+// images; elsewhere its caption stands alone).
+func (e *Engine) sendStats(ctx context.Context, c *Ctx, territory string) error {
+	f, err := storage.ProjectFigures(ctx, c.Tx, territory)
+	if err != nil {
+		return err
+	}
+	scope, err := e.scopeName(ctx, c, territory)
+	if err != nil {
+		return err
+	}
+	text := e.statsText(c, scope, f)
+	var rows [][]bot.Button
+	if c.scopeTerritory() == "" {
+		ts, err := storage.Territories(ctx, c.Tx)
+		if err != nil {
+			return err
+		}
+		var row []bot.Button
+		if territory != "" {
+			row = append(row, bot.Button{Text: c.T("stats.btn_all"), Data: Data(buttonStats, allScope)})
+		}
+		for _, t := range ts {
+			if t.Code == territory {
+				continue
+			}
+			row = append(row, bot.Button{Text: t.Code, Data: Data(buttonStats, t.Code)})
+			if len(row) == 5 {
+				rows, row = append(rows, row), nil
+			}
+		}
+		if len(row) > 0 {
+			rows = append(rows, row)
+		}
+		text += "\n\n" + c.T("stats.other_territories")
+	}
+	if err := c.Reply(ctx, bot.Outgoing{Text: text, Buttons: rows}); err != nil {
+		return err
+	}
+	if len(f.Steps) == 0 {
+		return nil
+	}
+	png, err := stepsChart(c.L, scope, f.Steps)
+	if err != nil {
+		return err
+	}
+	return c.Reply(ctx, bot.Outgoing{Text: c.T("stats.chart_caption", "Scope", scope),
+		Image: &bot.File{Name: "insidebot-stats.png", MIME: "image/png", Data: png}})
+}
+
+func (e *Engine) statsText(c *Ctx, scope string, f storage.Figures) string {
+	lines := []string{c.T("stats.title", "Scope", scope),
+		c.T("stats.people", "Active", f.Beneficiaries[storage.BeneficiaryActive], "Closed", f.Beneficiaries[storage.BeneficiaryClosed],
+			"Invited", f.Beneficiaries[storage.BeneficiaryInvited])}
+	byArea := map[string]map[string]int{}
+	total := map[string]int{}
+	for _, s := range f.Steps {
+		if byArea[s.Area] == nil {
+			byArea[s.Area] = map[string]int{}
+		}
+		byArea[s.Area][s.Status] += s.N
+		total[s.Status] += s.N
+	}
+	stepLine := func(id string, counts map[string]int, kv ...any) string {
+		n := counts[storage.StepDone] + counts[storage.StepInProgress] + counts[storage.StepTodo] + counts[storage.StepBlocked]
+		return c.T(id, append(kv, "Total", n, "Done", counts[storage.StepDone], "Doing", counts[storage.StepInProgress],
+			"Todo", counts[storage.StepTodo], "Blocked", counts[storage.StepBlocked])...)
+	}
+	lines = append(lines, stepLine("stats.steps", total))
+	for _, a := range storage.Areas() {
+		if len(byArea[a]) > 0 {
+			lines = append(lines, stepLine("stats.steps_area", byArea[a], "Area", c.T("stats.area_"+a)))
+		}
+	}
+	recorded := f.Present + f.Absent
+	rate := c.T("stats.rate_none")
+	if recorded > 0 {
+		rate = fmt.Sprintf("%d%%", (f.Present*100+recorded/2)/recorded)
+	}
+	lines = append(lines, c.T("stats.labs", "Enrolments", f.Enrolments, "Present", f.Present, "Recorded", recorded, "Rate", rate))
+	interest := map[string]storage.InterestCount{}
+	for _, in := range f.Interests {
+		interest[in.Kind] = in
+	}
+	lines = append(lines, c.T("stats.leads", "Housing", interest[storage.LeadHousing].N, "HousingPeople", interest[storage.LeadHousing].People,
+		"Job", interest[storage.LeadJob].N, "JobPeople", interest[storage.LeadJob].People,
+		"OpenHousing", f.OpenLeads[storage.LeadHousing], "OpenJob", f.OpenLeads[storage.LeadJob]))
+	return strings.Join(lines, "\n")
+}
