@@ -10,7 +10,6 @@ import (
 	"github.com/insideaut/insidebot/storage"
 )
 
-
 func TestSessionLifecycleTellsEveryoneEnrolledInTheirLanguage(t *testing.T) {
 	bothDialects(t, sessionLifecycle)
 }

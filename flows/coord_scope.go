@@ -144,7 +144,6 @@ func (c *Ctx) sessionChoices(ctx context.Context) ([]choice, error) {
 	return out, nil
 }
 
-
 // sessionWhen renders when a session starts in the reader's language and BOT_TIMEZONE.
 func (e *Engine) sessionWhen(l *locales.Localizer, t time.Time) string {
 	return l.DateTime(t.In(e.set.Location))

@@ -212,7 +212,6 @@ func (e *Engine) showSession(ctx context.Context, c *Ctx, s storage.Session, en 
 	return c.screen(ctx, sb.String(), rows...)
 }
 
-
 // hasRoom tells whether an open session can still take the beneficiary.
 func (e *Engine) hasRoom(ctx context.Context, c *Ctx, s storage.Session) (bool, error) {
 	open, err := storage.OpenSessions(ctx, c.Tx, s.Territory, c.Actor.Beneficiary.ID, c.Now)
