@@ -34,11 +34,18 @@ type Catalog struct {
 	reviewed map[string]bool
 	ids      map[string]map[string]bool // language -> message ids present
 	log      *slog.Logger
+	// onFallback, when set, hears of every message rendered from a language other than the
+	// one asked for (tests use it to prove a flow shows no fallback).
+	onFallback func(lang, id, from string)
 }
 
 // Load reads the embedded message files. Missing messages found at run time are logged to
 // log (which may be nil).
-func Load(log *slog.Logger) (*Catalog, error) {
+func Load(log *slog.Logger) (*Catalog, error) { return LoadWith(log, nil) }
+
+// LoadWith is Load with a function told of every message that had to come from a fallback
+// language: lang asked for, message id, language it came from.
+func LoadWith(log *slog.Logger, onFallback func(lang, id, from string)) (*Catalog, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -49,6 +56,8 @@ func Load(log *slog.Logger) (*Catalog, error) {
 		reviewed: map[string]bool{},
 		ids:      map[string]map[string]bool{},
 		log:      log,
+
+		onFallback: onFallback,
 	}
 	c.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	for _, l := range Languages() {

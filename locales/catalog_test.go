@@ -1,8 +1,6 @@
 package locales_test
 
 import (
-	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -17,52 +15,6 @@ func load(t *testing.T) *locales.Catalog {
 		t.Fatal(err)
 	}
 	return c
-}
-
-// TestMissingTranslations: every message of the Italian catalogue exists in English and the
-// other way round (the languages issue extends this to all ten).
-func TestMissingTranslations(t *testing.T) {
-	c := load(t)
-	for _, pair := range [][2]string{{"it", "en"}, {"en", "it"}} {
-		for _, id := range c.MessageIDs(pair[0]) {
-			if !c.Has(pair[1], id) {
-				t.Errorf("%s has %q but %s does not", pair[0], id, pair[1])
-			}
-		}
-	}
-}
-
-var placeholder = regexp.MustCompile(`\{\{\s*\.(\w+)`)
-
-// TestPlaceholdersMatch: a translation neither drops nor invents a placeholder.
-func TestPlaceholdersMatch(t *testing.T) {
-	c := load(t)
-	raw := rawMessages(t)
-	for _, l := range locales.Languages() {
-		for id, text := range raw[l.Code] {
-			ref, ok := raw["en"][id]
-			if !ok || l.Code == "en" {
-				continue
-			}
-			if got, want := names(text), names(ref); got != want {
-				t.Errorf("%s %s uses {%s}, English uses {%s}", l.Code, id, got, want)
-			}
-		}
-	}
-	_ = c
-}
-
-func names(s string) string {
-	set := map[string]bool{}
-	for _, m := range placeholder.FindAllStringSubmatch(s, -1) {
-		set[m[1]] = true
-	}
-	var out []string
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return strings.Join(out, ",")
 }
 
 func TestDatesInItalianAndEnglish(t *testing.T) {

@@ -69,6 +69,12 @@ func (l *Localizer) render(id string, count any, kv []any) string {
 		}
 		msg, err := l.cat.single[code].Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: d, PluralCount: count})
 		if err == nil && strings.TrimSpace(msg) != "" {
+			if code != l.lang.Code {
+				l.cat.log.Debug("message from a fallback language", "lang", l.lang.Code, "id", id, "from", code)
+				if l.cat.onFallback != nil {
+					l.cat.onFallback(l.lang.Code, id, code)
+				}
+			}
 			return msg
 		}
 		l.cat.log.Error("message does not render", "lang", code, "id", id, "err", err)
