@@ -41,8 +41,9 @@ func repoRoot(t *testing.T) string {
 	return filepath.Dir(filepath.Dir(file))
 }
 
-// Start builds the binary, starts the emulator and the bot with embedded storage.
-func Start(t *testing.T) *Harness {
+// Start builds the binary, starts the emulator and the bot with embedded storage; env adds
+// or overrides variables of the bot's environment (NAME=value).
+func Start(t *testing.T, env ...string) *Harness {
 	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -72,6 +73,7 @@ func Start(t *testing.T) *Harness {
 		"LOG_LEVEL=debug",
 		"DATABASE_URL=", "REDIS_URL=", "TELEGRAM_WEBHOOK_URL=", "BOT_USERNAME=",
 	)
+	h.env = append(h.env, env...)
 	h.startBot()
 	return h
 }
@@ -195,6 +197,8 @@ type User struct {
 	Lang string
 	// Seen is every message the bot sent this user, in order.
 	Seen []BotMessage
+	// next is the first message of Seen a wait has not passed over yet.
+	next int
 }
 
 // BotMessage is a message the bot sent, as the emulator stored it.
@@ -252,18 +256,35 @@ func (u *User) PressButton(msg BotMessage, data string) {
 // wants (after the ones already seen), and returns it.
 func (u *User) WaitForBotMessage(wants ...string) BotMessage {
 	u.h.t.Helper()
-	start := len(u.Seen)
-	deadline := time.Now().Add(20 * time.Second)
+	return u.waitFor(20*time.Second, func(m BotMessage) bool { return containsAll(m.Text, wants) }, wants)
+}
+
+// WaitForBotMessageWithin is WaitForBotMessage with a longer wait (a reminder due later).
+func (u *User) WaitForBotMessageWithin(d time.Duration, wants ...string) BotMessage {
+	u.h.t.Helper()
+	return u.waitFor(d, func(m BotMessage) bool { return containsAll(m.Text, wants) }, wants)
+}
+
+// WaitForBotMessageWithButton waits for a new message with a button labelled label.
+func (u *User) WaitForBotMessageWithButton(label string) BotMessage {
+	u.h.t.Helper()
+	return u.waitFor(20*time.Second, func(m BotMessage) bool { _, ok := m.ButtonLabelled(label); return ok }, []string{"button " + label})
+}
+
+func (u *User) waitFor(d time.Duration, match func(BotMessage) bool, wants []string) BotMessage {
+	u.h.t.Helper()
+	deadline := time.Now().Add(d)
 	for {
 		u.fetch()
-		for _, m := range u.Seen[start:] {
-			if containsAll(m.Text, wants) {
-				return m
+		for i := u.next; i < len(u.Seen); i++ {
+			if match(u.Seen[i]) {
+				u.next = i + 1
+				return u.Seen[i]
 			}
 		}
 		if time.Now().After(deadline) {
 			var got []string
-			for _, m := range u.Seen[start:] {
+			for _, m := range u.Seen[u.next:] {
 				got = append(got, m.Text)
 			}
 			u.h.t.Fatalf("no bot message containing %q; got %q", wants, got)
@@ -307,6 +328,28 @@ func (u *User) fetch() {
 		}
 		u.Seen = append(u.Seen, m)
 	}
+}
+
+// ButtonLabelled is the first button under a message whose text contains label.
+func (m BotMessage) ButtonLabelled(label string) (Button, bool) {
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if strings.Contains(b.Text, label) {
+				return b, true
+			}
+		}
+	}
+	return Button{}, false
+}
+
+// Tap presses the button labelled label under msg, failing the test when there is none.
+func (u *User) Tap(msg BotMessage, label string) {
+	u.h.t.Helper()
+	b, ok := msg.ButtonLabelled(label)
+	if !ok {
+		u.h.t.Fatalf("no button %q under %q (buttons %v)", label, msg.Text, msg.Buttons)
+	}
+	u.PressButton(msg, b.CallbackData)
 }
 
 // FirstButton is the first button with callback data under a message, if any.

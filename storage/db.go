@@ -111,6 +111,10 @@ func dataSource(databaseURL, dataDir string) (driver, dsn string, d Dialect, err
 		if q.Get("timezone") == "" {
 			q.Set("timezone", "UTC")
 		}
+		if q.Get("binary_parameters") == "" {
+			// One round trip per statement with arguments instead of two (parse, then run).
+			q.Set("binary_parameters", "yes")
+		}
 		u.RawQuery = q.Encode()
 		return "postgres", u.String(), Postgres, nil
 	case "sqlite", "file":
