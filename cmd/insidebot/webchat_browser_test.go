@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot/webchat/browsertest"
+	"github.com/insideaut/insidebot/locales"
 )
 
 // TestWebchatInChromium builds the real binary, starts it with --demo on embedded storage, and
@@ -70,6 +71,34 @@ func TestWebchatInChromium(t *testing.T) {
 			m = document.querySelector('.msg.me').getBoundingClientRect(); return b.right > m.right && b.left > m.left; })()`); side != "true" {
 			t.Fatal("in right-to-left the bot's messages should sit on the right and the person's on the left")
 		}
+	})
+
+	t.Run("beneficiary taps through the menu", func(t *testing.T) {
+		cat, err := locales.Load(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		en := cat.For("en")
+		p := browsertest.Open(t, srv.url)
+		p.PickPersona("beneficiary-en")
+		p.Press("#start")
+		msgs := p.WaitBotMessages(1)
+		if _, ok := lastWithButton(msgs, en.T("menu.plan")); !ok {
+			t.Fatalf("the menu has no %q button: %+v", en.T("menu.plan"), msgs[len(msgs)-1])
+		}
+		plan := p.PressButton(en.T("menu.plan"))
+		text := plan[len(plan)-1].Text
+		// Steps are buttons labelled "<status> <n>. <title>", the title cut to fit.
+		for _, want := range []string{"Job interview", "SPID"} {
+			if !strings.Contains(text, want) && !hasButton(plan[len(plan)-1], want) {
+				t.Fatalf("My plan lacks %q:\n%s %v", want, text, plan[len(plan)-1].Buttons)
+			}
+		}
+		step := p.PressButton(buttonContaining(t, plan[len(plan)-1], "SPID"))
+		if got := step[len(step)-1].Text; !strings.Contains(got, en.T("steps.spid.explain")[:20]) {
+			t.Fatalf("the step does not explain itself:\n%s", got)
+		}
+		p.Screenshot("beneficiary-plan")
 	})
 
 	t.Run("invite link", func(t *testing.T) {
@@ -171,4 +200,30 @@ func startDemoServer(t *testing.T) demoServer {
 		t.Fatalf("the server did not start:\n%s", logText.String())
 	}
 	return demoServer{}
+}
+
+func lastWithButton(msgs []browsertest.BotMessage, label string) (browsertest.BotMessage, bool) {
+	m := msgs[len(msgs)-1]
+	return m, hasButton(m, label)
+}
+
+func hasButton(m browsertest.BotMessage, label string) bool {
+	for _, b := range m.Buttons {
+		if strings.Contains(b, label) {
+			return true
+		}
+	}
+	return false
+}
+
+// buttonContaining is the full label of the button of m whose label contains part.
+func buttonContaining(t *testing.T, m browsertest.BotMessage, part string) string {
+	t.Helper()
+	for _, b := range m.Buttons {
+		if strings.Contains(b, part) {
+			return b
+		}
+	}
+	t.Fatalf("no button with %q in %v", part, m.Buttons)
+	return ""
 }
