@@ -184,7 +184,13 @@ func (s *Service) afterFinish(ctx context.Context, tx *storage.Tx, m storage.Out
 	}
 	if result == resultUnreachable && m.IdentityID.Valid {
 		id := m.IdentityID.Int64
-		if err := storage.SetUnreachable(ctx, tx, id, &now); err != nil && !errors.Is(err, storage.ErrNotFound) {
+		// The hook owns the change to unreachable (it marks the identity and tells whoever must
+		// know, once); without one the identity is only marked.
+		if s.cfg.Unreachable != nil {
+			if err := s.cfg.Unreachable(ctx, tx, id, now); err != nil {
+				return fmt.Errorf("unreachable hook: %w", err)
+			}
+		} else if err := storage.SetUnreachable(ctx, tx, id, &now); err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return err
 		}
 		more, err := storage.PendingBroadcastIDs(ctx, tx, id)
@@ -198,11 +204,6 @@ func (s *Service) afterFinish(ctx context.Context, tx *storage.Tx, m storage.Out
 		}
 		if _, err := storage.FailPendingForIdentity(ctx, tx, id, "unreachable"); err != nil {
 			return err
-		}
-		if s.cfg.Unreachable != nil {
-			if err := s.cfg.Unreachable(ctx, tx, id, now); err != nil {
-				return fmt.Errorf("unreachable hook: %w", err)
-			}
 		}
 	}
 	if s.cfg.BroadcastMessageDone != nil {

@@ -277,12 +277,13 @@ func TestUnreachableStopsMessagesAndRunsTheHooks(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			unreachable = append(unreachable, identityID)
-			// The hook runs in the transaction: it sees the identity already unreachable.
+			// The hook owns the change (the engine's marks the identity and alerts the tutor
+			// once): it sees the identity still reachable, in the same transaction.
 			i, err := storage.IdentityByID(ctx, q, identityID)
-			if err != nil || !i.UnreachableAt.Valid {
-				return fmt.Errorf("identity not yet unreachable: %v", err)
+			if err != nil || i.UnreachableAt.Valid {
+				return fmt.Errorf("identity already unreachable before the hook: %v", err)
 			}
-			return nil
+			return storage.SetUnreachable(ctx, q, identityID, &now)
 		},
 		BroadcastMessageDone: func(ctx context.Context, q storage.Queryer, broadcastID int64, now time.Time) error {
 			mu.Lock()
@@ -405,5 +406,36 @@ func TestWakeSendsAtOnceAndExpiredLeasesAreTakenOver(t *testing.T) {
 	waitFor(t, "both", func() bool { return len(f.sent()) == 2 })
 	if m := e.status(orphan); m.Status != "sent" || m.Attempts != 2 {
 		t.Fatalf("orphan = %s after %d attempts", m.Status, m.Attempts)
+	}
+}
+
+// Without an Unreachable hook the outbox marks the identity itself and stops sending to it.
+func TestUnreachableWithoutHookStillMarksTheIdentity(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	b, err := storage.CreateBeneficiary(ctx, e.db, storage.NewBeneficiary{Territory: "MI"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ident, err := storage.LinkIdentity(ctx, e.db, storage.NewIdentity{Channel: bot.Telegram, ExternalID: "77", ChatID: "77", BeneficiaryID: b.ID}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := e.enqueue(storage.NewOutboxMessage{IdentityID: ident.ID, ChatID: "77"}, "one")
+	second := e.enqueue(storage.NewOutboxMessage{IdentityID: ident.ID, ChatID: "77"}, "two")
+	f := newFakeSender()
+	f.fail = func(int, bot.Recipient, bot.Outgoing) error {
+		return &bot.SendError{Class: bot.Unreachable, Code: 403, Reason: "Forbidden: user is deactivated"}
+	}
+	e.start(Config{Senders: []bot.Sender{f}})
+	waitFor(t, "every message ended", func() bool { return e.undelivered() == 0 })
+	if i, _ := storage.IdentityByID(ctx, e.db, ident.ID); !i.UnreachableAt.Valid {
+		t.Fatal("identity not marked unreachable without a hook")
+	}
+	if m := e.status(first); m.Status != "failed" {
+		t.Fatalf("first = %s", m.Status)
+	}
+	if m := e.status(second); m.Status != "failed" || m.LastError.String != "unreachable" {
+		t.Fatalf("second = %s %q", m.Status, m.LastError.String)
 	}
 }
