@@ -133,7 +133,13 @@ func (e *Engine) sendStats(ctx context.Context, c *Ctx, territory string) error 
 	if len(f.Steps) == 0 {
 		return nil
 	}
-	png, err := stepsChart(c.L, scope, f.Steps)
+	// The chart's built-in fonts draw Latin letters only: readers of another script get its
+	// labels in English (the figures above, and the caption, are in their language).
+	chartL := c.L
+	if c.L.Script() != "Latn" {
+		chartL = e.cat.For("en")
+	}
+	png, err := stepsChart(chartL, scope, f.Steps)
 	if err != nil {
 		return err
 	}

@@ -7,22 +7,23 @@ type Lang struct {
 	Code     string   // the locale file's tag: it, en, fr, ar, ur, bn, fa-AF, ps, ti, so
 	Native   string   // the language's own name, as the picker shows it
 	RTL      bool     // written right to left
+	Script   string   // ISO 15924 code of its writing system: Latn, Arab, Beng, Ethi
 	Fallback []string // where a message not (yet) translated comes from, in order
 }
 
 // Languages lists the ten languages in the order the picker shows them.
 func Languages() []Lang {
 	return []Lang{
-		{Code: "it", Native: "Italiano", Fallback: []string{"en"}},
-		{Code: "en", Native: "English", Fallback: []string{"it"}},
-		{Code: "fr", Native: "Français", Fallback: []string{"en", "it"}},
-		{Code: "ar", Native: "العربية", RTL: true, Fallback: []string{"en", "it"}},
-		{Code: "ur", Native: "اردو", RTL: true, Fallback: []string{"en", "it"}},
-		{Code: "bn", Native: "বাংলা", Fallback: []string{"en", "it"}},
-		{Code: "fa-AF", Native: "دری", RTL: true, Fallback: []string{"en", "it"}},
-		{Code: "ps", Native: "پښتو", RTL: true, Fallback: []string{"fa-AF", "en", "it"}},
-		{Code: "ti", Native: "ትግርኛ", Fallback: []string{"en", "it"}},
-		{Code: "so", Native: "Soomaali", Fallback: []string{"en", "it"}},
+		{Code: "it", Native: "Italiano", Script: "Latn", Fallback: []string{"en"}},
+		{Code: "en", Native: "English", Script: "Latn", Fallback: []string{"it"}},
+		{Code: "fr", Native: "Français", Script: "Latn", Fallback: []string{"en", "it"}},
+		{Code: "ar", Native: "العربية", RTL: true, Script: "Arab", Fallback: []string{"en", "it"}},
+		{Code: "ur", Native: "اردو", RTL: true, Script: "Arab", Fallback: []string{"en", "it"}},
+		{Code: "bn", Native: "বাংলা", Script: "Beng", Fallback: []string{"en", "it"}},
+		{Code: "fa-AF", Native: "دری", RTL: true, Script: "Arab", Fallback: []string{"en", "it"}},
+		{Code: "ps", Native: "پښتو", RTL: true, Script: "Arab", Fallback: []string{"fa-AF", "en", "it"}},
+		{Code: "ti", Native: "ትግርኛ", Script: "Ethi", Fallback: []string{"en", "it"}},
+		{Code: "so", Native: "Soomaali", Script: "Latn", Fallback: []string{"en", "it"}},
 	}
 }
 

@@ -21,6 +21,9 @@ func (l *Localizer) Lang() string { return l.lang.Code }
 // RTL tells whether the language is written right to left.
 func (l *Localizer) RTL() bool { return l.lang.RTL }
 
+// Script is the ISO 15924 code of the language's writing system (Latn, Arab, Beng, Ethi).
+func (l *Localizer) Script() string { return l.lang.Script }
+
 // Native is the language's own name.
 func (l *Localizer) Native() string { return l.lang.Native }
 

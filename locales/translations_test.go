@@ -25,17 +25,9 @@ func pluralFormsOf(lang string) []string {
 	return []string{"one", "other"}
 }
 
-// scriptOf is the writing system a language's messages are in.
-func scriptOf(lang string) *unicode.RangeTable {
-	switch lang {
-	case "ar", "ur", "fa-AF", "ps":
-		return unicode.Arabic
-	case "bn":
-		return unicode.Bengali
-	case "ti":
-		return unicode.Ethiopic
-	}
-	return unicode.Latin
+// scriptOf is the Unicode table of a language's writing system.
+func scriptOf(l locales.Lang) *unicode.RangeTable {
+	return map[string]*unicode.RangeTable{"Latn": unicode.Latin, "Arab": unicode.Arabic, "Beng": unicode.Bengali, "Ethi": unicode.Ethiopic}[l.Script]
 }
 
 var (
@@ -166,7 +158,10 @@ func TestScripts(t *testing.T) {
 			continue
 		}
 		t.Run(l.Code, func(t *testing.T) {
-			script := scriptOf(l.Code)
+			script := scriptOf(l)
+			if script == nil {
+				t.Fatalf("%s has no known script %q", l.Code, l.Script)
+			}
 			var wrong []string
 			sameAsEnglish, long := 0, 0
 			for id, text := range raw[l.Code] {
