@@ -65,3 +65,12 @@ func TestStaffCommandsTypedByABeneficiaryRevealNothing(t *testing.T) {
 	expectNot(t, c, "Other person's step")
 	_ = b
 }
+
+// Words for a screen are understood inside a sentence in a language whose vowel signs are
+// combining marks (Bengali): "বাসা চাই" ("I want a home") opens housing.
+func TestTypedWordsInsideASentenceInBengali(t *testing.T) {
+	h := newHarness(t)
+	c, _ := member(h, "bn", 0)
+	c.Send("আমি বাসা চাই")
+	c.Expect(h.Catalog.For("bn").T("leads.none_housing"))
+}

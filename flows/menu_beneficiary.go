@@ -189,7 +189,8 @@ func (e *Engine) understand(c *Ctx) HandlerFunc {
 	if text == "" || utf8.RuneCountInString(text) > maxUnderstand {
 		return nil
 	}
-	tokens := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+	// Words keep their combining marks: Bengali vowel signs (া ি ো) are marks, not letters.
+	tokens := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.IsMark(r) })
 	targets := []struct {
 		key string
 		h   HandlerFunc
