@@ -36,5 +36,9 @@ lint:
 bench: services
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./...
 
+## i18n: build/i18n/translate.<lang>.toml, the messages each language still lacks (goi18n merge)
+i18n:
+	./scripts/i18n.sh
+
 clean:
-	rm -rf bin data
+	rm -rf bin data build

@@ -170,7 +170,7 @@ func TestScripts(t *testing.T) {
 					continue
 				}
 				long++
-				if script != unicode.Latin && share(text, script) < 0.5 {
+				if script != unicode.Latin && locales.ScriptShare(text, l.Script) < 0.5 {
 					wrong = append(wrong, id)
 				}
 				if script == unicode.Latin && text == raw["en"][id] {
@@ -186,50 +186,6 @@ func TestScripts(t *testing.T) {
 			}
 		})
 	}
-}
-
-// share is the fraction of letters of s (outside placeholders, links and Latin-script terms
-// the sentence keeps, like codice fiscale) that are in script.
-func share(s string, script *unicode.RangeTable) float64 {
-	s = stripPlaceholders(s)
-	in, all := 0, 0
-	for _, r := range s {
-		if !unicode.IsLetter(r) {
-			continue
-		}
-		all++
-		if unicode.Is(script, r) {
-			in++
-		}
-	}
-	if all == 0 {
-		return 1
-	}
-	// Latin words are allowed (Italian office names, codes); count only words, not letters,
-	// so a long "Centro per l'impiego" does not outweigh the sentence around it.
-	words, scriptWords := 0, 0
-	for _, w := range strings.Fields(s) {
-		has := false
-		latin := false
-		for _, r := range w {
-			if unicode.Is(script, r) {
-				has = true
-			}
-			if unicode.Is(unicode.Latin, r) {
-				latin = true
-			}
-		}
-		if has || latin {
-			words++
-		}
-		if has {
-			scriptWords++
-		}
-	}
-	if words == 0 {
-		return float64(in) / float64(all)
-	}
-	return float64(scriptWords) / float64(words)
 }
 
 var links = regexp.MustCompile(`https?://\S+|\{\{[^}]*\}\}`)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -40,6 +41,23 @@ type Harness struct {
 	Planner   *scheduler.Planner
 	Scheduler *scheduler.Scheduler
 	seq       atomic.Int64
+
+	fallbackMu sync.Mutex
+	fallbacks  []string
+}
+
+// Fallbacks lists the messages rendered so far from a language other than the one asked for
+// ("fr plan.title from en"): a journey complete in a language shows none.
+func (h *Harness) Fallbacks() []string {
+	h.fallbackMu.Lock()
+	defer h.fallbackMu.Unlock()
+	return append([]string(nil), h.fallbacks...)
+}
+
+func (h *Harness) recordFallback(lang, id, from string) {
+	h.fallbackMu.Lock()
+	defer h.fallbackMu.Unlock()
+	h.fallbacks = append(h.fallbacks, lang+" "+id+" from "+from)
 }
 
 // Option changes the harness.
@@ -73,15 +91,16 @@ func New(t testing.TB, opts ...Option) *Harness {
 	} else {
 		db, _ = storagetest.Postgres(t)
 	}
-	cat, err := locales.Load(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	rome, err := time.LoadLocation("Europe/Rome")
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &Harness{T: t, DB: db, Redis: storagetest.Redis(t), Clock: clock.NewFake(Start), Catalog: cat, Rome: rome}
+	h := &Harness{T: t, DB: db, Redis: storagetest.Redis(t), Clock: clock.NewFake(Start), Rome: rome}
+	cat, err := locales.LoadWith(nil, h.recordFallback)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Catalog = cat
 	set := flows.Settings{BotUsername: "insidebot_test_bot", PublicURL: "https://insidebot.example", Location: rome,
 		InviteTTL: 14 * 24 * time.Hour, ResearchKey: []byte("test-research-key")}
 	if o.settings != nil {
