@@ -101,17 +101,7 @@ func (e *Engine) showLabs(ctx context.Context, c *Ctx, page int, note string) er
 		bs = append(bs, btn(fmt.Sprintf("%s %d. %s", icon, n, en.s.LabName), Data(ButtonSession, en.s.ID)))
 	}
 	sb.WriteString("\n\n" + c.T("labs.tap_session"))
-	rows := grid(bs, 1)
-	var nav []bot.Button
-	if page > 0 {
-		nav = append(nav, btn(c.T("menu.previous"), Data(ButtonLabs, page-1)))
-	}
-	if page < pages-1 {
-		nav = append(nav, btn(c.T("menu.next"), Data(ButtonLabs, page+1)))
-	}
-	if len(nav) > 0 {
-		rows = append(rows, nav)
-	}
+	rows := c.withPager(grid(bs, 1), page, pages, func(p int) string { return Data(ButtonLabs, p) })
 	return c.screen(ctx, sb.String(), append(rows, c.menuRow())...)
 }
 

@@ -165,21 +165,11 @@ func (e *Engine) showLeads(ctx context.Context, c *Ctx, f leadList, note string)
 		bs = append(bs, btn(fmt.Sprintf("%s %d. %s", c.T("leads.icon_"+f.kind), n, clip(l.Title, maxLabelRunes)), f.data(ButtonLead, l.ID)))
 	}
 	sb.WriteString("\n\n" + c.T("leads.tap_lead"))
-	rows := grid(bs, 1)
-	var nav []bot.Button
-	if f.page > 0 {
-		prev := f
-		prev.page--
-		nav = append(nav, btn(c.T("menu.previous"), prev.data(ButtonLeads)))
-	}
-	if f.page < pages-1 {
-		next := f
-		next.page++
-		nav = append(nav, btn(c.T("menu.next"), next.data(ButtonLeads)))
-	}
-	if len(nav) > 0 {
-		rows = append(rows, nav)
-	}
+	rows := c.withPager(grid(bs, 1), f.page, pages, func(p int) string {
+		at := f
+		at.page = p
+		return at.data(ButtonLeads)
+	})
 	last := c.menuRow()
 	if f.kind == "h" {
 		last = append([]bot.Button{btn(c.T("leads.filter"), Data(ButtonLeadFilter, f.max, f.shared))}, last...)

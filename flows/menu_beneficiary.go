@@ -84,6 +84,22 @@ func (c *Ctx) screen(ctx context.Context, text string, rows ...[]bot.Button) err
 }
 
 // menuRow is the row that leads back to the main menu.
+// withPager adds, under rows, the previous and next buttons of a paged screen; dataFor gives
+// a page's button payload.
+func (c *Ctx) withPager(rows [][]bot.Button, page, pages int, dataFor func(page int) string) [][]bot.Button {
+	var nav []bot.Button
+	if page > 0 {
+		nav = append(nav, btn(c.T("menu.previous"), dataFor(page-1)))
+	}
+	if page < pages-1 {
+		nav = append(nav, btn(c.T("menu.next"), dataFor(page+1)))
+	}
+	if len(nav) > 0 {
+		rows = append(rows, nav)
+	}
+	return rows
+}
+
 func (c *Ctx) menuRow() []bot.Button {
 	return []bot.Button{btn(c.T("menu.back_menu"), Data(ButtonMenu))}
 }

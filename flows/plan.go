@@ -116,17 +116,7 @@ func (e *Engine) showPlan(ctx context.Context, c *Ctx, page int, note string) er
 		bs = append(bs, btn(fmt.Sprintf("%s %d. %s", c.T("status.icon."+s.Status), s.Position, title), Data(ButtonStep, s.ID, page)))
 	}
 	sb.WriteString("\n\n" + c.T("plan.tap_step"))
-	rows := grid(bs, 1)
-	var nav []bot.Button
-	if page > 0 {
-		nav = append(nav, btn(c.T("menu.previous"), Data(ButtonPlan, page-1)))
-	}
-	if page < pages-1 {
-		nav = append(nav, btn(c.T("menu.next"), Data(ButtonPlan, page+1)))
-	}
-	if len(nav) > 0 {
-		rows = append(rows, nav)
-	}
+	rows := c.withPager(grid(bs, 1), page, pages, func(p int) string { return Data(ButtonPlan, p) })
 	rows = append(rows, c.menuRow())
 	return c.screen(ctx, sb.String(), rows...)
 }
