@@ -2,7 +2,6 @@ package telegram
 
 import (
 	"strings"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -18,53 +17,6 @@ const (
 
 // Messages are sent as plain text: no parse mode, so nothing a person or a translator writes
 // can break the message (MarkdownV2's escaping is a trap) and nothing needs escaping.
-
-// textLen is a text's length as Telegram counts it.
-func textLen(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
-}
-
-// prefixWithin is the byte length of the longest prefix of s of at most limit UTF-16 units.
-func prefixWithin(s string, limit int) int {
-	n := 0
-	for i, r := range s {
-		n += utf16.RuneLen(r)
-		if n > limit {
-			return i
-		}
-	}
-	return len(s)
-}
-
-// splitText cuts a text into parts of at most limit, at a line break if there is one in the
-// second half of the part, else at a space, else anywhere.
-func splitText(s string, limit int) []string {
-	var parts []string
-	for textLen(s) > limit {
-		cut := prefixWithin(s, limit)
-		at := strings.LastIndex(s[:cut], "\n")
-		if at < cut/2 {
-			at = strings.LastIndexAny(s[:cut], " \t")
-		}
-		if at <= 0 {
-			at = cut
-		}
-		head := strings.TrimRight(s[:at], " \t\n")
-		if head == "" { // nothing but blanks before the cut
-			head, at = s[:cut], cut
-		}
-		parts = append(parts, head)
-		s = strings.TrimLeft(s[at:], " \t\n")
-	}
-	if s != "" || len(parts) == 0 {
-		parts = append(parts, s)
-	}
-	return parts
-}
 
 // keyboard renders rows of buttons as an inline keyboard; nil when there are none.
 func keyboard(rows [][]bot.Button) any {

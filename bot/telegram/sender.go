@@ -68,7 +68,7 @@ func (s *Sender) Send(ctx context.Context, to bot.Recipient, out bot.Outgoing) (
 				text += "\n\n"
 			}
 			text += body
-			if !ok || textLen(text) > maxText {
+			if !ok || bot.UTF16Len(text) > maxText {
 				return "", &bot.SendError{Class: bot.Permanent, Code: 500, Reason: "telegram: the server does not accept files"}
 			}
 			s.log.Warn("sendDocument refused by the server: sending its contents as text", "chat", bot.Redact(to.ChatID))
@@ -102,7 +102,7 @@ func (s *Sender) run(ctx context.Context, key string, steps []step) (string, err
 
 // texts sends a text in parts of at most 4096, the buttons under the last.
 func (s *Sender) texts(chatID int64, text string, buttons [][]bot.Button) []step {
-	parts := splitText(text, maxText)
+	parts := bot.SplitText(text, maxText)
 	steps := make([]step, len(parts))
 	for i, part := range parts {
 		msg := tgbotapi.NewMessage(chatID, part)
@@ -120,7 +120,7 @@ func (s *Sender) texts(chatID int64, text string, buttons [][]bot.Button) []step
 func (s *Sender) withFile(chatID int64, out bot.Outgoing, f *bot.File, image bool) []step {
 	data := tgbotapi.FileBytes{Name: f.Name, Bytes: f.Data}
 	caption, rest := out.Text, ""
-	if textLen(caption) > maxCaption {
+	if bot.UTF16Len(caption) > maxCaption {
 		caption, rest = "", out.Text
 	}
 	var first tgbotapi.Chattable

@@ -73,8 +73,8 @@ func TestLongTextIsSplitWithButtonsOnTheLastPart(t *testing.T) {
 	var joined []string
 	for i, c := range calls {
 		part := c.Params.Get("text")
-		if textLen(part) > maxText {
-			t.Errorf("part %d has %d characters", i, textLen(part))
+		if bot.UTF16Len(part) > maxText {
+			t.Errorf("part %d has %d characters", i, bot.UTF16Len(part))
 		}
 		if !strings.HasSuffix(part, "numero") && !strings.HasSuffix(part, "é") {
 			t.Errorf("part %d does not end at a line break: ...%q", i, part[len(part)-20:])
@@ -91,19 +91,19 @@ func TestLongTextIsSplitWithButtonsOnTheLastPart(t *testing.T) {
 
 func TestSplitTextWithoutLineBreaks(t *testing.T) {
 	words := strings.Repeat("parola ", 1500)
-	parts := splitText(strings.TrimSpace(words), 4096)
+	parts := bot.SplitText(strings.TrimSpace(words), 4096)
 	if len(parts) != 3 {
 		t.Fatalf("%d parts", len(parts))
 	}
 	for _, p := range parts {
-		if strings.HasPrefix(p, " ") || strings.HasSuffix(p, " ") || strings.Contains(p, "parol ") || textLen(p) > 4096 {
+		if strings.HasPrefix(p, " ") || strings.HasSuffix(p, " ") || strings.Contains(p, "parol ") || bot.UTF16Len(p) > 4096 {
 			t.Fatalf("part cut inside a word or too long: %q...%q", p[:10], p[len(p)-10:])
 		}
 	}
 	// One unbroken run: cut anyway, never beyond the limit, never inside a character.
 	emoji := strings.Repeat("😀", 3000) // 2 UTF-16 units each
-	parts = splitText(emoji, 4096)
-	if len(parts) != 2 || textLen(parts[0]) != 4096 || parts[0]+parts[1] != emoji {
+	parts = bot.SplitText(emoji, 4096)
+	if len(parts) != 2 || bot.UTF16Len(parts[0]) != 4096 || parts[0]+parts[1] != emoji {
 		t.Fatalf("emoji split into %d parts", len(parts))
 	}
 }

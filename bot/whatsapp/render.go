@@ -3,7 +3,6 @@ package whatsapp
 import (
 	"fmt"
 	"strings"
-	"unicode/utf16"
 
 	"github.com/insideaut/insidebot/bot"
 )
@@ -53,7 +52,7 @@ func render(out bot.Outgoing, token string) (rendered, error) {
 	}
 	text := strings.TrimSpace(out.Text)
 	var cta *ctaURL
-	if len(choices) == 0 && len(links) == 1 && units(links[0].Text) <= maxButtonTitle && text != "" {
+	if len(choices) == 0 && len(links) == 1 && bot.UTF16Len(links[0].Text) <= maxButtonTitle && text != "" {
 		cta = &ctaURL{DisplayText: links[0].Text, URL: links[0].URL}
 	} else {
 		text = withLinks(text, links)
@@ -65,7 +64,7 @@ func render(out bot.Outgoing, token string) (rendered, error) {
 		if kind == "document" {
 			m.Filename = f.Name
 		}
-		if !interactiveNeeded && units(text) <= maxBody {
+		if !interactiveNeeded && bot.UTF16Len(text) <= maxBody {
 			m.Caption, text = text, ""
 		}
 		p := part{msg: message{Type: kind}, file: f}
@@ -77,7 +76,7 @@ func render(out bot.Outgoing, token string) (rendered, error) {
 		r.parts = append(r.parts, p)
 	}
 	if !interactiveNeeded {
-		for _, chunk := range splitText(text, maxText) {
+		for _, chunk := range bot.SplitText(text, maxText) {
 			r.parts = append(r.parts, textPart(chunk))
 		}
 		if len(r.parts) == 0 {
@@ -87,8 +86,8 @@ func render(out bot.Outgoing, token string) (rendered, error) {
 	}
 
 	body := text
-	if body == "" || units(body) > maxBody {
-		for _, chunk := range splitText(body, maxText) {
+	if body == "" || bot.UTF16Len(body) > maxBody {
+		for _, chunk := range bot.SplitText(body, maxText) {
 			r.parts = append(r.parts, textPart(chunk))
 		}
 		body = shortBody(out.Labels)
@@ -141,9 +140,9 @@ func choicesPart(body string, choices []bot.Button, labels bot.Labels) part {
 	var rows []row
 	for _, c := range choices {
 		rw := row{ID: c.Data, Title: c.Text}
-		if units(c.Text) > maxRowTitle {
-			rw.Title = truncate(c.Text, maxRowTitle)
-			rw.Description = truncate(c.Text, maxRowDesc)
+		if bot.UTF16Len(c.Text) > maxRowTitle {
+			rw.Title = bot.Truncate(c.Text, maxRowTitle)
+			rw.Description = bot.Truncate(c.Text, maxRowDesc)
 		}
 		rows = append(rows, rw)
 	}
@@ -153,13 +152,13 @@ func choicesPart(body string, choices []bot.Button, labels bot.Labels) part {
 	}
 	return part{msg: message{Type: "interactive", Interactive: &interactive{
 		Type: "list", Body: bodyRef{Text: body},
-		Action: action{Button: truncate(label, maxButtonTitle), Sections: []section{{Rows: rows}}}}}}
+		Action: action{Button: bot.Truncate(label, maxButtonTitle), Sections: []section{{Rows: rows}}}}}}
 }
 
 func buttonsFit(choices []bot.Button) bool {
 	seen := map[string]bool{}
 	for _, c := range choices {
-		if units(c.Text) > maxButtonTitle || seen[c.Text] {
+		if bot.UTF16Len(c.Text) > maxButtonTitle || seen[c.Text] {
 			return false
 		}
 		seen[c.Text] = true
@@ -188,65 +187,8 @@ func withLinks(text string, links []bot.Button) string {
 // shortBody is the body of a list sent after its long text: the recipient's word for "choose".
 func shortBody(l bot.Labels) string {
 	if l.Choose != "" {
-		return truncate(l.Choose, maxBody)
+		return bot.Truncate(l.Choose, maxBody)
 	}
 	return fallbackPointer
 }
 
-// units counts a string as WhatsApp does at its strictest: UTF-16 code units.
-func units(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
-}
-
-// prefixUnits returns the byte length of the longest prefix of s of at most max units.
-func prefixUnits(s string, max int) int {
-	n := 0
-	for i, r := range s {
-		l := utf16.RuneLen(r)
-		if n+l > max {
-			return i
-		}
-		n += l
-	}
-	return len(s)
-}
-
-// truncate shortens s to max units, ending with "…" when it cut.
-func truncate(s string, max int) string {
-	if units(s) <= max {
-		return s
-	}
-	return strings.TrimSpace(s[:prefixUnits(s, max-1)]) + "…"
-}
-
-// splitText cuts text into pieces of at most max units, at a paragraph, a line or a space
-// when one falls in the second half of a piece, so words stay whole.
-func splitText(s string, max int) []string {
-	s = strings.TrimSpace(s)
-	var out []string
-	for s != "" {
-		if units(s) <= max {
-			out = append(out, s)
-			break
-		}
-		cut := prefixUnits(s, max)
-		head := s[:cut]
-		at := -1
-		for _, sep := range []string{"\n\n", "\n", " "} {
-			if i := strings.LastIndex(head, sep); i > cut/2 {
-				at = i
-				break
-			}
-		}
-		if at < 0 {
-			at = cut // no place to break: cut inside a word, at a character boundary
-		}
-		out = append(out, strings.TrimSpace(s[:at]))
-		s = strings.TrimSpace(s[at:])
-	}
-	return out
-}

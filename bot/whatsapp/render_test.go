@@ -34,31 +34,31 @@ func checkLimits(t *testing.T, r rendered) {
 	for i, p := range r.parts {
 		m := p.msg
 		switch {
-		case m.Text != nil && (units(m.Text.Body) > maxText || m.Text.Body == ""):
-			t.Errorf("part %d: text of %d units", i, units(m.Text.Body))
-		case m.Image != nil && units(m.Image.Caption) > maxBody, m.Document != nil && units(m.Document.Caption) > maxBody:
+		case m.Text != nil && (bot.UTF16Len(m.Text.Body) > maxText || m.Text.Body == ""):
+			t.Errorf("part %d: text of %d units", i, bot.UTF16Len(m.Text.Body))
+		case m.Image != nil && bot.UTF16Len(m.Image.Caption) > maxBody, m.Document != nil && bot.UTF16Len(m.Document.Caption) > maxBody:
 			t.Errorf("part %d: caption too long", i)
 		case m.Interactive != nil:
 			in := m.Interactive
-			if n := units(in.Body.Text); n > maxBody || n == 0 {
+			if n := bot.UTF16Len(in.Body.Text); n > maxBody || n == 0 {
 				t.Errorf("part %d: body of %d units", i, n)
 			}
 			if len(in.Action.Buttons) > maxButtons {
 				t.Errorf("part %d: %d buttons", i, len(in.Action.Buttons))
 			}
 			for _, b := range in.Action.Buttons {
-				if units(b.Reply.Title) > maxButtonTitle || len(b.Reply.ID) > 256 {
+				if bot.UTF16Len(b.Reply.Title) > maxButtonTitle || len(b.Reply.ID) > 256 {
 					t.Errorf("part %d: button %q", i, b.Reply.Title)
 				}
 			}
-			if units(in.Action.Button) > maxButtonTitle {
+			if bot.UTF16Len(in.Action.Button) > maxButtonTitle {
 				t.Errorf("part %d: list label %q", i, in.Action.Button)
 			}
 			rows := 0
 			for _, s := range in.Action.Sections {
 				for _, r := range s.Rows {
 					rows++
-					if units(r.Title) > maxRowTitle || units(r.Description) > maxRowDesc || len(r.ID) > 200 {
+					if bot.UTF16Len(r.Title) > maxRowTitle || bot.UTF16Len(r.Description) > maxRowDesc || len(r.ID) > 200 {
 						t.Errorf("part %d: row %+v", i, r)
 					}
 				}
@@ -66,7 +66,7 @@ func checkLimits(t *testing.T, r rendered) {
 			if rows > maxRows {
 				t.Errorf("part %d: %d rows", i, rows)
 			}
-			if in.Type == "cta_url" && units(in.Action.Parameters.DisplayText) > maxButtonTitle {
+			if in.Type == "cta_url" && bot.UTF16Len(in.Action.Parameters.DisplayText) > maxButtonTitle {
 				t.Errorf("part %d: cta label too long", i)
 			}
 		}
@@ -112,7 +112,7 @@ func TestRenderText(t *testing.T) {
 	// One endless word of emoji (two UTF-16 units each): cut at a character boundary.
 	r = mustRender(t, bot.Outgoing{Text: strings.Repeat("😀", 3000)})
 	checkLimits(t, r)
-	if len(r.parts) != 2 || units(r.parts[0].msg.Text.Body) != 4096 {
+	if len(r.parts) != 2 || bot.UTF16Len(r.parts[0].msg.Text.Body) != 4096 {
 		t.Fatalf("emoji split into %d parts", len(r.parts))
 	}
 
@@ -190,7 +190,7 @@ func TestRenderButtons(t *testing.T) {
 		t.Fatalf("long row = %+v", rows[0])
 	}
 	if !strings.HasPrefix(rows[1].Description, "📄 Rinnovo del permesso di soggiorno presso la Questura") ||
-		!strings.HasSuffix(rows[1].Description, "via…") || units(rows[1].Description) > maxRowDesc {
+		!strings.HasSuffix(rows[1].Description, "via…") || bot.UTF16Len(rows[1].Description) > maxRowDesc {
 		t.Fatalf("very long row = %+v", rows[1])
 	}
 	if rows[2].Title != "💼 Lavoro" || rows[2].Description != "" {
@@ -317,9 +317,9 @@ func TestTruncateAndUnits(t *testing.T) {
 		{"مرحبا بك في برنامج الإدماج", 20, "مرحبا بك في برنامج…"},
 	}
 	for _, c := range cases {
-		got := truncate(c.in, c.max)
-		if got != c.want || units(got) > c.max {
-			t.Errorf("truncate(%q, %d) = %q (%d units), want %q", c.in, c.max, got, units(got), c.want)
+		got := bot.Truncate(c.in, c.max)
+		if got != c.want || bot.UTF16Len(got) > c.max {
+			t.Errorf("bot.Truncate(%q, %d) = %q (%d units), want %q", c.in, c.max, got, bot.UTF16Len(got), c.want)
 		}
 	}
 }
