@@ -14,29 +14,37 @@ import (
 // The words, as a person would type them alone in a message (compared after foldWord: case,
 // accents, final punctuation and Arabic-script letter variants do not matter):
 //
-//	language   STOP                                   START
-//	English    stop, unsubscribe                      start, subscribe
-//	Italiano   stop, basta, disiscrivimi              start, riprendi, iscrivimi
-//	Français   stop, arrêt, arrêter, arrête           start, reprendre, commencer
-//	العربية    توقف, أوقف, إيقاف                       ابدأ, استئناف, تشغيل
-//	اردو       بند, بند کرو, بند کریں, روکو              شروع, شروع کرو, شروع کریں
-//	বাংলা      বন্ধ, বন্ধ করুন, থামুন                      শুরু, শুরু করুন, চালু
-//	دری        توقف, بس, بس کن, ایست                    شروع, آغاز, شروع کن
-//	پښتو       ودروه, بند کړه, بس                       پیل, پیل کړه, شروع
-//	ትግርኛ      ኣቁም, ደው በል, ኣቋርጽ                       ጀምር, ቀጽል
-//	Soomaali   jooji, joogso                           bilow, ka bilow, sii wad
+//	language   STOP                                        START
+//	English    stop, unsubscribe                           start, subscribe
+//	Italiano   stop, basta, disiscrivimi                   start, riprendi, iscrivimi
+//	Français   stop, arrêt, arrêter, arrête                start, reprendre, commencer
+//	العربية    توقف, أوقف, إيقاف, قف, وقف, كفى, ستوب,        ابدأ, استئناف, استأنف, تشغيل, بدء,
+//	           إلغاء الاشتراك                               اشتراك, ستارت
+//	اردو       بند, بند کرو, بند کریں, بند کر دیں, روکو,       شروع, شروع کرو, شروع کریں, شروع کر دیں,
+//	           روکیں, روک دیں, band, band karo, band karein   دوبارہ شروع, دوبارہ شروع کریں, shuru,
+//	                                                       shuru karo, shuru karein
+//	বাংলা      বন্ধ, বন্ধ করুন, বন্ধ করো, বন্ধ কর, থামুন, থামো,   শুরু, শুরু করুন, শুরু করো, চালু,
+//	           থামাও, স্টপ, bondho, bondho koro              চালু করুন, চালু করো, স্টার্ট, chalu
+//	دری        توقف, توقف کنید, بس, بس کن, بس کنید, قطع کن,    شروع, شروع کن, شروع کنید, آغاز,
+//	           قطع کنید, ایست                               دوباره شروع
+//	پښتو       ودروه, بند کړه, بس                           پیل, پیل کړه, شروع
+//	ትግርኛ      ኣቁም, ደው በል, ኣቋርጽ                            ጀምር, ቀጽል
+//	Soomaali   jooji, joogso, joojiya, iska jooji,          bilow, ka bilow, bilaab, dib u bilaab,
+//	           ha ii soo dirin                              sii wad
+//
+// (Suggested by the translators of each language; to be confirmed by native speakers.)
 func stopWords() []string {
 	return []string{
 		"stop", "unsubscribe",
 		"basta", "disiscrivimi",
 		"arrêt", "arrêter", "arrête",
-		"توقف", "أوقف", "إيقاف",
-		"بند", "بند کرو", "بند کریں", "روکو",
-		"বন্ধ", "বন্ধ করুন", "থামুন",
-		"بس", "بس کن", "ایست",
+		"توقف", "أوقف", "إيقاف", "قف", "وقف", "كفى", "ستوب", "إلغاء الاشتراك",
+		"بند", "بند کرو", "بند کریں", "بند کر دیں", "روکو", "روکیں", "روک دیں", "band", "band karo", "band karein",
+		"বন্ধ", "বন্ধ করুন", "বন্ধ করো", "বন্ধ কর", "থামুন", "থামো", "থামাও", "স্টপ", "bondho", "bondho koro",
+		"توقف کنید", "بس", "بس کن", "بس کنید", "قطع کن", "قطع کنید", "ایست",
 		"ودروه", "بند کړه",
 		"ኣቁም", "ደው በል", "ኣቋርጽ",
-		"jooji", "joogso",
+		"jooji", "joogso", "joojiya", "iska jooji", "ha ii soo dirin",
 	}
 }
 
@@ -45,13 +53,13 @@ func startWords() []string {
 		"start", "subscribe",
 		"riprendi", "iscrivimi",
 		"reprendre", "commencer",
-		"ابدأ", "استئناف", "تشغيل",
-		"شروع", "شروع کرو", "شروع کریں",
-		"শুরু", "শুরু করুন", "চালু",
-		"آغاز", "شروع کن",
+		"ابدأ", "استئناف", "استأنف", "تشغيل", "بدء", "اشتراك", "ستارت",
+		"شروع", "شروع کرو", "شروع کریں", "شروع کر دیں", "دوبارہ شروع", "دوبارہ شروع کریں", "shuru", "shuru karo", "shuru karein",
+		"শুরু", "শুরু করুন", "শুরু করো", "চালু", "চালু করুন", "চালু করো", "স্টার্ট", "chalu",
+		"آغاز", "شروع کن", "شروع کنید", "دوباره شروع",
 		"پیل", "پیل کړه",
 		"ጀምር", "ቀጽል",
-		"bilow", "ka bilow", "sii wad",
+		"bilow", "ka bilow", "bilaab", "dib u bilaab", "sii wad",
 	}
 }
 

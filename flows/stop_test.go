@@ -74,7 +74,9 @@ func TestStartGivesTheAnnouncementsConsent(t *testing.T) {
 }
 
 func TestStopWordsAreWordsAlone(t *testing.T) {
-	for _, s := range []string{"stop", "STOP.", "Arrêter", "أوقف", "بند کریں", "joogso"} {
+	for _, s := range []string{"stop", "STOP.", "Arrêter", "أوقف", "بند کریں", "joogso",
+		// Forms the translators added, and an Urdu word typed with an Arabic keyboard's ن for ں.
+		"ستوب", "বন্ধ করো", "স্টপ", "band karo", "بند کرین", "بس کنید", "iska jooji"} {
 		if !flows.IsStopWord(s) {
 			t.Errorf("%q is a stop word", s)
 		}
