@@ -148,8 +148,8 @@ func broadcastInTheirLanguages(t *testing.T, opts ...flowtest.Option) {
 	if !strings.Contains(enMsg, "Announcement from the INSIDE AUT project") || !strings.Contains(enMsg, "Meeting on Monday") || strings.Contains(enMsg, "Riunione") {
 		t.Errorf("English recipient got:\n%s", enMsg)
 	}
-	if !strings.Contains(frMsg, "Announcement from the INSIDE AUT project") || !strings.Contains(frMsg, "Riunione lunedì") {
-		t.Errorf("French recipient (no French version) got:\n%s", frMsg)
+	if !strings.Contains(frMsg, h.Catalog.For("fr").T("broadcast.header")) || !strings.Contains(frMsg, "Riunione lunedì") {
+		t.Errorf("French recipient (no French version of the text: the Italian, under a French header) got:\n%s", frMsg)
 	}
 	for _, left := range []*flowtest.Chat{a.stopped, a.noConsent, a.blocked, a.otherTerritory} {
 		if got := left.Inbox(); len(got) != 0 {

@@ -53,8 +53,10 @@ func sessionLifecycle(t *testing.T, opts ...flowtest.Option) {
 		!strings.Contains(got, "mercoledì 10 dicembre, 09:30") || !strings.Contains(got, "https://maps.example/padova") {
 		t.Fatalf("Italian enrolment notice:\n%s", got)
 	}
-	if got := flowtest.Texts(w.benMI.Inbox()); !strings.Contains(got, "You are enrolled in a lab") || !strings.Contains(got, "Wednesday 10 December, 09:30") {
-		t.Fatalf("French reader's notice (English until French is translated):\n%s", got)
+	fr := w.h.Catalog.For("fr")
+	notice, _, _ := strings.Cut(fr.T("enrol.notice"), "<no value>") // the words before the first value
+	if got := flowtest.Texts(w.benMI.Inbox()); !strings.Contains(got, strings.TrimSpace(notice)) || !strings.Contains(got, fr.DateTime(time.Date(2025, 12, 10, 9, 30, 0, 0, w.h.Rome))) {
+		t.Fatalf("French reader's notice:\n%s", got)
 	}
 	coord.Send(fmt.Sprintf("/enrol %d %s", id, it.Code))
 	expect(t, coord, "Era già iscritto: "+it.Code, "Niente è stato cambiato")
@@ -68,8 +70,9 @@ func sessionLifecycle(t *testing.T, opts ...flowtest.Option) {
 	if got := flowtest.Texts(itChat.Inbox()); !strings.Contains(got, "Prima: mercoledì 10 dicembre, 09:30") || !strings.Contains(got, "venerdì 12 dicembre, 15:00") {
 		t.Fatalf("Italian move notice:\n%s", got)
 	}
-	if got := flowtest.Texts(w.benMI.Inbox()); !strings.Contains(got, "Before: Wednesday 10 December, 09:30") || !strings.Contains(got, "Friday 12 December, 15:00") {
-		t.Fatalf("move notice:\n%s", got)
+	if got := flowtest.Texts(w.benMI.Inbox()); !strings.Contains(got, fr.DateTime(time.Date(2025, 12, 10, 9, 30, 0, 0, h.Rome))) ||
+		!strings.Contains(got, fr.DateTime(time.Date(2025, 12, 12, 15, 0, 0, 0, h.Rome))) {
+		t.Fatalf("French reader's move notice:\n%s", got)
 	}
 	s, _ = storage.SessionByID(ctx, h.DB, id)
 	moved := time.Date(2025, 12, 12, 15, 0, 0, 0, h.Rome)
@@ -82,8 +85,9 @@ func sessionLifecycle(t *testing.T, opts ...flowtest.Option) {
 	if got := flowtest.Texts(itChat.Inbox()); !strings.Contains(got, "è annullato") {
 		t.Fatalf("Italian cancel notice:\n%s", got)
 	}
-	if got := flowtest.Texts(w.benMI.Inbox()); !strings.Contains(got, "is cancelled") {
-		t.Fatalf("cancel notice:\n%s", got)
+	if got := flowtest.Texts(w.benMI.Inbox()); !strings.Contains(got, fr.DateTime(time.Date(2025, 12, 12, 15, 0, 0, 0, h.Rome))) ||
+		!strings.HasPrefix(got, "❌") || strings.Contains(got, "is cancelled") {
+		t.Fatalf("French reader's cancel notice:\n%s", got)
 	}
 	coord.Send(fmt.Sprintf("/session cancel %d", id))
 	expect(t, coord, fmt.Sprintf("La sessione #%d è annullata", id), "Niente è stato cambiato")

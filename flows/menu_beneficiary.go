@@ -263,11 +263,14 @@ func onlySymbols(s string) bool {
 }
 
 // arabicFold maps the letter forms people type interchangeably in Arabic-script languages (Arabic,
-// Urdu, Dari, Pashto) to one form, so "أوقف" and "اوقف", "ي" and "ی" compare equal.
+// Urdu, Dari, Pashto) to one form, so "أوقف" and "اوقف", "ي" and "ی", Pashto "ړ" and the "ر" of a
+// Dari keyboard compare equal; and Tigrinya's "ኣ" with the Amharic "አ".
 var arabicFold = strings.NewReplacer(
 	"أ", "ا", "إ", "ا", "آ", "ا", "ٱ", "ا",
 	"ي", "ی", "ى", "ی", "ې", "ی", "ۍ", "ی", "ئ", "ی",
 	"ك", "ک", "ة", "ه", "ۀ", "ه", "ہ", "ه", "ھ", "ه", "ں", "ن",
+	"ړ", "ر", "ږ", "ژ", "ښ", "ش", // Pashto typed on a Dari keyboard
+	"አ", "ኣ", // Tigrinya typed the Amharic way
 	"ـ", "",
 )
 

@@ -56,7 +56,7 @@ func TestAlertLoopHelpToReply(t *testing.T) {
 			expectIn(t, out, "Messaggio inviato a MI-001", "1 avviso chiuso")
 
 			got := w.benChat.Inbox()
-			if len(got) != 1 || got[0].Lang != "fr" {
+			if len(got) != 1 || got[0].Lang != "en" {
 				t.Fatalf("the beneficiary got %s (lang %v)", flowtest.Describe(got), got)
 			}
 			if !strings.Contains(got[0].Text, "Ci vediamo lunedì alle 10 in Via Padova 36") {

@@ -69,7 +69,7 @@ func TestCardShowsTheRecordButNoContact(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := w.do(asTutor, "/b mi-001")
-	expectIn(t, out, "👤 MI-001 · Amina", "📍 MI · 🗣️ Français · 🟢 attivo/a", "Piano: 0/2 fatti · ⚠️ 1 in ritardo",
+	expectIn(t, out, "👤 MI-001 · Amina", "📍 MI · 🗣️ English · 🟢 attivo/a", "Piano: 0/2 fatti · ⚠️ 1 in ritardo",
 		"1. 📄 Documenti · Codice fiscale · 📝 da fare · entro venerdì 28 novembre 2025 · ⚠️ in ritardo",
 		"2. 🏠 Casa · Cercare una stanza · ⏳ in corso · entro sabato 20 dicembre 2025",
 		"LabIn Casa / Contratti d'affitto, lunedì 1 dicembre, 09:00: non verrà",

@@ -25,7 +25,7 @@ const (
 var staffTestRoles = []string{asBeneficiary, asOtherTutor, asTutor, asCoordinator, asAdmin}
 
 // staffWorld is a small project: territory MI with a tutor, a coordinator and beneficiary
-// MI-001 (French, on Telegram, with a plan, a lab session today, interest in a lead and an
+// MI-001 (English, on Telegram, with a plan, a lab session today, interest in a lead and an
 // open help alert), a tutor in BO, and an admin.
 type staffWorld struct {
 	t       *testing.T
@@ -59,7 +59,7 @@ func newStaffWorld(t *testing.T, opts ...flowtest.Option) *staffWorld {
 		h.LinkStaff(chat, s)
 		w.chats[role] = chat
 	}
-	b, err := storage.CreateBeneficiary(ctx, h.DB, storage.NewBeneficiary{Territory: "MI", Lang: "fr", TutorID: w.tutor.ID, DisplayName: "Amina"}, now)
+	b, err := storage.CreateBeneficiary(ctx, h.DB, storage.NewBeneficiary{Territory: "MI", Lang: "en", TutorID: w.tutor.ID, DisplayName: "Amina"}, now)
 	if err != nil {
 		t.Fatal(err)
 	}

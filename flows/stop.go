@@ -17,7 +17,9 @@ import (
 //	language   STOP                                        START
 //	English    stop, unsubscribe                           start, subscribe
 //	Italiano   stop, basta, disiscrivimi                   start, riprendi, iscrivimi
-//	Français   stop, arrêt, arrêter, arrête                start, reprendre, commencer
+//	Français   stop, arrêt, arrêter, arrête, arrêtez,       start, reprendre, reprenez, reprends,
+//	           stopper, désabonner, me désabonner,         m'abonner, réabonner
+//	           désinscrire
 //	العربية    توقف, أوقف, إيقاف, قف, وقف, كفى, ستوب,        ابدأ, استئناف, استأنف, تشغيل, بدء,
 //	           إلغاء الاشتراك                               اشتراك, ستارت
 //	اردو       بند, بند کرو, بند کریں, بند کر دیں, روکو,       شروع, شروع کرو, شروع کریں, شروع کر دیں,
@@ -27,8 +29,10 @@ import (
 //	           থামাও, স্টপ, bondho, bondho koro              চালু করুন, চালু করো, স্টার্ট, chalu
 //	دری        توقف, توقف کنید, بس, بس کن, بس کنید, قطع کن,    شروع, شروع کن, شروع کنید, آغاز,
 //	           قطع کنید, ایست                               دوباره شروع
-//	پښتو       ودروه, بند کړه, بس                           پیل, پیل کړه, شروع
-//	ትግርኛ      ኣቁም, ደው በል, ኣቋርጽ                            ጀምር, ቀጽል
+//	پښتو       ودروه, ودروئ, بند کړه, بند کړئ, بس, بس کړه,      پیل, پیل کړه, پیل کړئ, شروع, شروع کړئ,
+//	           بندول, بند یې کړه                            بیا پیل
+//	ትግርኛ      ኣቁም, ኣቁሚ, ኣቁሙ, ደው በል, ደው በሊ, ደው በሉ,          ጀምር, ጀምሪ, ጀምሩ, ቀጽል, ቀጽሊ, ቀጽሉ,
+//	           ኣቋርጽ, ኣቋርጺ, ኣቋርጹ, ስቶፕ                        ስታርት
 //	Soomaali   jooji, joogso, joojiya, iska jooji,          bilow, ka bilow, bilaab, dib u bilaab,
 //	           ha ii soo dirin                              sii wad
 //
@@ -37,13 +41,13 @@ func stopWords() []string {
 	return []string{
 		"stop", "unsubscribe",
 		"basta", "disiscrivimi",
-		"arrêt", "arrêter", "arrête",
+		"arrêt", "arrêter", "arrête", "arrêtez", "stopper", "désabonner", "me désabonner", "désinscrire",
 		"توقف", "أوقف", "إيقاف", "قف", "وقف", "كفى", "ستوب", "إلغاء الاشتراك",
 		"بند", "بند کرو", "بند کریں", "بند کر دیں", "روکو", "روکیں", "روک دیں", "band", "band karo", "band karein",
 		"বন্ধ", "বন্ধ করুন", "বন্ধ করো", "বন্ধ কর", "থামুন", "থামো", "থামাও", "স্টপ", "bondho", "bondho koro",
 		"توقف کنید", "بس", "بس کن", "بس کنید", "قطع کن", "قطع کنید", "ایست",
-		"ودروه", "بند کړه",
-		"ኣቁም", "ደው በል", "ኣቋርጽ",
+		"ودروه", "ودروئ", "بند کړه", "بند کړئ", "بس کړه", "بندول", "بند یې کړه",
+		"ኣቁም", "ኣቁሚ", "ኣቁሙ", "ደው በል", "ደው በሊ", "ደው በሉ", "ኣቋርጽ", "ኣቋርጺ", "ኣቋርጹ", "ስቶፕ",
 		"jooji", "joogso", "joojiya", "iska jooji", "ha ii soo dirin",
 	}
 }
@@ -52,13 +56,14 @@ func startWords() []string {
 	return []string{
 		"start", "subscribe",
 		"riprendi", "iscrivimi",
-		"reprendre", "commencer",
+		// Not "commencer": too general for a word that gives the announcements consent.
+		"reprendre", "reprenez", "reprends", "m'abonner", "réabonner",
 		"ابدأ", "استئناف", "استأنف", "تشغيل", "بدء", "اشتراك", "ستارت",
 		"شروع", "شروع کرو", "شروع کریں", "شروع کر دیں", "دوبارہ شروع", "دوبارہ شروع کریں", "shuru", "shuru karo", "shuru karein",
 		"শুরু", "শুরু করুন", "শুরু করো", "চালু", "চালু করুন", "চালু করো", "স্টার্ট", "chalu",
 		"آغاز", "شروع کن", "شروع کنید", "دوباره شروع",
-		"پیل", "پیل کړه",
-		"ጀምር", "ቀጽል",
+		"پیل", "پیل کړه", "پیل کړئ", "شروع کړئ", "بیا پیل",
+		"ጀምር", "ጀምሪ", "ጀምሩ", "ቀጽል", "ቀጽሊ", "ቀጽሉ", "ስታርት",
 		"bilow", "ka bilow", "bilaab", "dib u bilaab", "sii wad",
 	}
 }

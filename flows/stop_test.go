@@ -17,7 +17,7 @@ func TestStopAndStartInSeveralLanguages(t *testing.T) {
 		{" stop! ", "Start."},
 		{"Basta", "riprendi"},
 		{"ARRÊT", "reprendre"},
-		{"arret", "commencer"},
+		{"arret", "reprenez"},
 		{"توقف", "ابدأ"},
 		{"اوقف", "ابدا"},
 		{"بند کرو", "شروع"},
@@ -76,7 +76,7 @@ func TestStartGivesTheAnnouncementsConsent(t *testing.T) {
 func TestStopWordsAreWordsAlone(t *testing.T) {
 	for _, s := range []string{"stop", "STOP.", "Arrêter", "أوقف", "بند کریں", "joogso",
 		// Forms the translators added, and an Urdu word typed with an Arabic keyboard's ن for ں.
-		"ستوب", "বন্ধ করো", "স্টপ", "band karo", "بند کرین", "بس کنید", "iska jooji"} {
+		"ستوب", "বন্ধ করো", "স্টপ", "band karo", "بند کرین", "بس کنید", "iska jooji", "Arrêtez", "بند کره", "ኣቁሚ", "አቁም"} {
 		if !flows.IsStopWord(s) {
 			t.Errorf("%q is a stop word", s)
 		}
@@ -86,7 +86,7 @@ func TestStopWordsAreWordsAlone(t *testing.T) {
 			t.Errorf("%q is not a stop word", s)
 		}
 	}
-	if !flows.IsStartWord("Start") || flows.IsStartWord("stop") {
+	if !flows.IsStartWord("Start") || flows.IsStartWord("stop") || flows.IsStartWord("commencer") || !flows.IsStartWord("پیل کره") {
 		t.Error("start words")
 	}
 }
