@@ -191,4 +191,3 @@ func shortBody(l bot.Labels) string {
 	}
 	return fallbackPointer
 }
-
