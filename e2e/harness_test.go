@@ -29,6 +29,7 @@ type Harness struct {
 	bin     string
 	env     []string
 	api     string // the emulator's base URL
+	addr    string // the bot's HTTP_ADDR
 	botLog  *syncBuffer
 	emuLog  *syncBuffer
 	nextID  int64
@@ -54,7 +55,8 @@ func Start(t *testing.T, env ...string) *Harness {
 		t.Fatal("the emulator is not installed: run npm ci --prefix e2e (make test does)")
 	}
 	dir := t.TempDir()
-	h := &Harness{t: t, bin: filepath.Join(dir, "insidebot"), botLog: &syncBuffer{}, emuLog: &syncBuffer{}, nextID: 700000000}
+	h := &Harness{t: t, bin: filepath.Join(dir, "insidebot"), botLog: &syncBuffer{}, emuLog: &syncBuffer{}, nextID: 700000000,
+		addr: "127.0.0.1:" + fmt.Sprint(freePort(t))}
 
 	build := exec.Command("go", "build", "-o", h.bin, "./cmd/insidebot")
 	build.Dir = root
@@ -69,7 +71,7 @@ func Start(t *testing.T, env ...string) *Harness {
 		"TELEGRAM_BOT_TOKEN="+botToken,
 		"TELEGRAM_API_ENDPOINT="+h.api+"/bot%s/%s",
 		"DATA_DIR="+filepath.Join(dir, "data"),
-		"HTTP_ADDR=127.0.0.1:"+fmt.Sprint(freePort(t)),
+		"HTTP_ADDR="+h.addr,
 		"LOG_LEVEL=debug",
 		"DATABASE_URL=", "REDIS_URL=", "TELEGRAM_WEBHOOK_URL=", "BOT_USERNAME=",
 	)
@@ -139,6 +141,22 @@ func (h *Harness) startBot() {
 			h.t.Logf("bot log:\n%s\nemulator log:\n%s", h.botLog.String(), h.emuLog.String())
 		}
 	})
+	// The test talks to the bot, and runs its subcommands on the same database, only once the
+	// bot has migrated it and answers.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get("http://" + h.addr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("the bot did not become ready on %s", h.addr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // stop ends a process this harness started, politely first.

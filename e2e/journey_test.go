@@ -95,4 +95,12 @@ func TestTelegramJourney(t *testing.T) {
 	}
 	ben.Tap(reminder, en.T("reminder.yes"))
 	ben.WaitForBotMessage()
+
+	// The whole run was logged at debug level: no token, no platform id of a person.
+	log := h.botLog.String()
+	for _, leak := range []string{botToken, fmt.Sprint(ben.ID), fmt.Sprint(tutor.ID), fmt.Sprint(coord.ID)} {
+		if strings.Contains(log, leak) {
+			t.Errorf("the bot's log carries %q", leak)
+		}
+	}
 }

@@ -71,3 +71,57 @@ func TestOpenRejectsBadURLs(t *testing.T) {
 		}
 	}
 }
+
+// Two processes migrating one database at once (a replica starting while another does, the CLI
+// while the server starts): both succeed and each migration is applied once.
+func TestConcurrentMigrations(t *testing.T) {
+	ctx := context.Background()
+	t.Run("sqlite", func(t *testing.T) {
+		url := "sqlite:" + t.TempDir() + "/shared.db"
+		migrateTwiceAtOnce(t, func() *storage.DB {
+			db, err := storage.Open(ctx, url, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return db
+		})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		_, url := storagetest.PostgresEmpty(t)
+		migrateTwiceAtOnce(t, func() *storage.DB {
+			db, err := storage.Open(ctx, url, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return db
+		})
+	})
+}
+
+func migrateTwiceAtOnce(t *testing.T, open func() *storage.DB) {
+	t.Helper()
+	ctx := context.Background()
+	a, b := open(), open()
+	defer a.Close()
+	defer b.Close()
+	errs := make(chan error, 2)
+	for _, db := range []*storage.DB{a, b} {
+		go func() { _, err := db.Migrate(ctx); errs <- err }()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatalf("concurrent migrate: %v", err)
+		}
+	}
+	var applied int
+	if err := a.Get(ctx, &applied, `SELECT COUNT(*) FROM schema_migrations`); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := storage.Migrations(a.Dialect())
+	if applied != len(all) {
+		t.Fatalf("%d migrations recorded, want %d", applied, len(all))
+	}
+	if ts, _ := storage.Territories(ctx, a); len(ts) != 9 {
+		t.Fatalf("%d territories", len(ts))
+	}
+}

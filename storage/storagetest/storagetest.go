@@ -42,6 +42,16 @@ func randomName(prefix string) string {
 // also returns the URL that reaches the same schema (for a binary started by the test).
 func Postgres(t testing.TB) (*storage.DB, string) {
 	t.Helper()
+	db, u := PostgresEmpty(t)
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return db, u
+}
+
+// PostgresEmpty is Postgres without the migrations: an empty schema of its own.
+func PostgresEmpty(t testing.TB) (*storage.DB, string) {
+	t.Helper()
 	ctx := context.Background()
 	admin, err := storage.Open(ctx, PostgresURL(), "")
 	if err != nil {
@@ -69,9 +79,6 @@ func Postgres(t testing.TB) (*storage.DB, string) {
 		}
 		_ = admin.Close()
 	})
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
 	return db, u.String()
 }
 
