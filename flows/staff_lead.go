@@ -25,8 +25,10 @@ const (
 	tutorLeadConfirm  = "confirm"
 )
 
-// tutorLeadLimits are the longest texts each field takes (characters).
-var tutorLeadLimits = map[string]int{tutorLeadTitle: 120, tutorLeadDetails: 1000, tutorLeadContract: 200, tutorLeadCity: 100, tutorLeadContact: 200}
+// tutorLeadLimits() are the longest texts each field takes (characters).
+func tutorLeadLimits() map[string]int {
+	return map[string]int{tutorLeadTitle: 120, tutorLeadDetails: 1000, tutorLeadContract: 200, tutorLeadCity: 100, tutorLeadContact: 200}
+}
 
 // tutorLeadFields lists the fields the form asks for a kind of lead.
 func tutorLeadFields(kind string) []string {
@@ -225,7 +227,7 @@ func (e *Engine) tutorLeadText(ctx context.Context, c *Ctx) error {
 			{{Text: c.T("lead.publish"), Data: Data(ButtonTutorLead, "ok")}}, tutorCancelRow(c.L),
 		}})
 	default:
-		limit, known := tutorLeadLimits[field]
+		limit, known := tutorLeadLimits()[field]
 		if !known {
 			c.ClearStep()
 			return e.tutorFallback(ctx, c)

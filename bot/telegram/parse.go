@@ -10,8 +10,10 @@ import (
 	"github.com/insideaut/insidebot/bot"
 )
 
-// allowedUpdates are the update types the bot asks Telegram for.
-var allowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}
+// allowedUpdates() are the update types the bot asks Telegram for.
+func allowedUpdates() []string {
+	return []string{"message", "edited_message", "callback_query", "my_chat_member"}
+}
 
 // Parsed is an update read from Telegram.
 type Parsed struct {

@@ -177,7 +177,7 @@ func (p *Poller) poll(ctx context.Context) error {
 }
 
 func (p *Poller) getUpdates(ctx context.Context, offset int) ([]tgbotapi.Update, error) {
-	cfg := tgbotapi.UpdateConfig{Offset: offset, Limit: p.cfg.Limit, Timeout: int(p.cfg.Timeout / time.Second), AllowedUpdates: allowedUpdates}
+	cfg := tgbotapi.UpdateConfig{Offset: offset, Limit: p.cfg.Limit, Timeout: int(p.cfg.Timeout / time.Second), AllowedUpdates: allowedUpdates()}
 	resp, err := p.recv.client.request(ctx, p.cfg.Timeout+15*time.Second, cfg)
 	if err != nil {
 		return nil, err

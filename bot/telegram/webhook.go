@@ -78,7 +78,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // SetWebhook registers url with Telegram, with the secret Telegram must send back.
 // go-telegram-bot-api's WebhookConfig has no secret_token, so the call is made by hand.
 func (c *Client) SetWebhook(ctx context.Context, url, secret string, maxConnections int) error {
-	allowed, err := json.Marshal(allowedUpdates)
+	allowed, err := json.Marshal(allowedUpdates())
 	if err != nil {
 		return err
 	}

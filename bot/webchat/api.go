@@ -145,8 +145,10 @@ type messagesResponse struct {
 	Messages []message `json:"messages"`
 }
 
-// inlineImages are the image types the page shows inline; any other file is a download.
-var inlineImages = map[string]bool{"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true}
+// inlineImages() are the image types the page shows inline; any other file is a download.
+func inlineImages() map[string]bool {
+	return map[string]bool{"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true}
+}
 
 func viewOf(m storage.WebchatMessage) (message, error) {
 	out, err := bot.DecodeOutgoing(m.Payload)
@@ -155,7 +157,7 @@ func viewOf(m storage.WebchatMessage) (message, error) {
 	}
 	v := message{ID: m.ID, At: m.CreatedAt.UTC(), Text: out.Text, Buttons: out.Buttons, Image: out.Image,
 		Document: out.Document, Lang: out.Lang, RTL: out.RTL}
-	if v.Image != nil && !inlineImages[v.Image.MIME] {
+	if v.Image != nil && !inlineImages()[v.Image.MIME] {
 		if v.Document == nil {
 			v.Document = v.Image
 		}

@@ -18,10 +18,12 @@ var staticFiles embed.FS
 // pageTemplate is the one HTML page; its texts come from the catalogue.
 var pageTemplate = template.Must(template.ParseFS(staticFiles, "static/index.html"))
 
-// uiKeys are the page's own texts (webchat.<key> in the catalogue).
-var uiKeys = []string{"title", "intro", "conversation", "message_label", "placeholder", "send", "start", "connecting",
-	"offline", "sending", "failed", "retry", "too_fast", "too_long", "you", "bot_name", "image", "download",
-	"talk_as", "choose_persona", "demo_note", "demo_invite", "noscript", "new_chat"}
+// uiKeys() are the page's own texts (webchat.<key> in the catalogue).
+func uiKeys() []string {
+	return []string{"title", "intro", "conversation", "message_label", "placeholder", "send", "start", "connecting",
+		"offline", "sending", "failed", "retry", "too_fast", "too_long", "you", "bot_name", "image", "download",
+		"talk_as", "choose_persona", "demo_note", "demo_invite", "noscript", "new_chat"}
+}
 
 // ui is what the page needs to show itself in a language.
 type ui struct {
@@ -33,8 +35,8 @@ type ui struct {
 
 func (c *Channel) uiFor(lang string) ui {
 	l := c.cfg.Catalog.For(lang)
-	u := ui{Lang: l.Lang(), RTL: l.RTL(), Demo: c.cfg.Demo != nil, Texts: make(map[string]string, len(uiKeys))}
-	for _, k := range uiKeys {
+	u := ui{Lang: l.Lang(), RTL: l.RTL(), Demo: c.cfg.Demo != nil, Texts: make(map[string]string, len(uiKeys()))}
+	for _, k := range uiKeys() {
 		switch k {
 		case "download":
 			u.Texts[k] = l.T("webchat."+k, "Name", "{name}")

@@ -90,7 +90,7 @@ func (c *Channel) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /webchat/api/demo/personas", c.personas)
 	mux.HandleFunc("POST /webchat/api/demo/session", c.demoSession)
 	mux.HandleFunc("/webchat/api/", func(w http.ResponseWriter, r *http.Request) {
-		if m, ok := apiMethods[r.URL.Path]; ok {
+		if m, ok := apiMethods()[r.URL.Path]; ok {
 			w.Header().Set("Allow", m)
 			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.URL.Path+" takes "+m+", not "+r.Method)
 			return
@@ -99,9 +99,11 @@ func (c *Channel) Mount(mux *http.ServeMux) {
 	})
 }
 
-// apiMethods is the method each API path takes, for a precise answer to the wrong one.
-var apiMethods = map[string]string{
-	"/webchat/api/ui": http.MethodGet, "/webchat/api/session": http.MethodPost, "/webchat/api/send": http.MethodPost,
-	"/webchat/api/messages": http.MethodGet, "/webchat/api/demo/personas": http.MethodGet,
-	"/webchat/api/demo/session": http.MethodPost,
+// apiMethods() is the method each API path takes, for a precise answer to the wrong one.
+func apiMethods() map[string]string {
+	return map[string]string{
+		"/webchat/api/ui": http.MethodGet, "/webchat/api/session": http.MethodPost, "/webchat/api/send": http.MethodPost,
+		"/webchat/api/messages": http.MethodGet, "/webchat/api/demo/personas": http.MethodGet,
+		"/webchat/api/demo/session": http.MethodPost,
+	}
 }
