@@ -141,6 +141,18 @@ type checker struct {
 	problems *[]Problem
 }
 
+// duplicate reports a row whose key is already in the database (answered with dbMsg, naming
+// the record as dbArg) or on an earlier line of the file; a new key is remembered.
+func duplicate[V any](c checker, col, key string, existing map[string]V, inFile map[string]int, dbMsg, dbArg string) {
+	if v, ok := existing[key]; ok {
+		c.bad(col, dbMsg, dbArg, v)
+	} else if other, ok := inFile[key]; ok {
+		c.bad(col, "importer.duplicate_in_file", "Other", other)
+	} else {
+		inFile[key] = c.rec.line
+	}
+}
+
 func (c checker) bad(col, id string, kv ...any) {
 	*c.problems = append(*c.problems, Problem{Line: c.rec.line, Column: col, ID: id, KV: kv})
 }

@@ -64,13 +64,7 @@ func importBeneficiaries(ctx context.Context, q storage.Queryer, rows []record, 
 		b.ReceptionContact = c.text("reception_contact", false, 200)
 		if b.DisplayName != "" {
 			key := b.Territory + "|" + fold(b.DisplayName)
-			if code, ok := existing[key]; ok {
-				c.bad("name", "importer.duplicate_beneficiary", "Code", code)
-			} else if other, ok := inFile[key]; ok {
-				c.bad("name", "importer.duplicate_in_file", "Other", other)
-			} else {
-				inFile[key] = rec.line
-			}
+			duplicate(c, "name", key, existing, inFile, "importer.duplicate_beneficiary", "Code")
 		}
 		out = append(out, b)
 	}
@@ -178,13 +172,7 @@ func importLeads(ctx context.Context, q storage.Queryer, rows []record, opt Opti
 		}
 		if l.Kind != "" && l.Title != "" {
 			key := l.Kind + "|" + l.Territory + "|" + fold(l.Title)
-			if id, ok := existing[key]; ok {
-				c.bad("title", "importer.duplicate_lead", "ID", id)
-			} else if other, ok := inFile[key]; ok {
-				c.bad("title", "importer.duplicate_in_file", "Other", other)
-			} else {
-				inFile[key] = rec.line
-			}
+			duplicate(c, "title", key, existing, inFile, "importer.duplicate_lead", "ID")
 		}
 		out = append(out, l)
 	}
@@ -262,13 +250,7 @@ func importSessions(ctx context.Context, q storage.Queryer, rows []record, opt O
 		s.StartsAt, s.EndsAt = starts, starts.Add(time.Duration(minutes)*time.Minute)
 		if !starts.IsZero() && s.ModuleID != 0 {
 			key := sessionKey(s.ModuleID, s.Territory, starts)
-			if id, ok := existing[key]; ok {
-				c.bad("date", "importer.duplicate_session", "ID", id)
-			} else if other, ok := inFile[key]; ok {
-				c.bad("date", "importer.duplicate_in_file", "Other", other)
-			} else {
-				inFile[key] = rec.line
-			}
+			duplicate(c, "date", key, existing, inFile, "importer.duplicate_session", "ID")
 		}
 		out = append(out, s)
 	}

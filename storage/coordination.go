@@ -115,22 +115,14 @@ func AdvanceBroadcastProgress(ctx context.Context, q Queryer, broadcastID int64,
 
 // BroadcastSummary is a line of the list of recent broadcasts.
 type BroadcastSummary struct {
-	ID          int64         `db:"id"`
-	CreatedBy   int64         `db:"created_by"`
-	Audience    string        `db:"audience"`
-	Body        string        `db:"body"`
-	SessionID   sql.NullInt64 `db:"session_id"`
-	Status      string        `db:"status"`
-	ScheduledAt sql.NullTime  `db:"scheduled_at"`
-	FinishedAt  sql.NullTime  `db:"finished_at"`
-	CreatedAt   time.Time     `db:"created_at"`
-	Queued      int           `db:"queued"`
-	Excluded    int           `db:"excluded"`
-	Sent        int           `db:"sent"`
+	Broadcast
+	Queued   int `db:"queued"`
+	Excluded int `db:"excluded"`
+	Sent     int `db:"sent"`
 }
 
 const selectBroadcastSummaries = `SELECT b.id, b.created_by, b.audience, b.body, b.session_id, b.status, b.scheduled_at,
-b.finished_at, b.created_at,
+b.confirmed_at, b.finished_at, b.created_at,
 (SELECT COUNT(*) FROM broadcast_deliveries d WHERE d.broadcast_id = b.id AND d.status = 'queued') AS queued,
 (SELECT COUNT(*) FROM broadcast_deliveries d WHERE d.broadcast_id = b.id AND d.status = 'excluded') AS excluded,
 (SELECT COUNT(*) FROM broadcast_deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE d.broadcast_id = b.id AND o.status = 'sent') AS sent
