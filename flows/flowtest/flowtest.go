@@ -237,6 +237,11 @@ FROM outbox WHERE chat_key = ? AND status = 'pending' AND next_attempt_at <= ? O
 		if err != nil {
 			h.T.Fatalf("outbox %d: %v", r.ID, err)
 		}
+		// Every message the journeys render is checked: no two buttons of one message share a
+		// payload (WhatsApp refuses such a list, and a press could not say which was meant).
+		if dup := o.DuplicateData(); len(dup) > 0 {
+			h.T.Errorf("a message has several buttons with the payload %q:\n%s", dup, Describe([]bot.Outgoing{o}))
+		}
 		out = append(out, o)
 		if _, err := h.DB.Exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ?`, h.Clock.Now(), r.ID); err != nil {
 			h.T.Fatal(err)
