@@ -98,6 +98,7 @@ func (e errPanic) Error() string { return fmt.Sprintf("panic: %v", e.v) }
 // update must be delivered again; any other outcome (including a bug in a flow) has been
 // answered and recorded.
 func (d *Dispatcher) Dispatch(ctx context.Context, in Incoming) (Result, error) {
+	in = in.Clean()
 	if err := in.Validate(); err != nil {
 		d.updates.WithLabelValues(in.Channel, "invalid").Inc()
 		return Result{}, err

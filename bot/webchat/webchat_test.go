@@ -337,6 +337,7 @@ func TestTextsCommandsAndButtonsBecomeUpdates(t *testing.T) {
 		{map[string]string{"text": "/ nothing"}, bot.KindText, "", "/ nothing", ""},
 		{map[string]string{"text": "/"}, bot.KindText, "", "/", ""},
 		{map[string]string{"text": "  ሰላም  "}, bot.KindText, "", "ሰላም", ""},
+		{map[string]string{"text": "ciao\x00 mondo\x07"}, bot.KindText, "", "ciao mondo", ""},
 		{map[string]string{"data": "pl:3"}, bot.KindButton, "", "", "pl:3"},
 	}
 	for i, c := range cases {
@@ -373,6 +374,7 @@ func TestBadRequestsGetPreciseErrors(t *testing.T) {
 		{"bad id", "POST", "/webchat/api/send", tok, map[string]string{"id": "no spaces!", "text": "x"}, 400, "bad_id"},
 		{"text and data", "POST", "/webchat/api/send", tok, map[string]string{"id": "abcdefgh", "text": "x", "data": "y"}, 400, "bad_message"},
 		{"empty text", "POST", "/webchat/api/send", tok, map[string]string{"id": "abcdefgh", "text": "   "}, 400, "empty"},
+		{"only control characters", "POST", "/webchat/api/send", tok, map[string]string{"id": "abcdefgh", "text": "\x00 \x00\x01"}, 400, "empty"},
 		{"too long", "POST", "/webchat/api/send", tok, map[string]string{"id": "abcdefgh", "text": long}, 400, "too_long"},
 		{"long data", "POST", "/webchat/api/send", tok, map[string]string{"id": "abcdefgh", "data": strings.Repeat("d", 65)}, 400, "bad_data"},
 		{"control data", "POST", "/webchat/api/send", tok, map[string]string{"id": "abcdefgh", "data": "a\x00b"}, 400, "bad_data"},

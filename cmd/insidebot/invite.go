@@ -9,6 +9,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/clock"
 	"github.com/insideaut/insidebot/bot/telegram"
 	"github.com/insideaut/insidebot/flows"
@@ -33,6 +34,9 @@ func inviteCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 	}
 	if *role == "" {
 		return errors.New("invite: --role is required (coordinator, tutor, beneficiary or admin)")
+	}
+	if bot.HasUnwanted(*name) {
+		return errors.New("invite: --name holds a control character (such as NUL) or bytes that are not UTF-8: remove them")
 	}
 	cfg, log, err := setup(getenv, stderr)
 	if err != nil {

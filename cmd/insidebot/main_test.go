@@ -89,6 +89,7 @@ func TestInviteCoordinatorJSON(t *testing.T) {
 		{"invite", "--role", "tutor"},
 		{"invite", "--role", "beneficiary", "--territory", "MI", "--lang", "de"},
 		{"invite", "--role", "beneficiary", "--territory", "MI", "--tutor", "99"},
+		{"invite", "--role", "tutor", "--territory", "MI", "--name", "Giu\x00lia"},
 	} {
 		err := run(context.Background(), bad, envOf(vars), &out, &errOut)
 		if err == nil || strings.Contains(err.Error(), "\n") {
