@@ -13,6 +13,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
@@ -46,6 +47,9 @@ type Config struct {
 	// MaxWaiting bounds the fetches waiting at once in this process (default 2000); past it a
 	// fetch answers at once and the page polls again.
 	MaxWaiting int
+	// TrustedProxies are the reverse proxies in front of the service (TRUSTED_PROXIES): only
+	// from them is X-Forwarded-For believed, for the per-address limits (clientip.go).
+	TrustedProxies []netip.Prefix
 }
 
 // maxLongPoll is the longest wait a fetch may ask for.

@@ -1,10 +1,12 @@
 package whatsapp
 
 import (
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/insideaut/insidebot/bot"
 )
@@ -97,5 +99,28 @@ func TestSignedPostsWithBadElements(t *testing.T) {
 	}
 	if lines := strings.Count(e.logs.String(), "webhook element dropped"); lines != total {
 		t.Errorf("%d log lines for %d dropped elements, want one each", lines, total)
+	}
+}
+
+// A person over the inbound limit: every POST is still answered 200 (Meta would deliver it
+// again otherwise), the first update over the limit becomes the notice to slow down, the rest
+// is not handled.
+func TestFloodStillAnswers200(t *testing.T) {
+	e := newEnv(t)
+	e.ch.disp = bot.NewDispatcher(bot.DispatcherConfig{DB: e.db, Redis: e.redis, Handler: e.rec, Clock: e.clock,
+		Flood: bot.FloodLimit{Burst: 3, Interval: time.Second}})
+	body := string(fixture(t, "text.json"))
+	for i := range 8 {
+		b := []byte(strings.Replace(body, "wamid.HBgMMzkzMzMxMjM0NTY3FQIAEhgUM0EwMUYxQjQ3QkM5RTAyMjMxNjAA", fmt.Sprintf("wamid.FLOOD%02d", i), 1))
+		if code := e.post(b, sign(testSecret, b)); code != http.StatusOK {
+			t.Fatalf("message %d answered %d", i, code)
+		}
+	}
+	var kinds []string
+	for _, in := range e.rec.updates() {
+		kinds = append(kinds, string(in.Kind))
+	}
+	if strings.Join(kinds, " ") != "text text text throttled" {
+		t.Fatalf("the flows got %v", kinds)
 	}
 }

@@ -3,11 +3,13 @@ package main
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/outbox"
 	"github.com/insideaut/insidebot/bot/whatsapp"
 )
@@ -43,6 +45,10 @@ type Config struct {
 
 	TelegramLimits outbox.Limits
 	WhatsAppLimits outbox.Limits
+
+	Inbound        bot.FloodLimit // INBOUND_BURST, INBOUND_INTERVAL
+	TrustedProxies []netip.Prefix // TRUSTED_PROXIES
+	MetricsAddr    string         // METRICS_ADDR, "off" for none
 }
 
 // Secrets lists the configured secret values, so logs can be scrubbed of them.
@@ -182,6 +188,9 @@ func loadConfig(getenv env) (Config, error) {
 		return c, err
 	}
 	if err := loadSendLimits(&c, get); err != nil {
+		return c, err
+	}
+	if err := loadServerConfig(&c, get); err != nil {
 		return c, err
 	}
 	return c, nil

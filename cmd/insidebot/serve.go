@@ -105,7 +105,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 			InviteTTL: cfg.InviteTTL, ResearchKey: []byte(cfg.ResearchKey)},
 		Planner: scheduler.NewPlanner(cfg.schedulerConfig())})
 	a.dispatcher = bot.NewDispatcher(bot.DispatcherConfig{DB: a.db, Redis: a.redis, Handler: a.engine, Clock: a.clock,
-		Log: log.With("component", "dispatch"), Metrics: a.metrics, Wake: func() {
+		Log: log.With("component", "dispatch"), Metrics: a.metrics, Flood: cfg.Inbound, Wake: func() {
 			if a.wake != nil {
 				a.wake()
 			}

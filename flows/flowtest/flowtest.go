@@ -44,6 +44,23 @@ type Harness struct {
 
 	fallbackMu sync.Mutex
 	fallbacks  []string
+	failed     atomic.Int64
+	flood      bot.FloodLimit
+}
+
+// Failed is how many updates the engine failed to handle and answered with the apology
+// ("Sorry, something went wrong"): a bug, a database error or a panic in a journey.
+func (h *Harness) Failed() int64 { return h.failed.Load() }
+
+// failCounter is the engine, counting the updates it fails.
+type failCounter struct {
+	*flows.Engine
+	n *atomic.Int64
+}
+
+func (f failCounter) Fail(ctx context.Context, tx *storage.Tx, in bot.Incoming) error {
+	f.n.Add(1)
+	return f.Engine.Fail(ctx, tx, in)
 }
 
 // Fallbacks lists the messages rendered so far from a language other than the one asked for
@@ -67,7 +84,11 @@ type options struct {
 	sqlite    bool
 	settings  func(*flows.Settings)
 	scheduler func(*scheduler.Config)
+	flood     bot.FloodLimit
 }
+
+// WithFloodLimit gives the dispatcher a per-person inbound limit (none by default).
+func WithFloodLimit(l bot.FloodLimit) Option { return func(o *options) { o.flood = l } }
 
 // SQLite runs the harness on SQLite instead of PostgreSQL.
 func SQLite() Option { return func(o *options) { o.sqlite = true } }
@@ -95,7 +116,7 @@ func New(t testing.TB, opts ...Option) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &Harness{T: t, DB: db, Redis: storagetest.Redis(t), Clock: clock.NewFake(Start), Rome: rome}
+	h := &Harness{T: t, DB: db, Redis: storagetest.Redis(t), Clock: clock.NewFake(Start), Rome: rome, flood: o.flood}
 	cat, err := locales.LoadWith(nil, h.recordFallback)
 	if err != nil {
 		t.Fatal(err)
@@ -373,7 +394,14 @@ func (h *Harness) LinkStaff(chat *Chat, s storage.Staff) {
 // build makes the engine and the dispatcher over the harness's storage.
 func (h *Harness) build(set flows.Settings, p flows.Planner) {
 	h.Engine = flows.New(flows.Deps{Redis: h.Redis, Catalog: h.Catalog, Clock: h.Clock, Settings: set, Planner: p})
-	h.Dispatcher = bot.NewDispatcher(bot.DispatcherConfig{DB: h.DB, Redis: h.Redis, Handler: h.Engine, Clock: h.Clock})
+	h.Dispatcher = h.NewDispatcher()
+}
+
+// NewDispatcher is another dispatcher over the harness's storage and engine, as another
+// replica would run.
+func (h *Harness) NewDispatcher() *bot.Dispatcher {
+	return bot.NewDispatcher(bot.DispatcherConfig{DB: h.DB, Redis: h.Redis, Handler: failCounter{h.Engine, &h.failed},
+		Clock: h.Clock, Flood: h.flood})
 }
 
 // UsePlanner rebuilds the engine with another planner (a recorder in tests that check which
