@@ -46,7 +46,8 @@ type app struct {
 	engine     *flows.Engine
 	dispatcher *bot.Dispatcher
 	metrics    *prometheus.Registry
-	mux        *http.ServeMux
+	mux        *http.ServeMux // HTTP_ADDR: the public listener
+	metricsMux *http.ServeMux // METRICS_ADDR: /metrics only, never on the public listener
 	runners    []runner
 	senders    []bot.Sender
 	demo       bool
@@ -76,7 +77,7 @@ func serveCmd(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 
 // build opens storage and wires every component.
 func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app, err error) {
-	a = &app{cfg: cfg, log: log, clock: clock.System{}, demo: demo, mux: http.NewServeMux()}
+	a = &app{cfg: cfg, log: log, clock: clock.System{}, demo: demo, mux: http.NewServeMux(), metricsMux: http.NewServeMux()}
 	defer func() {
 		if err != nil {
 			a.close()
@@ -96,6 +97,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 	}
 	a.metrics = prometheus.NewRegistry()
 	a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.metricsMux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{}))
 
 	if err := a.connectTelegram(ctx); err != nil {
 		return a, err
@@ -116,7 +118,6 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 	}
 	a.mux.HandleFunc("GET /healthz", a.healthz)
 	a.mux.HandleFunc("GET /readyz", a.readyz)
-	a.mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{}))
 	a.mux.HandleFunc("GET /privacy", a.privacy)
 	a.wireTelegram()
 	a.wireWhatsApp()
@@ -145,9 +146,21 @@ func (a *app) serve(ctx context.Context) error {
 	}
 	srv := &http.Server{Handler: a.mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
-	serveErr := make(chan error, 1)
+	serveErr := make(chan error, 2)
 	go func() { serveErr <- srv.Serve(ln) }()
-	a.log.Info("insidebot serving", "addr", "http://"+ln.Addr().String(), "database", a.db.Dialect().String(),
+	metricsAt := "off"
+	var msrv *http.Server
+	if a.cfg.MetricsAddr != "off" {
+		mln, err := net.Listen("tcp", a.cfg.MetricsAddr)
+		if err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("listen on METRICS_ADDR %s: %w", a.cfg.MetricsAddr, err)
+		}
+		msrv = &http.Server{Handler: a.metricsMux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		go func() { serveErr <- msrv.Serve(mln) }()
+		metricsAt = "http://" + mln.Addr().String() + "/metrics"
+	}
+	a.log.Info("insidebot serving", "addr", "http://"+ln.Addr().String(), "metrics", metricsAt, "database", a.db.Dialect().String(),
 		"redis_embedded", a.redis.Embedded(), "demo", a.demo)
 
 	runCtx, cancelRunners := context.WithCancel(context.WithoutCancel(ctx))
@@ -175,6 +188,11 @@ func (a *app) serve(ctx context.Context) error {
 	defer cancel()
 	if err := srv.Shutdown(shCtx); err != nil {
 		a.log.Warn("http server shutdown", "err", err)
+	}
+	if msrv != nil {
+		if err := msrv.Shutdown(shCtx); err != nil {
+			a.log.Warn("metrics server shutdown", "err", err)
+		}
 	}
 	cancelRunners()
 	done := make(chan struct{})
