@@ -30,7 +30,7 @@ type fuzzEnv struct {
 	seq  atomic.Int64
 }
 
-func newFuzzEnv(f *testing.F) *fuzzEnv {
+func newFuzzEnv(f testing.TB) *fuzzEnv {
 	h := flowtest.New(f)
 	tutor := h.NewStaff(storage.RoleTutor, "MI", "Giulia")
 	h.LinkStaff(h.Chat(bot.Telegram, strconv.Itoa(fuzzTutor)), tutor)

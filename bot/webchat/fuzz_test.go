@@ -24,7 +24,7 @@ type fuzzEnv struct {
 	seq    atomic.Int64
 }
 
-func newFuzzEnv(f *testing.F) *fuzzEnv {
+func newFuzzEnv(f testing.TB) *fuzzEnv {
 	h := flowtest.New(f)
 	ch := webchat.New(webchat.Config{DB: h.DB, Redis: h.Redis, Dispatcher: h.Dispatcher, Catalog: h.Catalog, Clock: h.Clock,
 		Limits: webchat.Limits{SessionPerIP: webchat.Limit{Rate: 1000, Burst: 1000}, SendPerSession: webchat.Limit{Rate: 1e6, Burst: 1e6},

@@ -25,7 +25,7 @@ type fuzzEnv struct {
 
 const fuzzTutor = "393470000001"
 
-func newFuzzEnv(f *testing.F) *fuzzEnv {
+func newFuzzEnv(f testing.TB) *fuzzEnv {
 	h := flowtest.New(f)
 	graph := newFakeGraph(f)
 	tutor := h.NewStaff(storage.RoleTutor, "MI", "Giulia")
