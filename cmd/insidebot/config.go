@@ -113,6 +113,9 @@ func loadConfig(getenv env) (Config, error) {
 		WhatsAppVerifyToken:   get("WHATSAPP_VERIFY_TOKEN", ""),
 		WhatsAppAPIURL:        strings.TrimRight(get("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0"), "/"),
 	}
+	if err := checkResearchKey(c.ResearchKey); err != nil {
+		return c, err
+	}
 	if c.DatabaseURL != "" {
 		u, err := url.Parse(c.DatabaseURL)
 		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {

@@ -45,3 +45,36 @@ func TestServerConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestResearchKeyMustBeLongAndRandom(t *testing.T) {
+	for _, key := range []string{
+		"",
+		"5f2b9c4e81a7d03e6b9f1c2a7d4e8b0f3a6c9e1d2b5f8a0c4e7d1b3a9f6c2e8d",     // openssl rand -hex 32
+		"X5Oa5Yx0m3v3TQ0ZKqJ0wH4vH0b8c0dW3Xk5m1yYtRo=",                         // openssl rand -base64 32
+		"X5Oa5Yx0m3v3TQ0ZKqJ0wH4vH0b8c0dW3Xk5m1yYtRo",                          // unpadded
+		"X5Oa5Yx0m3v3TQ0ZKqJ0wH4vH0b8c0dW3Xk5m1yYt-_",                          // URL-safe
+		"9e1d2b5f8a0c4e7d1b3a9f6c2e8d5f2b9c4e81a7d03e6b9f1c2a7d4e8b0f3a6c0a1b", // longer is fine
+	} {
+		if _, err := loadConfig(envOf(map[string]string{"RESEARCH_KEY": key})); err != nil {
+			t.Errorf("%q refused: %v", key, err)
+		}
+	}
+	for _, key := range []string{
+		"abcde",               // what issue 16 saw accepted
+		"a-long-research-key", // a phrase
+		"5f2b9c4e81a7d03e6b9f1c2a7d4e8b0f3a6c9e1d2b5f8a0c4e7d1b3a9f6c2e",   // 31 bytes
+		"0000000000000000000000000000000000000000000000000000000000000000", // not random
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", // a pattern
+		"X5Oa5Yx0m3v3TQ0ZKqJ0wH4vH0b8c0dW3Xk5m1y=",                         // 29 bytes
+		"this is not hex and not base64 but it is long enough to fool a length check",
+	} {
+		_, err := loadConfig(envOf(map[string]string{"RESEARCH_KEY": key}))
+		if err == nil || !strings.HasPrefix(err.Error(), "RESEARCH_KEY") || !strings.Contains(err.Error(), "openssl rand -hex 32") {
+			t.Errorf("%q: %v, want a refusal saying how to make a key", key, err)
+			continue
+		}
+		if strings.Contains(err.Error(), key) {
+			t.Errorf("the error shows the key: %v", err)
+		}
+	}
+}
