@@ -11,8 +11,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -25,12 +23,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "insidebot:", err)
-		}
-		os.Exit(1)
-	}
+	os.Exit(exitCode(err, os.Stderr))
 }
 
 // run is main without the process: arguments, environment and output are passed in.
@@ -41,7 +34,7 @@ func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 	}
 	switch cmd {
 	case "serve":
-		return serveCmd(ctx, args, getenv, stderr)
+		return serveCmd(ctx, args, getenv, stdout, stderr)
 	case "migrate":
 		return migrateCmd(ctx, args, getenv, stdout, stderr)
 	case "invite":
@@ -51,12 +44,12 @@ func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 	case "export":
 		return exportCmd(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":
-		return healthcheckCmd(ctx, getenv)
+		return healthcheckCmd(ctx, args, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return fmt.Errorf("unknown command %q (try: insidebot help)", cmd)
+	return usageError{err: fmt.Errorf("unknown command %q (try: insidebot help)", cmd)}
 }
 
 func isFlag(s string) bool { return len(s) > 0 && s[0] == '-' && s != "-h" && s != "--help" }

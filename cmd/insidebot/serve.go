@@ -57,12 +57,18 @@ type app struct {
 	telegram *telegram.Client
 }
 
-func serveCmd(ctx context.Context, args []string, getenv env, stderr io.Writer) error {
+func serveCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "usage: insidebot [serve] [--demo]\n\nStarts the bot; configuration comes from environment variables (README.md).\n\n")
+		fs.PrintDefaults()
+	}
 	demo := fs.Bool("demo", false, "seed demo people, plans, leads and labs, and let the web chat switch between them")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{err: fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))}
 	}
 	cfg, log, err := setup(getenv, stderr)
 	if err != nil {
@@ -244,7 +250,13 @@ func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 
 // healthcheckCmd asks the running server for /healthz: the Docker health check, performed by
 // the binary itself (the image has no curl).
-func healthcheckCmd(ctx context.Context, getenv env) error {
+func healthcheckCmd(ctx context.Context, args []string, getenv env, stdout io.Writer) error {
+	if help(args, stdout, "usage: insidebot healthcheck\n\nExits 0 when the server on HTTP_ADDR answers /healthz (the container's health check).\n") {
+		return flag.ErrHelp
+	}
+	if len(args) > 0 {
+		return usageError{err: fmt.Errorf("healthcheck takes no arguments")}
+	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
