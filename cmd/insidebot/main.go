@@ -17,13 +17,23 @@ import (
 	"os/signal"
 	"syscall"
 	_ "time/tzdata" // BOT_TIMEZONE works in images without a zoneinfo database
+
+	"github.com/redis/go-redis/v9"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stderr := &lockedWriter{w: os.Stderr}
+	// go-redis logs through a package-level logger of its own, plain text on stderr: it is set
+	// here, once for the process (the only place), to write through slog in LOG_FORMAT. With a
+	// configuration that does not load the command fails before using Redis.
+	if cfg, err := loadConfig(os.Getenv); err == nil {
+		log := newLogger(stderr, cfg.LogFormat, cfg.LogLevel, cfg.Secrets()).With("component", "redis")
+		redis.SetLogger(redisLogger{log: log})
+	}
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, stderr)
 	stop()
-	os.Exit(exitCode(err, os.Stderr))
+	os.Exit(exitCode(err, stderr))
 }
 
 // run is main without the process: arguments, environment and output are passed in.

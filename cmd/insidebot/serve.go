@@ -150,8 +150,10 @@ func (a *app) serve(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen on HTTP_ADDR %s: %w", a.cfg.HTTPAddr, err)
 	}
+	// The servers' own complaints (a client's broken request) go through slog too.
+	errLog := slog.NewLogLogger(a.log.With("component", "http").Handler(), slog.LevelWarn)
 	srv := &http.Server{Handler: a.mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: errLog}
 	serveErr := make(chan error, 2)
 	go func() { serveErr <- srv.Serve(ln) }()
 	metricsAt := "off"
@@ -162,7 +164,7 @@ func (a *app) serve(ctx context.Context) error {
 			_ = srv.Close()
 			return fmt.Errorf("listen on METRICS_ADDR %s: %w", a.cfg.MetricsAddr, err)
 		}
-		msrv = &http.Server{Handler: a.metricsMux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		msrv = &http.Server{Handler: a.metricsMux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, ErrorLog: errLog}
 		go func() { serveErr <- msrv.Serve(mln) }()
 		metricsAt = "http://" + mln.Addr().String() + "/metrics"
 	}
