@@ -6,10 +6,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/insideaut/insidebot/storage"
 	"github.com/insideaut/insidebot/storage/storagetest"
 )
 
@@ -76,5 +78,45 @@ func TestMetricsOnlyOnTheirOwnAddress(t *testing.T) {
 	}
 	if code, _ := get(t, "http://"+metricsAddr+"/healthz"); code != http.StatusNotFound {
 		t.Fatalf("the metrics listener serves more than /metrics: %d", code)
+	}
+}
+
+// /metrics shows the project's health, not only the process's: beneficiaries by territory and
+// status, open alerts, pending reminders.
+func TestMetricsCarryTheProjectsFigures(t *testing.T) {
+	db, dbURL := storagetest.Postgres(t)
+	ctx := context.Background()
+	now := time.Now()
+	tutor, err := storage.CreateStaff(ctx, db, storage.NewStaff{Role: storage.RoleTutor, Territory: "MI"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := storage.CreateBeneficiary(ctx, db, storage.NewBeneficiary{Territory: "MI", Lang: "en", TutorID: tutor}, now)
+	_, _ = storage.CreateBeneficiary(ctx, db, storage.NewBeneficiary{Territory: "BO", Lang: "fr"}, now)
+	_, _ = storage.CreateAlert(ctx, db, tutor, b.ID, "help", 0, now)
+	_ = storage.PlanReminder(ctx, db, storage.NewReminder{Kind: "test", TargetKey: "x", BeneficiaryID: b.ID, DueAt: now.Add(time.Hour)}, now)
+
+	cfg, err := loadConfig(envOf(map[string]string{"DATABASE_URL": dbURL, "REDIS_URL": storagetest.RedisURL(), "REDIS_PREFIX": "test-gauges:"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := build(ctx, cfg, slog.New(slog.DiscardHandler), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	a.gauges.refresh(ctx)
+	srv := httptest.NewServer(a.metricsMux)
+	defer srv.Close()
+	_, body := get(t, srv.URL+"/metrics")
+	for _, want := range []string{
+		`insidebot_beneficiaries{status="invited",territory="MI"} 1`,
+		`insidebot_beneficiaries{status="invited",territory="BO"} 1`,
+		`insidebot_alerts_open{kind="help"} 1`,
+		`insidebot_reminders_pending 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
 	}
 }

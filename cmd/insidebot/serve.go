@@ -48,6 +48,7 @@ type app struct {
 	metrics    *prometheus.Registry
 	mux        *http.ServeMux // HTTP_ADDR: the public listener
 	metricsMux *http.ServeMux // METRICS_ADDR: /metrics only, never on the public listener
+	gauges     *projectGauges // the project's figures on /metrics
 	runners    []runner
 	senders    []bot.Sender
 	demo       bool
@@ -104,6 +105,8 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 	a.metrics = prometheus.NewRegistry()
 	a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.metricsMux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{}))
+	a.gauges = newProjectGauges(a.db, log.With("component", "gauges"), a.metrics)
+	a.runners = append(a.runners, runner{name: "gauges", run: a.gauges.run})
 
 	if err := a.connectTelegram(ctx); err != nil {
 		return a, err
