@@ -87,6 +87,7 @@ func New(cfg Config) *Channel {
 func (c *Channel) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", c.page)
 	mux.Handle("GET /webchat/static/", c.static())
+	mux.HandleFunc("GET /favicon.ico", c.favicon)
 	mux.HandleFunc("GET /webchat/api/ui", c.uiTexts)
 	mux.HandleFunc("POST /webchat/api/session", c.createSession)
 	mux.HandleFunc("POST /webchat/api/send", c.send)
