@@ -36,7 +36,7 @@ func loadServerConfig(c *Config, get func(name, def string) string) error {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
 			return configError{name: "METRICS_ADDR", expect: "host:port for /metrics, such as 127.0.0.1:9090, or off", got: c.MetricsAddr}
 		}
-		if c.MetricsAddr == c.HTTPAddr {
+		if _, port, _ := net.SplitHostPort(c.MetricsAddr); c.MetricsAddr == c.HTTPAddr && port != "0" {
 			return configError{name: "METRICS_ADDR", expect: "another address than HTTP_ADDR: /metrics is never served on the public listener", got: c.MetricsAddr}
 		}
 	}
