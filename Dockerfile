@@ -12,9 +12,10 @@ COPY --from=build /out/insidebot /usr/local/bin/insidebot
 # The embedded SQLite lives here when DATABASE_URL is empty; owned by the non-root user.
 COPY --from=build --chown=65532:65532 /out/data /data
 # Time zones for BOT_TIMEZONE are embedded in the binary (time/tzdata).
-ENV HTTP_ADDR=0.0.0.0:8080 DATA_DIR=/data LOG_FORMAT=json
+# /metrics has its own port: publish or route 9090 only to the monitoring, never to the proxy.
+ENV HTTP_ADDR=0.0.0.0:8080 METRICS_ADDR=0.0.0.0:9090 DATA_DIR=/data LOG_FORMAT=json
 VOLUME ["/data"]
-EXPOSE 8080
+EXPOSE 8080 9090
 USER nonroot:nonroot
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["/usr/local/bin/insidebot", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/insidebot"]

@@ -40,6 +40,7 @@ type DispatcherConfig struct {
 	Wake     func()        // tells the outbox senders there is new work; may be nil
 	Timeout  time.Duration // for one update (default 20 s)
 	LockWait time.Duration // how long to wait for another replica handling the same chat (default 10 s)
+	Flood    FloodLimit    // how fast one person's updates are handled (zero: no limit); floodlimit.go
 }
 
 // Dispatcher runs the handler for inbound updates: one at a time per chat across every
@@ -47,6 +48,7 @@ type DispatcherConfig struct {
 // redelivery does nothing twice), a panic or a bug answered with an apology, never lost.
 type Dispatcher struct {
 	cfg      DispatcherConfig
+	flood    *floodGate
 	updates  *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 }
@@ -78,6 +80,7 @@ func NewDispatcher(cfg DispatcherConfig) *Dispatcher {
 	if cfg.Metrics != nil {
 		cfg.Metrics.MustRegister(d.updates, d.duration)
 	}
+	d.flood = newFloodGate(cfg)
 	return d
 }
 
@@ -98,9 +101,15 @@ func (e errPanic) Error() string { return fmt.Sprintf("panic: %v", e.v) }
 // update must be delivered again; any other outcome (including a bug in a flow) has been
 // answered and recorded.
 func (d *Dispatcher) Dispatch(ctx context.Context, in Incoming) (Result, error) {
+	in = in.Clean()
 	if err := in.Validate(); err != nil {
 		d.updates.WithLabelValues(in.Channel, "invalid").Inc()
 		return Result{}, err
+	}
+	in, admitted := d.flood.admit(ctx, in)
+	if !admitted {
+		d.updates.WithLabelValues(in.Channel, "limited").Inc()
+		return Result{}, nil
 	}
 	start := time.Now()
 	defer func() { d.duration.WithLabelValues(in.Channel).Observe(time.Since(start).Seconds()) }()

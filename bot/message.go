@@ -51,17 +51,21 @@ type Incoming struct {
 // ChatKey names the chat across channels.
 func (in Incoming) ChatKey() string { return in.Channel + ":" + in.ChatID }
 
-// Validate checks the fields every update needs.
+// Validate checks the fields every update needs; its ids must be ones a platform could give
+// (see checkID).
 func (in Incoming) Validate() error {
 	switch {
 	case in.Channel != Telegram && in.Channel != WhatsApp && in.Channel != Webchat:
 		return fmt.Errorf("incoming: unknown channel %q", in.Channel)
-	case in.UpdateID == "":
-		return fmt.Errorf("incoming: no update id")
 	case in.ChatID == "" || in.UserID == "":
 		return fmt.Errorf("incoming: no chat or user")
 	case in.Kind == "":
 		return fmt.Errorf("incoming: no kind")
+	}
+	for _, id := range []struct{ what, v string }{{"update id", in.UpdateID}, {"chat id", in.ChatID}, {"user id", in.UserID}} {
+		if err := checkID(id.what, id.v); err != nil {
+			return err
+		}
 	}
 	return nil
 }

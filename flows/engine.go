@@ -79,6 +79,9 @@ func (e *Engine) Handle(ctx context.Context, tx *storage.Tx, in bot.Incoming) (b
 		return bot.Result{}, err
 	}
 	c.L = e.localizerFor(c)
+	if in.Kind == bot.KindThrottled {
+		return e.slowDown(ctx, c)
+	}
 	key := stateKey(c)
 	st, err := loadState(ctx, e.redis, key)
 	if err != nil {

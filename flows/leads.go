@@ -233,20 +233,24 @@ func (e *Engine) leadFilter(ctx context.Context, c *Ctx) error {
 		}
 		return text
 	}
+	// The marked choice of each group shows the list as it is, as "back" does: a trailing
+	// tag (rent, sharing; parseLeadList ignores it) keeps the three payloads apart, since
+	// WhatsApp refuses a list whose rows share an id.
+	choose := func(to leadList, tag string) string { return Data(ButtonLeads, append(to.args(), tag)...) }
 	var rents []bot.Button
 	for _, r := range rentSteps() {
 		to := f
 		to.max = r
-		rents = append(rents, btn(mark(f.max == r, c.T("leads.btn_up_to", "Rent", r)), to.data(ButtonLeads)))
+		rents = append(rents, btn(mark(f.max == r, c.T("leads.btn_up_to", "Rent", r)), choose(to, "r")))
 	}
 	anyRent := f
 	anyRent.max = 0
-	rents = append(rents, btn(mark(f.max == 0, c.T("leads.any_rent")), anyRent.data(ButtonLeads)))
+	rents = append(rents, btn(mark(f.max == 0, c.T("leads.any_rent")), choose(anyRent, "r")))
 	var kinds []bot.Button
 	for _, k := range []struct{ v, id string }{{"y", "leads.btn_shared"}, {"n", "leads.btn_not_shared"}, {"a", "leads.any_sharing"}} {
 		to := f
 		to.shared = k.v
-		kinds = append(kinds, btn(mark(f.shared == k.v, c.T(k.id)), to.data(ButtonLeads)))
+		kinds = append(kinds, btn(mark(f.shared == k.v, c.T(k.id)), choose(to, "s")))
 	}
 	rows := grid(rents, 3)
 	rows = append(rows, kinds, []bot.Button{btn(c.T("menu.back"), f.data(ButtonLeads))})

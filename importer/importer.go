@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
@@ -161,6 +162,11 @@ func (c checker) bad(col, id string, kv ...any) {
 func (c checker) text(col string, required bool, max int) string {
 	v := c.rec.fields[col]
 	switch {
+	case bot.HasUnwanted(v):
+		// A NUL byte or another control character (a file saved by a broken tool): no
+		// database takes it as text, and nobody typed it.
+		c.bad(col, "importer.control_char")
+		return ""
 	case v == "" && required:
 		c.bad(col, "importer.required")
 	case utf8.RuneCountInString(v) > max:

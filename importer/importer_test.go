@@ -326,3 +326,23 @@ func BenchmarkImportTenThousandBeneficiaries(b *testing.B) {
 		}
 	}
 }
+
+// A file saved by a broken tool may hold NUL bytes (which PostgreSQL refuses in text), other
+// control characters or bytes that are not UTF-8: each is reported where it is, in the
+// reader's language, and nothing is imported (never a database error).
+func TestImportRefusesControlCharacters(t *testing.T) {
+	storagetest.Dialects(t, func(t *testing.T, db *storage.DB) {
+		sameLines(t, rejected(t, db, importer.Beneficiaries, "testdata/control_chars.csv"), []string{
+			"line 2, column name: contains a control character (such as NUL) that is not text: remove it",
+			"line 3, column reception_contact: contains a control character (such as NUL) that is not text: remove it",
+			"line 4, column name: contains a control character (such as NUL) that is not text: remove it",
+		})
+		sameLines(t, rejected(t, db, importer.Leads, "testdata/leads_control_chars.csv"), []string{
+			"line 2, column title: contains a control character (such as NUL) that is not text: remove it",
+			"line 3, column details: contains a control character (such as NUL) that is not text: remove it",
+		})
+		if n := count(t, db, "beneficiaries") + count(t, db, "leads"); n != 0 {
+			t.Fatalf("%d rows imported from rejected files", n)
+		}
+	})
+}

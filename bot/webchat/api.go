@@ -98,7 +98,9 @@ func (c *Channel) incoming(s storage.WebchatSession, req sendRequest) (in bot.In
 	if !utf8.ValidString(req.Text) {
 		return in, "bad_text", "text is not valid UTF-8"
 	}
-	text := strings.TrimSpace(req.Text)
+	// A NUL or another control character is nothing a person typed: it goes, and a text of
+	// nothing else is empty.
+	text := strings.TrimSpace(bot.CleanText(req.Text))
 	switch n := utf8.RuneCountInString(text); {
 	case n == 0:
 		return in, "empty", "text is empty: type something, or send data for a button"

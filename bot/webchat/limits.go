@@ -1,7 +1,6 @@
 package webchat
 
 import (
-	"net"
 	"net/http"
 	"strconv"
 
@@ -51,15 +50,6 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// clientIP is the address the request came from. Behind a reverse proxy it is the proxy's.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // allow takes a token from the bucket of the session (when set) and then from that of the
 // client address, for one kind of request: a session over its own limit does not use up its
 // neighbours' share of the address. Over a limit it answers 429 with how long to wait and
@@ -71,7 +61,7 @@ func (c *Channel) allow(w http.ResponseWriter, r *http.Request, kind string, per
 		keys = append(keys, "webchat:"+kind+":session:"+bot.Redact(session))
 		limits = append(limits, perSession[0])
 	}
-	keys = append(keys, "webchat:"+kind+":ip:"+bot.Redact(clientIP(r)))
+	keys = append(keys, "webchat:"+kind+":ip:"+bot.Redact(c.clientIP(r)))
 	limits = append(limits, perIP)
 	for i, key := range keys {
 		wait, err := c.cfg.Redis.TakeToken(r.Context(), key, limits[i].Rate, limits[i].Burst, 0)

@@ -127,3 +127,17 @@ func (c *Channel) static() http.Handler {
 		files.ServeHTTP(w, r)
 	})
 }
+
+// favicon serves the page's icon where browsers look for it without being told
+// (/favicon.ico); the page also links the SVG one under /webchat/static/.
+func (c *Channel) favicon(w http.ResponseWriter, r *http.Request) {
+	ico, err := staticFiles.ReadFile("static/favicon.ico")
+	if err != nil {
+		http.NotFound(w, r) // the embedded tree always has it
+		return
+	}
+	w.Header().Set("Content-Type", "image/x-icon")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(ico)
+}

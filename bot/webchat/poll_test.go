@@ -1,6 +1,7 @@
 package webchat_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -175,5 +176,34 @@ func TestPageInTheBrowsersLanguage(t *testing.T) {
 	texts, _ := a.body["texts"].(map[string]any)
 	if a.body["lang"] != "fa-AF" || a.body["rtl"] != true || a.body["demo"] != false || texts["send"] == "" || texts["download"] == nil {
 		t.Fatalf("ui texts: %s", a.raw)
+	}
+}
+
+// The browser asks for /favicon.ico on its own: it gets the icon (also linked from the page as
+// an SVG), not a 404.
+func TestPageHasAnIcon(t *testing.T) {
+	h := newHarness(t)
+	get := func(path string) (*http.Response, []byte) {
+		resp, err := http.Get(h.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	resp, ico := get("/favicon.ico")
+	// An ICO file: reserved 0, type 1 (icon), at least one image.
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/x-icon" || len(ico) < 22 ||
+		!bytes.Equal(ico[:4], []byte{0, 0, 1, 0}) || ico[4] == 0 || len(ico) > 4096 {
+		t.Fatalf("/favicon.ico: %d %s, %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), len(ico))
+	}
+	_, page := get("/")
+	if !strings.Contains(string(page), `<link rel="icon" href="/webchat/static/icon.svg" type="image/svg+xml">`) {
+		t.Fatal("the page links no icon")
+	}
+	resp, svg := get("/webchat/static/icon.svg")
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "image/svg+xml") || !strings.Contains(string(svg), "<svg") {
+		t.Fatalf("icon.svg: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }

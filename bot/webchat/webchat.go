@@ -13,6 +13,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
@@ -46,6 +47,9 @@ type Config struct {
 	// MaxWaiting bounds the fetches waiting at once in this process (default 2000); past it a
 	// fetch answers at once and the page polls again.
 	MaxWaiting int
+	// TrustedProxies are the reverse proxies in front of the service (TRUSTED_PROXIES): only
+	// from them is X-Forwarded-For believed, for the per-address limits (clientip.go).
+	TrustedProxies []netip.Prefix
 }
 
 // maxLongPoll is the longest wait a fetch may ask for.
@@ -83,6 +87,7 @@ func New(cfg Config) *Channel {
 func (c *Channel) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", c.page)
 	mux.Handle("GET /webchat/static/", c.static())
+	mux.HandleFunc("GET /favicon.ico", c.favicon)
 	mux.HandleFunc("GET /webchat/api/ui", c.uiTexts)
 	mux.HandleFunc("POST /webchat/api/session", c.createSession)
 	mux.HandleFunc("POST /webchat/api/send", c.send)

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -337,6 +338,7 @@ func TestTextsCommandsAndButtonsBecomeUpdates(t *testing.T) {
 		{map[string]string{"text": "/ nothing"}, bot.KindText, "", "/ nothing", ""},
 		{map[string]string{"text": "/"}, bot.KindText, "", "/", ""},
 		{map[string]string{"text": "  ሰላም  "}, bot.KindText, "", "ሰላም", ""},
+		{map[string]string{"text": "ciao\x00 mondo\x07"}, bot.KindText, "", "ciao mondo", ""},
 		{map[string]string{"data": "pl:3"}, bot.KindButton, "", "", "pl:3"},
 	}
 	for i, c := range cases {
@@ -373,6 +375,7 @@ func TestBadRequestsGetPreciseErrors(t *testing.T) {
 		{"bad id", "POST", "/webchat/api/send", tok, map[string]string{"id": "no spaces!", "text": "x"}, 400, "bad_id"},
 		{"text and data", "POST", "/webchat/api/send", tok, map[string]string{"id": "abcdefgh", "text": "x", "data": "y"}, 400, "bad_message"},
 		{"empty text", "POST", "/webchat/api/send", tok, map[string]string{"id": "abcdefgh", "text": "   "}, 400, "empty"},
+		{"only control characters", "POST", "/webchat/api/send", tok, map[string]string{"id": "abcdefgh", "text": "\x00 \x00\x01"}, 400, "empty"},
 		{"too long", "POST", "/webchat/api/send", tok, map[string]string{"id": "abcdefgh", "text": long}, 400, "too_long"},
 		{"long data", "POST", "/webchat/api/send", tok, map[string]string{"id": "abcdefgh", "data": strings.Repeat("d", 65)}, 400, "bad_data"},
 		{"control data", "POST", "/webchat/api/send", tok, map[string]string{"id": "abcdefgh", "data": "a\x00b"}, 400, "bad_data"},
@@ -437,5 +440,40 @@ func TestRateLimits(t *testing.T) {
 	}
 	if n := len(h.rec.got); n != 3 {
 		t.Fatalf("%d messages reached the bot, want 3", n)
+	}
+}
+
+// Behind a trusted reverse proxy, visitors get a bucket each (their address from
+// X-Forwarded-For); when the proxy is not in TRUSTED_PROXIES every request counts against
+// the proxy's one address, whatever the header says.
+func TestVisitorsBehindATrustedProxyAreLimitedApart(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		proxies []netip.Prefix
+		second  int
+	}{
+		{"proxy trusted", []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, http.StatusCreated},
+		{"proxy not trusted", []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, http.StatusTooManyRequests},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, func(cfg *webchat.Config) {
+				cfg.Limits.SessionPerIP = webchat.Limit{Rate: 0.001, Burst: 1}
+				cfg.TrustedProxies = c.proxies
+			})
+			var codes []int
+			for _, visitor := range []string{"198.51.100.7", "198.51.100.8"} {
+				req, _ := http.NewRequest("POST", h.srv.URL+"/webchat/api/session", strings.NewReader(`{"lang":"en"}`))
+				req.Header.Set("X-Forwarded-For", visitor)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				codes = append(codes, resp.StatusCode)
+			}
+			if codes[0] != http.StatusCreated || codes[1] != c.second {
+				t.Fatalf("two visitors got %v, want 201 then %d", codes, c.second)
+			}
+		})
 	}
 }

@@ -86,11 +86,13 @@ func New(cfg Config, d Deps) *Channel {
 	if d.Wake == nil {
 		d.Wake = func() {}
 	}
-	return &Channel{
+	c := &Channel{
 		cfg: cfg, db: d.DB, redis: d.Redis, disp: d.Dispatcher, clock: d.Clock, log: d.Log, wake: d.Wake,
 		api:     &client{base: cfg.APIURL, phoneID: cfg.PhoneNumberID, token: cfg.AccessToken, http: d.HTTPClient},
 		metrics: newMetrics(d.Metrics),
 	}
+	c.api.contact = c.learnContact
+	return c
 }
 
 // Channel names the channel this sender serves.
@@ -125,6 +127,7 @@ type metrics struct {
 	statuses  *prometheus.CounterVec
 	templates *prometheus.CounterVec
 	webhooks  *prometheus.CounterVec
+	dropped   *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) metrics {
@@ -139,9 +142,13 @@ func newMetrics(reg prometheus.Registerer) metrics {
 		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "insidebot_whatsapp_webhook_requests_total", Help: "WhatsApp webhook requests, by result.",
 		}, []string{"result"}),
+		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "insidebot_whatsapp_webhook_dropped_total",
+			Help: "Elements of signed webhook POSTs left out because the bot cannot use them, by element (message, status, contact, change, entry).",
+		}, []string{"element"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.statuses, m.templates, m.webhooks)
+		reg.MustRegister(m.statuses, m.templates, m.webhooks, m.dropped)
 	}
 	return m
 }

@@ -29,6 +29,8 @@ type client struct {
 	phoneID string
 	token   string
 	http    *http.Client
+	// contact is told the phone number and user id a send response shows for a recipient.
+	contact func(ctx context.Context, phone, userID string)
 }
 
 // NewHTTPClient is an http.Client with the timeouts the Graph API calls need.
@@ -65,6 +67,10 @@ func (c *client) sendMessage(ctx context.Context, m message) (string, error) {
 		return "", &bot.SendError{Class: bot.Permanent, Reason: "message cannot be encoded"}
 	}
 	var out struct {
+		Contacts []struct {
+			WaID   string `json:"wa_id"`
+			UserID string `json:"user_id"`
+		} `json:"contacts"`
 		Messages []struct {
 			ID string `json:"id"`
 		} `json:"messages"`
@@ -74,6 +80,9 @@ func (c *client) sendMessage(ctx context.Context, m message) (string, error) {
 	}
 	if len(out.Messages) == 0 || out.Messages[0].ID == "" {
 		return "", &bot.SendError{Class: bot.Retryable, Code: http.StatusOK, Reason: "graph api answered without a message id"}
+	}
+	if len(out.Contacts) > 0 && out.Contacts[0].WaID != "" && out.Contacts[0].UserID != "" && c.contact != nil {
+		c.contact(ctx, out.Contacts[0].WaID, out.Contacts[0].UserID)
 	}
 	return out.Messages[0].ID, nil
 }

@@ -52,11 +52,24 @@ type recorder struct {
 	mu      sync.Mutex
 	got     []bot.Incoming
 	failFor atomic.Value // update id whose handling hits a broken database
+	// link, when set, runs in the update's transaction (linking an identity, as onboarding does).
+	link func(ctx context.Context, tx *storage.Tx, in bot.Incoming) error
 }
 
 func (r *recorder) Handle(ctx context.Context, tx *storage.Tx, in bot.Incoming) (bot.Result, error) {
 	if id, _ := r.failFor.Load().(string); id != "" && id == in.UpdateID {
 		return bot.Result{}, fmt.Errorf("flows: %w", driver.ErrBadConn)
+	}
+	if r.link != nil {
+		if err := r.link(ctx, tx, in); err != nil {
+			return bot.Result{}, err
+		}
+	}
+	// What the flows would store of an update goes into a TEXT column as it is: an update the
+	// adapter lets through must be storable.
+	if _, err := tx.Exec(ctx, `INSERT INTO received_texts (t) VALUES (?)`,
+		strings.Join([]string{in.UpdateID, in.ChatID, in.UserID, in.Text, in.Data, in.Media, in.Command, in.LangHint}, "|")); err != nil {
+		return bot.Result{}, fmt.Errorf("store update: %w", err)
 	}
 	r.mu.Lock()
 	r.got = append(r.got, in)
@@ -98,6 +111,8 @@ type fakeGraph struct {
 	uploads []upload
 	queue   []canned
 	n       int
+	// userIDs are the business-scoped user ids the send response shows for phone numbers.
+	userIDs map[string]string
 }
 
 func newFakeGraph(t testing.TB) *fakeGraph {
@@ -116,7 +131,7 @@ func (g *fakeGraph) serve(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/v21.0/" + testPhoneID + "/messages":
 		var m message
-		if err := json.NewDecoder(r.Body).Decode(&m); err != nil || m.MessagingProduct != "whatsapp" || m.To == "" {
+		if err := json.NewDecoder(r.Body).Decode(&m); err != nil || m.MessagingProduct != "whatsapp" || (m.To == "") == (m.Recipient == "") {
 			g.t.Errorf("bad message request: %v %+v", err, m)
 		}
 		g.msgs = append(g.msgs, m)
@@ -170,8 +185,17 @@ func (g *fakeGraph) serve(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"id":"media.%d"}`, g.n)
 		return
 	}
-	fmt.Fprintf(w, `{"messaging_product":"whatsapp","contacts":[{"input":%q,"wa_id":%q}],"messages":[{"id":"wamid.%d"}]}`,
-		g.msgs[len(g.msgs)-1].To, g.msgs[len(g.msgs)-1].To, g.n)
+	// As the Cloud API answers: a send to a number shows its wa_id (and its user id once
+	// Meta has one), a send to a user id shows the user id only.
+	last := g.msgs[len(g.msgs)-1]
+	contact := map[string]string{"input": last.To, "wa_id": last.To}
+	if last.Recipient != "" {
+		contact = map[string]string{"input": last.Recipient, "user_id": last.Recipient}
+	} else if u := g.userIDs[last.To]; u != "" {
+		contact["user_id"] = u
+	}
+	cj, _ := json.Marshal(contact)
+	fmt.Fprintf(w, `{"messaging_product":"whatsapp","contacts":[%s],"messages":[{"id":"wamid.%d"}]}`, cj, g.n)
 }
 
 // fail queues answers for the next requests.
@@ -242,6 +266,9 @@ func newEnvOn(t testing.TB, db *storage.DB, opts ...envOption) *env {
 	}
 	e := &env{t: t, db: db, redis: storagetest.Redis(t), clock: clock.NewFake(testStart), rec: &recorder{},
 		reg: prometheus.NewRegistry(), logs: &syncBuffer{}}
+	if _, err := db.Exec(context.Background(), `CREATE TABLE IF NOT EXISTS received_texts (t TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
 	e.graph = newFakeGraph(t)
 	log := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	disp := bot.NewDispatcher(bot.DispatcherConfig{DB: db, Redis: e.redis, Handler: e.rec, Clock: e.clock, Log: log.With("component", "dispatch")})
@@ -261,7 +288,7 @@ func newEnvOn(t testing.TB, db *storage.DB, opts ...envOption) *env {
 // assertNoLeaks fails when a log carries a secret or a phone number.
 func assertNoLeaks(t testing.TB, logs string) {
 	t.Helper()
-	for _, leak := range []string{testToken, testSecret, testVerify, waA, waB} {
+	for _, leak := range []string{testToken, testSecret, testVerify, waA, waB, waUser} {
 		if strings.Contains(logs, leak) {
 			t.Errorf("the log carries %q:\n%s", leak, logs)
 		}

@@ -5,7 +5,8 @@ package whatsapp
 type message struct {
 	MessagingProduct string       `json:"messaging_product"`
 	RecipientType    string       `json:"recipient_type,omitempty"`
-	To               string       `json:"to"`
+	To               string       `json:"to,omitempty"`        // a phone number
+	Recipient        string       `json:"recipient,omitempty"` // or a business-scoped user id
 	Type             string       `json:"type"`
 	Text             *textBody    `json:"text,omitempty"`
 	Interactive      *interactive `json:"interactive,omitempty"`

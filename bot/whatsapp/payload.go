@@ -5,36 +5,32 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/storage"
 )
 
 // The shapes of the webhook's POST body (only the fields insidebot reads; others are ignored).
+// The body is read element by element (see decode.go): a message, status or contact that is
+// not of these shapes is dropped alone.
 
-type webhookPayload struct {
-	Object string `json:"object"`
-	Entry  []struct {
-		ID      string `json:"id"`
-		Changes []struct {
-			Field string      `json:"field"`
-			Value changeValue `json:"value"`
-		} `json:"changes"`
-	} `json:"entry"`
-}
-
-type changeValue struct {
-	MessagingProduct string `json:"messaging_product"`
-	Metadata         struct {
-		PhoneNumberID string `json:"phone_number_id"`
-	} `json:"metadata"`
-	Messages []inMessage `json:"messages"`
-	Statuses []inStatus  `json:"statuses"`
+// inContact is who sent a change's messages: a phone number (wa_id), a business-scoped user
+// id, or both.
+type inContact struct {
+	WaID         string `json:"wa_id"`
+	UserID       string `json:"user_id"`
+	ParentUserID string `json:"parent_user_id"`
+	Profile      struct {
+		Name     string `json:"name"`
+		Username string `json:"username"`
+	} `json:"profile"`
 }
 
 type inMessage struct {
-	From      string `json:"from"`
-	ID        string `json:"id"`
-	Timestamp string `json:"timestamp"`
-	Type      string `json:"type"`
-	Text      *struct {
+	From       string `json:"from"`         // the phone number; absent for a user known only by user id
+	FromUserID string `json:"from_user_id"` // the business-scoped user id (BSUID)
+	ID         string `json:"id"`
+	Timestamp  string `json:"timestamp"`
+	Type       string `json:"type"`
+	Text       *struct {
 		Body string `json:"body"`
 	} `json:"text"`
 	Interactive *struct {
@@ -58,20 +54,29 @@ type inMessage struct {
 }
 
 type inStatus struct {
-	ID          string `json:"id"`
-	Status      string `json:"status"`
-	Timestamp   string `json:"timestamp"`
-	RecipientID string `json:"recipient_id"`
-	Errors      []struct {
+	ID              string `json:"id"`
+	Status          string `json:"status"`
+	Timestamp       string `json:"timestamp"`
+	RecipientID     string `json:"recipient_id"`      // the phone number, when the message went to one
+	RecipientUserID string `json:"recipient_user_id"` // the user id
+	Errors          []struct {
 		Code  int    `json:"code"`
 		Title string `json:"title"`
 	} `json:"errors"`
 }
 
-// unixTime reads a webhook timestamp (seconds, as a string); def when it is missing or bad.
+// Webhook timestamps Meta gives fall between 2009 (before WhatsApp) and 2100: another one is a
+// forged value that no database column of time could hold.
+const (
+	oldestTimestamp = 1230768000
+	latestTimestamp = 4102444800
+)
+
+// unixTime reads a webhook timestamp (seconds, as a string); def when it is missing or not a
+// time Meta would give.
 func unixTime(s string, def time.Time) time.Time {
 	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
+	if err != nil || n < oldestTimestamp || n >= latestTimestamp {
 		return def
 	}
 	return time.Unix(n, 0).UTC()
@@ -93,10 +98,10 @@ func mediaName(m inMessage) string {
 	return m.Type // video, document, sticker, location, unsupported, ...
 }
 
-// toIncoming turns a webhook message into an update. ok is false for what needs no answer:
-// a reaction to a message, a system notice.
-func toIncoming(m inMessage, now time.Time) (bot.Incoming, bool) {
-	in := bot.Incoming{Channel: bot.WhatsApp, UpdateID: m.ID, ChatID: m.From, UserID: m.From, At: unixTime(m.Timestamp, now)}
+// toIncoming turns a webhook message from the account key names into an update. ok is false
+// for what needs no answer: a reaction to a message, a system notice.
+func toIncoming(m inMessage, key storage.WhatsAppKey, now time.Time) (bot.Incoming, bool) {
+	in := bot.Incoming{Channel: bot.WhatsApp, UpdateID: m.ID, ChatID: key.ChatID, UserID: key.ExternalID, At: unixTime(m.Timestamp, now)}
 	switch m.Type {
 	case "reaction", "system", "request_welcome":
 		return in, false

@@ -40,11 +40,15 @@ type rendered struct {
 func render(out bot.Outgoing, token string) (rendered, error) {
 	var r rendered
 	var choices, links []bot.Button
+	ids := map[string]bool{}
 	for _, b := range out.AllButtons() {
 		switch {
 		case b.URL != "":
 			links = append(links, b)
+		case ids[b.Data]:
+			// WhatsApp refuses rows or buttons sharing an id: the first one stays.
 		case b.Data != "":
+			ids[b.Data] = true
 			choices = append(choices, b)
 		default:
 			return r, &bot.SendError{Class: bot.Permanent, Reason: fmt.Sprintf("button %q has neither data nor a link", b.Text)}

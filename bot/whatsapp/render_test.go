@@ -54,9 +54,20 @@ func checkLimits(t *testing.T, r rendered) {
 			if bot.UTF16Len(in.Action.Button) > maxButtonTitle {
 				t.Errorf("part %d: list label %q", i, in.Action.Button)
 			}
+			ids := map[string]bool{}
+			for _, b := range in.Action.Buttons {
+				if ids[b.Reply.ID] {
+					t.Errorf("part %d: two buttons with the id %q", i, b.Reply.ID)
+				}
+				ids[b.Reply.ID] = true
+			}
 			rows := 0
 			for _, s := range in.Action.Sections {
 				for _, r := range s.Rows {
+					if ids[r.ID] {
+						t.Errorf("part %d: two rows with the id %q", i, r.ID)
+					}
+					ids[r.ID] = true
 					rows++
 					if bot.UTF16Len(r.Title) > maxRowTitle || bot.UTF16Len(r.Description) > maxRowDesc || len(r.ID) > 200 {
 						t.Errorf("part %d: row %+v", i, r)
@@ -320,6 +331,28 @@ func TestTruncateAndUnits(t *testing.T) {
 		got := bot.Truncate(c.in, c.max)
 		if got != c.want || bot.UTF16Len(got) > c.max {
 			t.Errorf("bot.Truncate(%q, %d) = %q (%d units), want %q", c.in, c.max, got, bot.UTF16Len(got), c.want)
+		}
+	}
+}
+
+// WhatsApp refuses a list or reply buttons whose ids repeat: a message that would repeat one
+// (the flows never build one; flowtest checks every message they render) still goes, with
+// the first button of each id.
+func TestRenderNeverRepeatsAnID(t *testing.T) {
+	for _, n := range []int{2, 5, 14} {
+		rows := choices(n)
+		rows = append(rows, []bot.Button{{Text: "Back", Data: "c:1"}})
+		r := mustRender(t, bot.Outgoing{Text: "Filter", Buttons: rows, Labels: labels})
+		checkLimits(t, r)
+		last := r.parts[len(r.parts)-1].msg.Interactive
+		got := len(last.Action.Buttons) + len(rowsOf(r.parts[len(r.parts)-1]))
+		if want := min(n, maxRows); got != want {
+			t.Errorf("%d choices and a repeated one: %d rendered, want %d", n, got, want)
+		}
+		if r.list != nil {
+			if len(r.list.Choices) != n {
+				t.Errorf("the long list keeps %d choices, want %d", len(r.list.Choices), n)
+			}
 		}
 	}
 }

@@ -86,7 +86,7 @@ func (c *Channel) sendPart(ctx context.Context, chatID string, p part) (string, 
 			doc.ID, m.Document = id, &doc
 		}
 	}
-	m.To = chatID
+	m.address(chatID)
 	return c.api.sendMessage(ctx, m)
 }
 
@@ -96,7 +96,7 @@ func (c *Channel) sendTemplate(ctx context.Context, to bot.Recipient, out bot.Ou
 	if err != nil {
 		return "", err
 	}
-	m.To = to.ChatID
+	m.address(to.ChatID)
 	id, err := c.api.sendMessage(ctx, m)
 	if err != nil {
 		var se *bot.SendError

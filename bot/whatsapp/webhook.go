@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/storage"
 )
 
 // ServeHTTP is the webhook at /webhooks/whatsapp: GET is Meta's verification handshake, POST
@@ -66,16 +66,16 @@ func (c *Channel) receive(w http.ResponseWriter, r *http.Request) {
 		c.refuse(w, "bad_signature", http.StatusUnauthorized)
 		return
 	}
-	var p webhookPayload
-	if err := json.Unmarshal(body, &p); err != nil {
-		c.log.Warn("webhook POST is not the expected JSON", "err", err)
+	changes, err := c.decode(body)
+	if err != nil {
+		c.log.Warn("webhook POST is not the expected JSON", "err", shapeReason(err))
 		c.refuse(w, "malformed", http.StatusBadRequest)
 		return
 	}
 	// The work finishes even if Meta hangs up: a half-handled POST is redelivered anyway.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), webhookDeadline)
 	defer cancel()
-	if err := c.handle(ctx, p); err != nil {
+	if err := c.handle(ctx, changes); err != nil {
 		c.log.Warn("webhook POST not fully handled; Meta will deliver it again", "err", err)
 		c.refuse(w, "retry", http.StatusInternalServerError)
 		return
@@ -108,32 +108,27 @@ func (c *Channel) signed(body []byte, header string) bool {
 // handle dispatches the messages of a POST in order and records its statuses. Once an update
 // of a chat must be redelivered, the chat's later updates wait for the redelivery too, so they
 // are handled in order.
-func (c *Channel) handle(ctx context.Context, p webhookPayload) error {
+func (c *Channel) handle(ctx context.Context, changes []change) error {
 	var failed []error
 	held := map[string]bool{}
-	for _, e := range p.Entry {
-		for _, ch := range e.Changes {
-			v := ch.Value
-			if ch.Field != "messages" {
+	for _, ch := range changes {
+		if id := ch.phoneNumberID; id != "" && id != c.cfg.PhoneNumberID {
+			c.log.Warn("webhook change for another phone number id ignored")
+			continue
+		}
+		for _, m := range ch.messages {
+			sender := m.From + "/" + m.FromUserID
+			if held[sender] {
 				continue
 			}
-			if id := v.Metadata.PhoneNumberID; id != "" && id != c.cfg.PhoneNumberID {
-				c.log.Warn("webhook change for another phone number id ignored")
-				continue
+			if err := c.handleMessage(ctx, m); err != nil {
+				held[sender] = true
+				failed = append(failed, err)
 			}
-			for _, m := range v.Messages {
-				if held[m.From] {
-					continue
-				}
-				if err := c.handleMessage(ctx, m); err != nil {
-					held[m.From] = true
-					failed = append(failed, err)
-				}
-			}
-			for _, s := range v.Statuses {
-				if err := c.handleStatus(ctx, s); err != nil {
-					failed = append(failed, err)
-				}
+		}
+		for _, s := range ch.statuses {
+			if err := c.handleStatus(ctx, s); err != nil {
+				failed = append(failed, err)
 			}
 		}
 	}
@@ -145,28 +140,38 @@ func (c *Channel) handle(ctx context.Context, p webhookPayload) error {
 
 // handleMessage dispatches one message; it returns an error only when it must be redelivered.
 func (c *Channel) handleMessage(ctx context.Context, m inMessage) error {
-	in, ok := toIncoming(m, c.clock.Now())
-	log := c.log.With("chat", bot.Redact(m.From), "update", bot.Redact(m.ID), "type", m.Type)
+	key, err := c.senderKey(ctx, m)
+	if err != nil {
+		return err
+	}
+	in, ok := toIncoming(m, key, c.clock.Now())
+	log := c.log.With("chat", bot.Redact(key.ChatID), "update", bot.Redact(m.ID), "type", m.Type)
 	if !ok {
 		log.Debug("message needs no answer")
 		return nil
 	}
-	if m.From != "" {
-		c.touchWindow(ctx, m.From, in.At)
-	}
+	c.touchWindow(ctx, key.ChatID, in.At)
 	if in.Kind == bot.KindButton && strings.HasPrefix(in.Data, moreIDPrefix) {
 		handled, err := c.showPage(ctx, in)
 		if handled || err != nil {
 			return err
 		}
 	}
-	_, err := c.disp.Dispatch(ctx, in)
+	_, err = c.disp.Dispatch(ctx, in)
 	switch {
 	case errors.Is(err, bot.ErrRetryLater):
 		return err
 	case err != nil:
 		// Redelivering a message without sender or id would fail the same way.
 		log.Warn("message dropped", "err", err)
+		return nil
+	}
+	if !key.Known && m.From != "" && m.FromUserID != "" {
+		// The message may have linked the account (an invite code): its identity learns the
+		// other id now, so a later message with either finds it.
+		if _, err := storage.ResolveWhatsApp(ctx, c.db, storage.WhatsAppIDs{Phone: m.From, UserID: m.FromUserID}); err != nil {
+			log.Warn("the account's other id not recorded", "err", err)
+		}
 	}
 	return nil
 }

@@ -3,11 +3,13 @@ package main
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/outbox"
 	"github.com/insideaut/insidebot/bot/whatsapp"
 )
@@ -43,6 +45,10 @@ type Config struct {
 
 	TelegramLimits outbox.Limits
 	WhatsAppLimits outbox.Limits
+
+	Inbound        bot.FloodLimit // INBOUND_BURST, INBOUND_INTERVAL
+	TrustedProxies []netip.Prefix // TRUSTED_PROXIES
+	MetricsAddr    string         // METRICS_ADDR, "off" for none
 }
 
 // Secrets lists the configured secret values, so logs can be scrubbed of them.
@@ -106,6 +112,9 @@ func loadConfig(getenv env) (Config, error) {
 		WhatsAppAppSecret:     get("WHATSAPP_APP_SECRET", ""),
 		WhatsAppVerifyToken:   get("WHATSAPP_VERIFY_TOKEN", ""),
 		WhatsAppAPIURL:        strings.TrimRight(get("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0"), "/"),
+	}
+	if err := checkResearchKey(c.ResearchKey); err != nil {
+		return c, err
 	}
 	if c.DatabaseURL != "" {
 		u, err := url.Parse(c.DatabaseURL)
@@ -182,6 +191,9 @@ func loadConfig(getenv env) (Config, error) {
 		return c, err
 	}
 	if err := loadSendLimits(&c, get); err != nil {
+		return c, err
+	}
+	if err := loadServerConfig(&c, get); err != nil {
 		return c, err
 	}
 	return c, nil

@@ -18,14 +18,22 @@ import (
 // exportCmd writes the research dataset, the same as /export: the people table to --out and
 // the aggregated tables beside it (<out>-aggregates.csv).
 func exportCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
+	const usage = "usage: insidebot export research --out <file.csv> [--territory MI]\n\nWrites the pseudonymised research dataset (needs RESEARCH_KEY); the aggregated tables go beside the file.\n\n"
+	if len(args) > 0 && wantsHelp(args[:1]) {
+		fmt.Fprint(stdout, usage)
+		return flag.ErrHelp
+	}
 	if len(args) == 0 || args[0] != "research" {
-		return errors.New("export: insidebot export research --out <file.csv> [--territory MI]")
+		return usageError{err: errors.New("export: insidebot export research --out <file.csv> [--territory MI]")}
 	}
 	fs := flag.NewFlagSet("export research", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
 	out := fs.String("out", "", "the CSV file of the people table (required); the aggregated tables go beside it")
 	territory := fs.String("territory", "", "one territory (AN, AV, BO, FG, MI, PG, RG, SO, VA); default all")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:], stdout, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

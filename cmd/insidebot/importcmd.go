@@ -21,14 +21,22 @@ import (
 // first, and if any is wrong nothing is imported. Problems go to stderr, one per line; the
 // imported beneficiaries' codes and invite codes go to stdout as CSV.
 func importCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
+	const usage = "usage: insidebot import beneficiaries|leads|sessions [--lang it|en] <file.csv>\n\nChecks every row, then imports them all or nothing (README.md lists the columns); - reads standard input.\n\n"
+	if len(args) > 0 && wantsHelp(args[:1]) {
+		fmt.Fprint(stdout, usage)
+		return flag.ErrHelp
+	}
 	if len(args) == 0 || !slices.Contains(importer.Kinds(), args[0]) {
-		return errors.New("import: say what to import: insidebot import beneficiaries|leads|sessions [--lang it|en] <file.csv>")
+		return usageError{err: errors.New("import: say what to import: insidebot import beneficiaries|leads|sessions [--lang it|en] <file.csv>")}
 	}
 	kind := args[0]
 	fs := flag.NewFlagSet("import "+kind, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
 	lang := fs.String("lang", "en", "language of the report: it or en")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:], stdout, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

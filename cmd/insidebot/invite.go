@@ -9,6 +9,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/clock"
 	"github.com/insideaut/insidebot/bot/telegram"
 	"github.com/insideaut/insidebot/flows"
@@ -18,14 +19,17 @@ import (
 // inviteCmd creates a person and a one-time invite code: how the first coordinator gets in.
 func inviteCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("invite", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "usage: insidebot invite --role coordinator|tutor|beneficiary|admin [--territory MI] [--lang fr] [--tutor <staff id>] [--name ...] [--json]\n\nCreates a person and a one-time invite code.\n\n")
+		fs.PrintDefaults()
+	}
 	role := fs.String("role", "", "coordinator, tutor, beneficiary or admin (required)")
 	territory := fs.String("territory", "", "province code: AN, AV, BO, FG, MI, PG, RG, SO, VA (required for tutors and beneficiaries)")
 	lang := fs.String("lang", "", "language: it, en, fr, ar, ur, bn, fa-AF, ps, ti, so")
 	tutor := fs.Int64("tutor", 0, "a beneficiary's tutor: the id printed when the tutor was invited")
 	name := fs.String("name", "", "display name (optional)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -33,6 +37,9 @@ func inviteCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 	}
 	if *role == "" {
 		return errors.New("invite: --role is required (coordinator, tutor, beneficiary or admin)")
+	}
+	if bot.HasUnwanted(*name) {
+		return errors.New("invite: --name holds a control character (such as NUL) or bytes that are not UTF-8: remove them")
 	}
 	cfg, log, err := setup(getenv, stderr)
 	if err != nil {

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // newLogger configures slog once for the process: text or JSON, at a level, with every
@@ -14,7 +16,7 @@ import (
 func newLogger(w io.Writer, format, level string, secrets []string) *slog.Logger {
 	var lvl slog.Level
 	_ = lvl.UnmarshalText([]byte(level))
-	opts := &slog.HandlerOptions{Level: lvl}
+	opts := &slog.HandlerOptions{Level: lvl, ReplaceAttr: readableDurations}
 	var h slog.Handler
 	if format == "json" {
 		h = slog.NewJSONHandler(w, opts)
@@ -22,6 +24,35 @@ func newLogger(w io.Writer, format, level string, secrets []string) *slog.Logger
 		h = slog.NewTextHandler(w, opts)
 	}
 	return slog.New(&redactor{next: h, secrets: secrets})
+}
+
+// readableDurations writes a duration as people read it ("1.5s", "250ms"), not as the
+// integer nanoseconds the JSON handler would.
+func readableDurations(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.String(a.Key, a.Value.Duration().String())
+	}
+	return a
+}
+
+// redisLogger is go-redis's logger (redis.SetLogger, set once in main): its lines, which it
+// would print to stderr as plain text, go through slog like every other line.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.WarnContext(ctx, strings.TrimPrefix(fmt.Sprintf(format, v...), "redis: "))
+}
+
+// lockedWriter serializes writes, so the lines of the process's loggers never interleave.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // longNumber matches phone numbers and platform ids: eight or more digits, optionally after +.

@@ -11,26 +11,29 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
 	_ "time/tzdata" // BOT_TIMEZONE works in images without a zoneinfo database
+
+	"github.com/redis/go-redis/v9"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	stop()
-	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "insidebot:", err)
-		}
-		os.Exit(1)
+	stderr := &lockedWriter{w: os.Stderr}
+	// go-redis logs through a package-level logger of its own, plain text on stderr: it is set
+	// here, once for the process (the only place), to write through slog in LOG_FORMAT. With a
+	// configuration that does not load the command fails before using Redis.
+	if cfg, err := loadConfig(os.Getenv); err == nil {
+		log := newLogger(stderr, cfg.LogFormat, cfg.LogLevel, cfg.Secrets()).With("component", "redis")
+		redis.SetLogger(redisLogger{log: log})
 	}
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, stderr)
+	stop()
+	os.Exit(exitCode(err, stderr))
 }
 
 // run is main without the process: arguments, environment and output are passed in.
@@ -41,7 +44,7 @@ func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 	}
 	switch cmd {
 	case "serve":
-		return serveCmd(ctx, args, getenv, stderr)
+		return serveCmd(ctx, args, getenv, stdout, stderr)
 	case "migrate":
 		return migrateCmd(ctx, args, getenv, stdout, stderr)
 	case "invite":
@@ -51,12 +54,12 @@ func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 	case "export":
 		return exportCmd(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":
-		return healthcheckCmd(ctx, getenv)
+		return healthcheckCmd(ctx, args, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return fmt.Errorf("unknown command %q (try: insidebot help)", cmd)
+	return usageError{err: fmt.Errorf("unknown command %q (try: insidebot help)", cmd)}
 }
 
 func isFlag(s string) bool { return len(s) > 0 && s[0] == '-' && s != "-h" && s != "--help" }

@@ -89,6 +89,7 @@ func TestInviteCoordinatorJSON(t *testing.T) {
 		{"invite", "--role", "tutor"},
 		{"invite", "--role", "beneficiary", "--territory", "MI", "--lang", "de"},
 		{"invite", "--role", "beneficiary", "--territory", "MI", "--tutor", "99"},
+		{"invite", "--role", "tutor", "--territory", "MI", "--name", "Giu\x00lia"},
 	} {
 		err := run(context.Background(), bad, envOf(vars), &out, &errOut)
 		if err == nil || strings.Contains(err.Error(), "\n") {
@@ -109,7 +110,7 @@ func TestServeAnswersHealthAndReadiness(t *testing.T) {
 	}
 	srv := httptest.NewServer(a.mux)
 	defer srv.Close()
-	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/metrics": 200} {
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/metrics": 404} {
 		resp, err := http.Get(srv.URL + path)
 		if err != nil || resp.StatusCode != want {
 			t.Fatalf("%s: %v %v", path, resp, err)

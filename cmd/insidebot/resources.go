@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -37,8 +38,11 @@ func setup(getenv env, stderr io.Writer) (Config, *slog.Logger, error) {
 
 // migrateCmd applies migrations and exits.
 func migrateCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
+	if help(args, stdout, "usage: insidebot migrate\n\nApplies the database migrations (DATABASE_URL, or the embedded SQLite in DATA_DIR) and exits.\n") {
+		return flag.ErrHelp
+	}
 	if len(args) > 0 {
-		return fmt.Errorf("migrate takes no arguments")
+		return usageError{err: fmt.Errorf("migrate takes no arguments")}
 	}
 	cfg, log, err := setup(getenv, stderr)
 	if err != nil {

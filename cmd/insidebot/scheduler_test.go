@@ -143,7 +143,9 @@ AND query ILIKE '%reminders%' AND datname = current_database()`); err != nil {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	resp, err = client.Get(srv.URL + "/metrics")
+	msrv := httptest.NewServer(a.metricsMux) // METRICS_ADDR
+	defer msrv.Close()
+	resp, err = client.Get(msrv.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

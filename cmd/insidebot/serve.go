@@ -46,7 +46,9 @@ type app struct {
 	engine     *flows.Engine
 	dispatcher *bot.Dispatcher
 	metrics    *prometheus.Registry
-	mux        *http.ServeMux
+	mux        *http.ServeMux // HTTP_ADDR: the public listener
+	metricsMux *http.ServeMux // METRICS_ADDR: /metrics only, never on the public listener
+	gauges     *projectGauges // the project's figures on /metrics
 	runners    []runner
 	senders    []bot.Sender
 	demo       bool
@@ -56,12 +58,18 @@ type app struct {
 	telegram *telegram.Client
 }
 
-func serveCmd(ctx context.Context, args []string, getenv env, stderr io.Writer) error {
+func serveCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "usage: insidebot [serve] [--demo]\n\nStarts the bot; configuration comes from environment variables (README.md).\n\n")
+		fs.PrintDefaults()
+	}
 	demo := fs.Bool("demo", false, "seed demo people, plans, leads and labs, and let the web chat switch between them")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{err: fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))}
 	}
 	cfg, log, err := setup(getenv, stderr)
 	if err != nil {
@@ -76,7 +84,7 @@ func serveCmd(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 
 // build opens storage and wires every component.
 func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app, err error) {
-	a = &app{cfg: cfg, log: log, clock: clock.System{}, demo: demo, mux: http.NewServeMux()}
+	a = &app{cfg: cfg, log: log, clock: clock.System{}, demo: demo, mux: http.NewServeMux(), metricsMux: http.NewServeMux()}
 	defer func() {
 		if err != nil {
 			a.close()
@@ -96,6 +104,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 	}
 	a.metrics = prometheus.NewRegistry()
 	a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.metricsMux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{}))
+	a.gauges = newProjectGauges(a.db, log.With("component", "gauges"), a.metrics)
+	a.runners = append(a.runners, runner{name: "gauges", run: a.gauges.run})
 
 	if err := a.connectTelegram(ctx); err != nil {
 		return a, err
@@ -105,7 +116,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 			InviteTTL: cfg.InviteTTL, ResearchKey: []byte(cfg.ResearchKey)},
 		Planner: scheduler.NewPlanner(cfg.schedulerConfig())})
 	a.dispatcher = bot.NewDispatcher(bot.DispatcherConfig{DB: a.db, Redis: a.redis, Handler: a.engine, Clock: a.clock,
-		Log: log.With("component", "dispatch"), Metrics: a.metrics, Wake: func() {
+		Log: log.With("component", "dispatch"), Metrics: a.metrics, Flood: cfg.Inbound, Wake: func() {
 			if a.wake != nil {
 				a.wake()
 			}
@@ -116,7 +127,6 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 	}
 	a.mux.HandleFunc("GET /healthz", a.healthz)
 	a.mux.HandleFunc("GET /readyz", a.readyz)
-	a.mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{}))
 	a.mux.HandleFunc("GET /privacy", a.privacy)
 	a.wireTelegram()
 	a.wireWhatsApp()
@@ -143,11 +153,25 @@ func (a *app) serve(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen on HTTP_ADDR %s: %w", a.cfg.HTTPAddr, err)
 	}
+	// The servers' own complaints (a client's broken request) go through slog too.
+	errLog := slog.NewLogLogger(a.log.With("component", "http").Handler(), slog.LevelWarn)
 	srv := &http.Server{Handler: a.mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
-	serveErr := make(chan error, 1)
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: errLog}
+	serveErr := make(chan error, 2)
 	go func() { serveErr <- srv.Serve(ln) }()
-	a.log.Info("insidebot serving", "addr", "http://"+ln.Addr().String(), "database", a.db.Dialect().String(),
+	metricsAt := "off"
+	var msrv *http.Server
+	if a.cfg.MetricsAddr != "off" {
+		mln, err := net.Listen("tcp", a.cfg.MetricsAddr)
+		if err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("listen on METRICS_ADDR %s: %w", a.cfg.MetricsAddr, err)
+		}
+		msrv = &http.Server{Handler: a.metricsMux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, ErrorLog: errLog}
+		go func() { serveErr <- msrv.Serve(mln) }()
+		metricsAt = "http://" + mln.Addr().String() + "/metrics"
+	}
+	a.log.Info("insidebot serving", "addr", "http://"+ln.Addr().String(), "metrics", metricsAt, "database", a.db.Dialect().String(),
 		"redis_embedded", a.redis.Embedded(), "demo", a.demo)
 
 	runCtx, cancelRunners := context.WithCancel(context.WithoutCancel(ctx))
@@ -175,6 +199,11 @@ func (a *app) serve(ctx context.Context) error {
 	defer cancel()
 	if err := srv.Shutdown(shCtx); err != nil {
 		a.log.Warn("http server shutdown", "err", err)
+	}
+	if msrv != nil {
+		if err := msrv.Shutdown(shCtx); err != nil {
+			a.log.Warn("metrics server shutdown", "err", err)
+		}
 	}
 	cancelRunners()
 	done := make(chan struct{})
@@ -226,7 +255,13 @@ func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 
 // healthcheckCmd asks the running server for /healthz: the Docker health check, performed by
 // the binary itself (the image has no curl).
-func healthcheckCmd(ctx context.Context, getenv env) error {
+func healthcheckCmd(ctx context.Context, args []string, getenv env, stdout io.Writer) error {
+	if help(args, stdout, "usage: insidebot healthcheck\n\nExits 0 when the server on HTTP_ADDR answers /healthz (the container's health check).\n") {
+		return flag.ErrHelp
+	}
+	if len(args) > 0 {
+		return usageError{err: fmt.Errorf("healthcheck takes no arguments")}
+	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)

@@ -135,7 +135,7 @@ func startDemoServer(t *testing.T) demoServer {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	cmd := exec.Command(bin, "serve", "--demo")
-	cmd.Env = append(os.Environ(), "DATA_DIR="+filepath.Join(dir, "data"), "HTTP_ADDR=127.0.0.1:0", "LOG_FORMAT=json",
+	cmd.Env = append(os.Environ(), "DATA_DIR="+filepath.Join(dir, "data"), "HTTP_ADDR=127.0.0.1:0", "METRICS_ADDR=off", "LOG_FORMAT=json",
 		"DATABASE_URL=", "REDIS_URL=", "PUBLIC_URL=", "TELEGRAM_BOT_TOKEN=", "WHATSAPP_ACCESS_TOKEN=", "WHATSAPP_PHONE_NUMBER_ID=")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -44,6 +44,23 @@ type Harness struct {
 
 	fallbackMu sync.Mutex
 	fallbacks  []string
+	failed     atomic.Int64
+	flood      bot.FloodLimit
+}
+
+// Failed is how many updates the engine failed to handle and answered with the apology
+// ("Sorry, something went wrong"): a bug, a database error or a panic in a journey.
+func (h *Harness) Failed() int64 { return h.failed.Load() }
+
+// failCounter is the engine, counting the updates it fails.
+type failCounter struct {
+	*flows.Engine
+	n *atomic.Int64
+}
+
+func (f failCounter) Fail(ctx context.Context, tx *storage.Tx, in bot.Incoming) error {
+	f.n.Add(1)
+	return f.Engine.Fail(ctx, tx, in)
 }
 
 // Fallbacks lists the messages rendered so far from a language other than the one asked for
@@ -67,7 +84,11 @@ type options struct {
 	sqlite    bool
 	settings  func(*flows.Settings)
 	scheduler func(*scheduler.Config)
+	flood     bot.FloodLimit
 }
+
+// WithFloodLimit gives the dispatcher a per-person inbound limit (none by default).
+func WithFloodLimit(l bot.FloodLimit) Option { return func(o *options) { o.flood = l } }
 
 // SQLite runs the harness on SQLite instead of PostgreSQL.
 func SQLite() Option { return func(o *options) { o.sqlite = true } }
@@ -95,7 +116,7 @@ func New(t testing.TB, opts ...Option) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &Harness{T: t, DB: db, Redis: storagetest.Redis(t), Clock: clock.NewFake(Start), Rome: rome}
+	h := &Harness{T: t, DB: db, Redis: storagetest.Redis(t), Clock: clock.NewFake(Start), Rome: rome, flood: o.flood}
 	cat, err := locales.LoadWith(nil, h.recordFallback)
 	if err != nil {
 		t.Fatal(err)
@@ -237,6 +258,11 @@ FROM outbox WHERE chat_key = ? AND status = 'pending' AND next_attempt_at <= ? O
 		if err != nil {
 			h.T.Fatalf("outbox %d: %v", r.ID, err)
 		}
+		// Every message the journeys render is checked: no two buttons of one message share a
+		// payload (WhatsApp refuses such a list, and a press could not say which was meant).
+		if dup := o.DuplicateData(); len(dup) > 0 {
+			h.T.Errorf("a message has several buttons with the payload %q:\n%s", dup, Describe([]bot.Outgoing{o}))
+		}
 		out = append(out, o)
 		if _, err := h.DB.Exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ?`, h.Clock.Now(), r.ID); err != nil {
 			h.T.Fatal(err)
@@ -368,7 +394,14 @@ func (h *Harness) LinkStaff(chat *Chat, s storage.Staff) {
 // build makes the engine and the dispatcher over the harness's storage.
 func (h *Harness) build(set flows.Settings, p flows.Planner) {
 	h.Engine = flows.New(flows.Deps{Redis: h.Redis, Catalog: h.Catalog, Clock: h.Clock, Settings: set, Planner: p})
-	h.Dispatcher = bot.NewDispatcher(bot.DispatcherConfig{DB: h.DB, Redis: h.Redis, Handler: h.Engine, Clock: h.Clock})
+	h.Dispatcher = h.NewDispatcher()
+}
+
+// NewDispatcher is another dispatcher over the harness's storage and engine, as another
+// replica would run.
+func (h *Harness) NewDispatcher() *bot.Dispatcher {
+	return bot.NewDispatcher(bot.DispatcherConfig{DB: h.DB, Redis: h.Redis, Handler: failCounter{h.Engine, &h.failed},
+		Clock: h.Clock, Flood: h.flood})
 }
 
 // UsePlanner rebuilds the engine with another planner (a recorder in tests that check which
