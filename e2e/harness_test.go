@@ -73,6 +73,7 @@ func Start(t *testing.T, env ...string) *Harness {
 		"DATA_DIR="+filepath.Join(dir, "data"),
 		"HTTP_ADDR="+h.addr,
 		"LOG_LEVEL=debug",
+		"PRIVACY_CONTACT=privacy@insideaut.example",
 		"DATABASE_URL=", "REDIS_URL=", "TELEGRAM_WEBHOOK_URL=", "BOT_USERNAME=",
 	)
 	h.env = append(h.env, env...)

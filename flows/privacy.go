@@ -37,7 +37,7 @@ func (e *Engine) privacyRoutes() []Route {
 }
 
 func (e *Engine) privacyMenu(ctx context.Context, c *Ctx) error {
-	return c.screen(ctx, c.T("privacy.menu", "Link", e.privacyURL()),
+	return c.screen(ctx, c.T("privacy.menu", e.privacyParams(c)...),
 		[]bot.Button{btn(c.T("privacy.my_data"), Data(ButtonMyData)), btn(c.T("privacy.choices"), Data(ButtonConsents))},
 		[]bot.Button{btn(c.T("onboarding.more"), Data(ButtonOnbMore)), btn(c.T("privacy.erase"), Data(ButtonErase))},
 		c.menuRow())
@@ -86,6 +86,7 @@ func (e *Engine) myData(ctx context.Context, c *Ctx) error {
 	lines := []string{
 		c.T("privacy.summary_title"),
 		c.T("privacy.summary_code", "Code", b.Code),
+		c.T("privacy.summary_name", "Name", b.Name()),
 		c.T("privacy.summary_place", "Territory", terr.Name),
 		c.T("privacy.summary_language", "Language", lang),
 		c.T("privacy.summary_tutor", "Tutor", tutor),

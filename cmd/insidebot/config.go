@@ -43,6 +43,8 @@ type Config struct {
 
 	TelegramLimits outbox.Limits
 	WhatsAppLimits outbox.Limits
+
+	Privacy PrivacyConfig
 }
 
 // Secrets lists the configured secret values, so logs can be scrubbed of them.
@@ -182,6 +184,9 @@ func loadConfig(getenv env) (Config, error) {
 		return c, err
 	}
 	if err := loadSendLimits(&c, get); err != nil {
+		return c, err
+	}
+	if c.Privacy, err = loadPrivacyConfig(get); err != nil {
 		return c, err
 	}
 	return c, nil
