@@ -89,6 +89,12 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 	if err != nil {
 		return a, err
 	}
+	if !demo {
+		// Real people will use it: serve --demo refuses it from now on.
+		if err := storage.MarkReal(ctx, a.db, a.clock.Now()); err != nil {
+			return a, err
+		}
+	}
 	a.redis, err = storage.OpenRedis(ctx, cfg.RedisURL, cfg.RedisPrefix)
 	if err != nil {
 		return a, err
