@@ -3,8 +3,10 @@ package flows
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
+	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -62,4 +64,34 @@ func (c *Ctx) takeConfirm(ctx context.Context, action string, i int) (target str
 		return "", false, c.screen(ctx, c.T("confirm.expired"), c.menuRow())
 	}
 	return "", false, c.ReplyText(ctx, "confirm.expired")
+}
+
+// askToConfirm asks a staff member a yes-or-no question: yes (labelled yesID) is the button
+// named button with a fresh token for action on target; no abandons what was under way.
+func (c *Ctx) askToConfirm(ctx context.Context, text, yesID, button, action, target string) error {
+	token, err := c.confirmToken(ctx, action, target)
+	if err != nil {
+		return err
+	}
+	return c.Reply(ctx, bot.Outgoing{Text: text, Buttons: [][]bot.Button{
+		{{Text: c.T(yesID), Data: Data(button, token)}},
+		{{Text: c.T("coordform.cancel_button"), Data: Data(buttonFormCancel)}},
+	}})
+}
+
+// confirmedSession takes the token of a pressed confirmation whose target is "<session id>"
+// or "<session id>:<rest>", and finds the session, still the actor's and not started. ok is
+// false when it has answered already (the button expired, the session is gone or started).
+func (c *Ctx) confirmedSession(ctx context.Context, action, auditAction string) (s storage.Session, rest string, ok bool, err error) {
+	target, ok, err := c.takeConfirm(ctx, action, 0)
+	if err != nil || !ok {
+		return s, "", false, err
+	}
+	id, rest, _ := strings.Cut(target, ":")
+	s, err = c.upcomingSession(ctx, auditAction, id)
+	var ie *inputError
+	if errors.As(err, &ie) {
+		return s, "", false, c.ReplyText(ctx, ie.id, ie.kv...)
+	}
+	return s, rest, err == nil, err
 }

@@ -152,34 +152,18 @@ func (e *Engine) askEnrolOverCapacity(ctx context.Context, c *Ctx, s storage.Ses
 	for _, b := range people {
 		ids = append(ids, strconv.FormatInt(b.ID, 10))
 	}
-	token, err := c.confirmToken(ctx, confirmEnrolOver, strconv.FormatInt(s.ID, 10)+":"+strings.Join(ids, ","))
-	if err != nil {
-		return err
-	}
-	return c.Reply(ctx, bot.Outgoing{
-		Text: c.T("enrol.over_capacity", "ID", s.ID, "Capacity", room.Capacity.Int64, "Enrolled", room.Enrolled, "Adding", adding,
-			"Total", room.Enrolled+int64(adding)),
-		Buttons: [][]bot.Button{
-			{{Text: c.T("enrol.over_yes"), Data: Data(buttonEnrolOverConfirm, token)}},
-			{{Text: c.T("coordform.cancel_button"), Data: Data(buttonFormCancel)}},
-		}})
+	text := c.T("enrol.over_capacity", "ID", s.ID, "Capacity", room.Capacity.Int64, "Enrolled", room.Enrolled, "Adding", adding,
+		"Total", room.Enrolled+int64(adding))
+	return c.askToConfirm(ctx, text, "enrol.over_yes", buttonEnrolOverConfirm, confirmEnrolOver,
+		strconv.FormatInt(s.ID, 10)+":"+strings.Join(ids, ","))
 }
 
 // handleEnrolOverConfirm enrols the people a confirmation names beyond the session's capacity,
 // once, after checking again that the coordinator may still do it.
 func (e *Engine) handleEnrolOverConfirm(ctx context.Context, c *Ctx) error {
 	const action = "/enrol"
-	target, ok, err := c.takeConfirm(ctx, confirmEnrolOver, 0)
+	s, list, ok, err := c.confirmedSession(ctx, confirmEnrolOver, action)
 	if err != nil || !ok {
-		return err
-	}
-	sid, list, _ := strings.Cut(target, ":")
-	s, err := c.upcomingSession(ctx, action, sid)
-	var ie *inputError
-	if errors.As(err, &ie) {
-		return c.ReplyText(ctx, ie.id, ie.kv...)
-	}
-	if err != nil {
 		return err
 	}
 	var people []storage.Beneficiary

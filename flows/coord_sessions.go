@@ -297,33 +297,16 @@ func (e *Engine) askCancelSession(ctx context.Context, c *Ctx, v map[string]stri
 	if err != nil {
 		return err
 	}
-	token, err := c.confirmToken(ctx, confirmSessionCancel, strconv.FormatInt(id, 10))
-	if err != nil {
-		return err
-	}
-	return c.Reply(ctx, bot.Outgoing{
-		Text: c.T("session.cancel_confirm", "ID", id, "Lab", s.LabName, "Module", s.ModuleName, "When", e.sessionWhen(c.L, s.StartsAt),
-			"Enrolled", room.Enrolled),
-		Buttons: [][]bot.Button{
-			{{Text: c.T("session.cancel_yes"), Data: Data(buttonSessionCancelConfirm, token)}},
-			{{Text: c.T("coordform.cancel_button"), Data: Data(buttonFormCancel)}},
-		}})
+	text := c.T("session.cancel_confirm", "ID", id, "Lab", s.LabName, "Module", s.ModuleName, "When", e.sessionWhen(c.L, s.StartsAt),
+		"Enrolled", room.Enrolled)
+	return c.askToConfirm(ctx, text, "session.cancel_yes", buttonSessionCancelConfirm, confirmSessionCancel, strconv.FormatInt(id, 10))
 }
 
 // handleSessionCancelConfirm cancels the session a confirmation button names, once, if the
 // coordinator still manages it and it has not started.
 func (e *Engine) handleSessionCancelConfirm(ctx context.Context, c *Ctx) error {
-	const action = "/session cancel"
-	target, ok, err := c.takeConfirm(ctx, confirmSessionCancel, 0)
+	s, _, ok, err := c.confirmedSession(ctx, confirmSessionCancel, "/session cancel")
 	if err != nil || !ok {
-		return err
-	}
-	s, err := c.upcomingSession(ctx, action, target)
-	var ie *inputError
-	if errors.As(err, &ie) {
-		return c.ReplyText(ctx, ie.id, ie.kv...)
-	}
-	if err != nil {
 		return err
 	}
 	return e.cancelSession(ctx, c, s.ID)

@@ -70,7 +70,7 @@ func EraseBeneficiary(ctx context.Context, q Queryer, id int64, now time.Time) (
 		n.Accounts = append(n.Accounts, i.ExternalID)
 		n.IdentityIDs = append(n.IdentityIDs, i.ID)
 	}
-	if err := scrubPerson(ctx, q, n, time.Time{}, false); err != nil {
+	if err := scrubPerson(ctx, q, n, false); err != nil {
 		return n, fmt.Errorf("erase beneficiary: %w", err)
 	}
 	steps := []struct{ what, query string }{
@@ -144,7 +144,7 @@ func FinishErasure(ctx context.Context, q Queryer, p ErasurePurge, now time.Time
 			return false, err
 		}
 	}
-	if err := scrubPerson(ctx, q, p.Needles, p.CreatedAt, true); err != nil {
+	if err := scrubPerson(ctx, q, p.Needles, true); err != nil {
 		return false, fmt.Errorf("second purge of an erasure: %w", err)
 	}
 	if _, err := q.Exec(ctx, `DELETE FROM erasure_purges WHERE id = ?`, p.ID); err != nil {
@@ -173,8 +173,8 @@ func undelivered(ctx context.Context, q Queryer, n ErasureNeedles) (bool, error)
 // scrubPerson removes or redacts everything that names the person outside their own record.
 // final is the second purge: it also removes what the person's chats were still using at the
 // erasure (web-chat sessions, so the goodbye could be fetched), except in a chat someone has
-// linked again since erasedAt (the person joined again with a new code).
-func scrubPerson(ctx context.Context, q Queryer, n ErasureNeedles, erasedAt time.Time, final bool) error {
+// linked again since (the person joined again with a new code).
+func scrubPerson(ctx context.Context, q Queryer, n ErasureNeedles, final bool) error {
 	m := newMatcher(n)
 	chats, err := chatsToScrub(ctx, q, n, final)
 	if err != nil {

@@ -329,21 +329,6 @@ func (g *fakeWhatsApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = fmt.Fprintf(w, `{"messaging_product":"whatsapp","contacts":[{"input":%q,"wa_id":%q}],"messages":[{"id":%q}]}`, to, to, wamid(to, 500000+n))
 }
 
-// texts are the bodies sent to a number.
-func (g *fakeWhatsApp) texts(to string) string {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	var out []string
-	for _, m := range g.sent {
-		if m["to"] != to {
-			continue
-		}
-		j, _ := json.Marshal(m)
-		out = append(out, string(j))
-	}
-	return strings.Join(out, "\n")
-}
-
 // --- Web chat -----------------------------------------------------------------------------
 
 // webSession opens a web-chat session and returns its token and the chat id the server keeps
