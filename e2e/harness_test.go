@@ -75,6 +75,7 @@ func Start(t *testing.T, env ...string) *Harness {
 		// /metrics has a listener of its own: a free port, so runs side by side do not collide.
 		"METRICS_ADDR=127.0.0.1:"+fmt.Sprint(freePort(t)),
 		"LOG_LEVEL=debug",
+		"PRIVACY_CONTACT=privacy@insideaut.example",
 		"DATABASE_URL=", "REDIS_URL=", "TELEGRAM_WEBHOOK_URL=", "BOT_USERNAME=",
 	)
 	h.env = append(h.env, env...)

@@ -14,7 +14,8 @@ import (
 	"github.com/insideaut/insidebot/storage"
 )
 
-// Buttons and steps of broadcasts: Data(name, broadcastID[, lang]).
+// Buttons and steps of broadcasts: Data(name, broadcastID[, lang]); Send and Cancel carry a
+// one-time token after the id (confirm.go).
 const (
 	buttonBroadcastConfirm   = "kbc"
 	buttonBroadcastSchedule  = "kbs"
@@ -159,14 +160,22 @@ func (e *Engine) broadcastPreview(ctx context.Context, c *Ctx, b storage.Broadca
 		lines = append(lines, c.T("broadcast.nobody"))
 	}
 	id := b.ID
+	send, err := c.confirmToken(ctx, confirmBroadcastSend, strconv.FormatInt(id, 10))
+	if err != nil {
+		return err
+	}
+	drop, err := c.broadcastCancelButton(ctx, id)
+	if err != nil {
+		return err
+	}
 	rows := [][]bot.Button{{
-		{Text: c.T("broadcast.btn_confirm"), Data: Data(buttonBroadcastConfirm, id)},
+		{Text: c.T("broadcast.btn_confirm"), Data: Data(buttonBroadcastConfirm, id, send)},
 		{Text: c.T("broadcast.btn_schedule"), Data: Data(buttonBroadcastSchedule, id)},
 	}}
 	if sess == nil {
 		rows = append(rows, []bot.Button{{Text: c.T("broadcast.btn_translate"), Data: Data(buttonBroadcastTranslate, id)}})
 	}
-	rows = append(rows, []bot.Button{{Text: c.T("broadcast.btn_cancel"), Data: Data(buttonBroadcastCancel, id)}})
+	rows = append(rows, []bot.Button{drop})
 	return c.Reply(ctx, bot.Outgoing{Text: strings.Join(lines, "\n"), Buttons: rows})
 }
 
@@ -231,11 +240,36 @@ func (c *Ctx) broadcastFromButton(ctx context.Context, action string) (storage.B
 
 func (c *Ctx) statusName(status string) string { return c.T("broadcast.status_" + status) }
 
+// broadcastCancelButton is the button that drops a broadcast, with its one-time token.
+func (c *Ctx) broadcastCancelButton(ctx context.Context, id int64) (bot.Button, error) {
+	token, err := c.confirmToken(ctx, confirmBroadcastCancel, strconv.FormatInt(id, 10))
+	if err != nil {
+		return bot.Button{}, err
+	}
+	return bot.Button{Text: c.T("broadcast.btn_cancel"), Data: Data(buttonBroadcastCancel, id, token)}, nil
+}
+
+// takeBroadcastToken uses up the token of a pressed Send or Cancel button of broadcast b
+// (see takeConfirm).
+func (c *Ctx) takeBroadcastToken(ctx context.Context, action string, b storage.Broadcast) (bool, error) {
+	target, ok, err := c.takeConfirm(ctx, action, 1)
+	if err != nil || !ok {
+		return false, err
+	}
+	if target != strconv.FormatInt(b.ID, 10) {
+		return false, c.Unknown(ctx)
+	}
+	return true, nil
+}
+
 // handleBroadcastConfirm sends a draft now: once, however many times Confirm is pressed.
 func (e *Engine) handleBroadcastConfirm(ctx context.Context, c *Ctx) error {
 	const action = "broadcast confirm"
 	b, ok, err := c.broadcastFromButton(ctx, action)
 	if !ok || err != nil {
+		return err
+	}
+	if ok, err := c.takeBroadcastToken(ctx, confirmBroadcastSend, b); !ok || err != nil {
 		return err
 	}
 	c.ClearStep()
@@ -265,6 +299,9 @@ func (e *Engine) handleBroadcastCancel(ctx context.Context, c *Ctx) error {
 	const action = "broadcast cancel"
 	b, ok, err := c.broadcastFromButton(ctx, action)
 	if !ok || err != nil {
+		return err
+	}
+	if ok, err := c.takeBroadcastToken(ctx, confirmBroadcastCancel, b); !ok || err != nil {
 		return err
 	}
 	c.ClearStep()
@@ -340,8 +377,12 @@ func (e *Engine) handleBroadcastWhen(ctx context.Context, c *Ctx) error {
 	if err := c.Audit(ctx, action, "broadcast", strconv.FormatInt(b.ID, 10), "at="+at.UTC().Format(time.RFC3339)); err != nil {
 		return err
 	}
+	drop, err := c.broadcastCancelButton(ctx, b.ID)
+	if err != nil {
+		return err
+	}
 	return c.Reply(ctx, bot.Outgoing{Text: c.T("broadcast.scheduled", "ID", b.ID, "When", c.L.DateTime(at.In(e.set.Location))),
-		Buttons: [][]bot.Button{{{Text: c.T("broadcast.btn_cancel"), Data: Data(buttonBroadcastCancel, b.ID)}}}})
+		Buttons: [][]bot.Button{{drop}}})
 }
 
 // parseMoment reads "dd/mm/yyyy hh:mm" in the future.

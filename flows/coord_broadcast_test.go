@@ -123,7 +123,8 @@ func broadcastInTheirLanguages(t *testing.T, opts ...flowtest.Option) {
 	coord.Send("Meeting on Monday at 10 at the office")
 	expect(t, coord, "Versione in English salvata", "Versioni per lingua: en")
 
-	coord.Tap("Invia ora")
+	send := expectButton(t, coord, "Invia ora")
+	coord.Press(send.Data)
 	expect(t, coord, "in partenza", "Destinatari: 3", "esclusi: 3")
 	first := broadcastOutbox(t, h.DB, id)
 	if len(first) != 3 {
@@ -134,9 +135,11 @@ func broadcastInTheirLanguages(t *testing.T, opts ...flowtest.Option) {
 			t.Fatalf("queued as %+v", m)
 		}
 	}
-	// Confirmed twice: sent once.
+	// Confirmed twice: sent once; the used button has expired. One made up by hand too.
+	coord.Press(send.Data)
+	expect(t, coord, "Questo pulsante è scaduto")
 	coord.Press(fmt.Sprintf("kbc:%d", id))
-	expect(t, coord, "non lo invio di nuovo")
+	expect(t, coord, "Questo pulsante è scaduto")
 	if n := len(broadcastOutbox(t, h.DB, id)); n != 3 {
 		t.Fatalf("a second confirm queued more: %d", n)
 	}
@@ -219,6 +222,7 @@ func scheduledBroadcast(t *testing.T, opts ...flowtest.Option) {
 	ctx := h.Ctx()
 	coord.Send("/broadcast all Domani sportello chiuso")
 	id := lastBroadcastID(t, h.DB)
+	send := expectButton(t, coord, "Invia ora")
 	coord.Tap("Programma")
 	expect(t, coord, "Quando lo mando")
 	coord.Send("domani")
@@ -238,7 +242,7 @@ func scheduledBroadcast(t *testing.T, opts ...flowtest.Option) {
 	if n := len(broadcastOutbox(t, h.DB, id)); n != 0 {
 		t.Fatalf("scheduling queued %d messages", n)
 	}
-	coord.Press(fmt.Sprintf("kbc:%d", id))
+	coord.Press(send.Data) // the preview's Send, after scheduling
 	expect(t, coord, "è programmato: non lo invio di nuovo")
 
 	// The scheduler, at the due time, twice (two replicas racing): sent once.
@@ -267,6 +271,7 @@ func TestCancelledScheduledBroadcastNeverStarts(t *testing.T) {
 	ctx := h.Ctx()
 	coord.Send("/broadcast all Festa sabato")
 	id := lastBroadcastID(t, h.DB)
+	drop := expectButton(t, coord, "Annulla avviso")
 	coord.Tap("Programma")
 	coord.Send("03/12/2025 18:00")
 	coord.Tap("Annulla avviso")
@@ -281,7 +286,7 @@ func TestCancelledScheduledBroadcastNeverStarts(t *testing.T) {
 	if n := len(broadcastOutbox(t, h.DB, id)); n != 0 {
 		t.Fatalf("a cancelled broadcast queued %d messages", n)
 	}
-	coord.Press(fmt.Sprintf("kbx:%d", id))
+	coord.Press(drop.Data) // the preview's Cancel, after the scheduled one was cancelled
 	expect(t, coord, "non si può più annullare")
 }
 

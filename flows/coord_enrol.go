@@ -11,6 +11,10 @@ import (
 	"github.com/insideaut/insidebot/storage"
 )
 
+// buttonEnrolOverConfirm enrols people beyond a session's capacity once the coordinator
+// confirmed it: Data(buttonEnrolOverConfirm, token).
+const buttonEnrolOverConfirm = "keoy"
+
 // maxEnrolCodes is the most codes one /enrol takes.
 const maxEnrolCodes = 50
 
@@ -68,16 +72,12 @@ func (c *Ctx) checkEnrolCodes(ctx context.Context, action string, s storage.Sess
 		if err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return nil, err
 		}
-		switch {
-		case err != nil || b.Status == storage.BeneficiaryErased || !c.Actor.CanSeeBeneficiary(b):
-			if err := c.auditDenied(ctx, action, "beneficiary", code); err != nil {
-				return nil, err
-			}
-			problems = append(problems, c.T("enrol.problem_unknown", "Code", code))
-		case b.Territory != s.Territory:
-			problems = append(problems, c.T("enrol.problem_territory", "Code", code, "Territory", b.Territory, "SessionTerritory", s.Territory))
-		case b.Status == storage.BeneficiaryClosed:
-			problems = append(problems, c.T("enrol.problem_closed", "Code", code))
+		problem, err := c.enrolProblem(ctx, action, s, b, err, code)
+		if err != nil {
+			return nil, err
+		}
+		if problem != "" {
+			problems = append(problems, problem)
 		}
 	}
 	if len(problems) > 0 {
@@ -86,18 +86,117 @@ func (c *Ctx) checkEnrolCodes(ctx context.Context, action string, s storage.Sess
 	return codes, nil
 }
 
+// enrolProblem says why beneficiary b (looked up by code, with lookupErr) cannot be enrolled in
+// s by the actor, or "" when they can. A code the actor may not see is audited as refused, by
+// the beneficiary's internal id when there is one (the audit log never holds codes).
+func (c *Ctx) enrolProblem(ctx context.Context, action string, s storage.Session, b storage.Beneficiary, lookupErr error, code string) (string, error) {
+	switch {
+	case lookupErr != nil || b.Status == storage.BeneficiaryErased || !c.Actor.CanSeeBeneficiary(b):
+		target := ""
+		if lookupErr == nil {
+			target = strconv.FormatInt(b.ID, 10)
+		}
+		if err := c.auditDenied(ctx, action, "beneficiary", target); err != nil {
+			return "", err
+		}
+		return c.T("enrol.problem_unknown", "Code", code), nil
+	case b.Territory != s.Territory:
+		return c.T("enrol.problem_territory", "Code", code, "Territory", b.Territory, "SessionTerritory", s.Territory), nil
+	case b.Status == storage.BeneficiaryClosed:
+		return c.T("enrol.problem_closed", "Code", code), nil
+	}
+	return "", nil
+}
+
 func (e *Engine) enrol(ctx context.Context, c *Ctx, v map[string]string) error {
 	id, _ := parseID(v["session"])
 	s, err := storage.SessionByID(ctx, c.Tx, id)
 	if err != nil {
 		return err
 	}
-	var added, already, unreached []string
+	var people []storage.Beneficiary
 	for _, code := range strings.Fields(v["codes"]) {
 		b, err := storage.BeneficiaryByCode(ctx, c.Tx, code)
 		if err != nil {
 			return err
 		}
+		people = append(people, b)
+	}
+	// The session's places are counted and taken in one step: its row stays locked until the
+	// update commits, so self-enrolments cannot slip in between.
+	if err := storage.LockSession(ctx, c.Tx, s.ID); err != nil {
+		return err
+	}
+	room, err := storage.RoomOf(ctx, c.Tx, s.ID)
+	if err != nil {
+		return err
+	}
+	var newIDs []string
+	for _, b := range people {
+		if _, err := storage.EnrolmentOf(ctx, c.Tx, s.ID, b.ID); errors.Is(err, storage.ErrNotFound) {
+			newIDs = append(newIDs, strconv.FormatInt(b.ID, 10))
+		} else if err != nil {
+			return err
+		}
+	}
+	if free := room.Free(); free >= 0 && int64(len(newIDs)) > free {
+		return e.askEnrolOverCapacity(ctx, c, s, room, people, len(newIDs))
+	}
+	return e.enrolPeople(ctx, c, s, people)
+}
+
+// askEnrolOverCapacity says the session would be over its capacity and asks whether to enrol
+// everyone anyway: the button carries a one-time token naming the session and the people.
+func (e *Engine) askEnrolOverCapacity(ctx context.Context, c *Ctx, s storage.Session, room storage.SessionRoom, people []storage.Beneficiary, adding int) error {
+	ids := make([]string, 0, len(people))
+	for _, b := range people {
+		ids = append(ids, strconv.FormatInt(b.ID, 10))
+	}
+	text := c.T("enrol.over_capacity", "ID", s.ID, "Capacity", room.Capacity.Int64, "Enrolled", room.Enrolled, "Adding", adding,
+		"Total", room.Enrolled+int64(adding))
+	return c.askToConfirm(ctx, text, "enrol.over_yes", buttonEnrolOverConfirm, confirmEnrolOver,
+		strconv.FormatInt(s.ID, 10)+":"+strings.Join(ids, ","))
+}
+
+// handleEnrolOverConfirm enrols the people a confirmation names beyond the session's capacity,
+// once, after checking again that the coordinator may still do it.
+func (e *Engine) handleEnrolOverConfirm(ctx context.Context, c *Ctx) error {
+	const action = "/enrol"
+	s, list, ok, err := c.confirmedSession(ctx, confirmEnrolOver, action)
+	if err != nil || !ok {
+		return err
+	}
+	var people []storage.Beneficiary
+	var problems []string
+	for _, f := range strings.Split(list, ",") {
+		id, _ := strconv.ParseInt(f, 10, 64)
+		b, err := storage.BeneficiaryByID(ctx, c.Tx, id)
+		if err != nil {
+			return err
+		}
+		problem, err := c.enrolProblem(ctx, action, s, b, nil, b.Code)
+		if err != nil {
+			return err
+		}
+		if problem != "" {
+			problems = append(problems, problem)
+		}
+		people = append(people, b)
+	}
+	if len(problems) > 0 {
+		return c.ReplyText(ctx, "enrol.bad_codes", "Problems", "• "+strings.Join(problems, "\n• "))
+	}
+	if err := storage.LockSession(ctx, c.Tx, s.ID); err != nil {
+		return err
+	}
+	return e.enrolPeople(ctx, c, s, people)
+}
+
+// enrolPeople enrols beneficiaries in a session (already checked, the session locked), tells
+// each of them, and reports to the coordinator.
+func (e *Engine) enrolPeople(ctx context.Context, c *Ctx, s storage.Session, people []storage.Beneficiary) error {
+	var added, already, unreached []string
+	for _, b := range people {
 		isNew, err := storage.Enrol(ctx, c.Tx, s.ID, b.ID, c.staffID(), c.Now)
 		if err != nil {
 			return err
@@ -107,7 +206,7 @@ func (e *Engine) enrol(ctx context.Context, c *Ctx, v map[string]string) error {
 			continue
 		}
 		added = append(added, b.Code)
-		if err := c.Audit(ctx, "/enrol", "beneficiary", b.Code, "session="+strconv.FormatInt(s.ID, 10)); err != nil {
+		if err := c.Audit(ctx, "/enrol", "beneficiary", strconv.FormatInt(b.ID, 10), "session="+strconv.FormatInt(s.ID, 10)); err != nil {
 			return err
 		}
 		sent, err := c.SendTo(ctx, Person{BeneficiaryID: b.ID}, "notice", func(l *locales.Localizer) bot.Outgoing {

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strconv"
 	"strings"
@@ -10,8 +11,10 @@ import (
 	"github.com/insideaut/insidebot/storage"
 )
 
-// Labs are project-wide (the ten LabIn labs and their modules): every coordinator may add
-// them. Sessions belong to a territory (coord_sessions.go).
+// A lab belongs to a territory or, with none, to the whole project (the ten LabIn labs). A
+// coordinator adds labs to their territory and modules to its labs; project-wide labs are
+// changed by admins only. Sessions belong to a territory (coord_sessions.go): those of a lab
+// of a territory are held there.
 
 // subcommand runs "/<cmd> <sub> args": the form of sub, or, with no sub at all, onEmpty;
 // anything else is answered with the right forms.
@@ -42,14 +45,23 @@ func (e *Engine) labAddForm() *form {
 		fields: []field{{key: "name", prompt: "labsadmin.ask_lab_name", rest: true,
 			check: func(_ context.Context, _ *Ctx, _ map[string]string, in string) (string, error) { return checkName(in) }}},
 		run: func(ctx context.Context, c *Ctx, v map[string]string) error {
-			lab, err := storage.CreateLab(ctx, c.Tx, v["name"], "", c.staffID(), c.Now)
+			// A coordinator's lab belongs to their territory; an admin's to the whole project. A
+			// coordinator of every territory would make a project-wide lab: that is an admin's.
+			territory := c.scopeTerritory()
+			if territory == "" && c.Actor.Role() != RoleAdmin {
+				if err := c.auditDenied(ctx, "/lab add", "lab", ""); err != nil {
+					return err
+				}
+				return c.ReplyText(ctx, "labsadmin.project_wide_admins")
+			}
+			lab, err := storage.CreateLabIn(ctx, c.Tx, territory, v["name"], "", c.staffID(), c.Now)
 			if err != nil {
 				return err
 			}
-			if err := c.Audit(ctx, "/lab add", "lab", strconv.FormatInt(lab.ID, 10), lab.Name); err != nil {
+			if err := c.Audit(ctx, "/lab add", "lab", strconv.FormatInt(lab.ID, 10), "territory="+territory+" "+lab.Name); err != nil {
 				return err
 			}
-			return c.ReplyText(ctx, "labsadmin.lab_created", "ID", lab.ID, "Name", lab.Name)
+			return c.ReplyText(ctx, "labsadmin.lab_created", "ID", lab.ID, "Name", lab.Name, "Owner", c.labOwner(lab.Territory))
 		}}
 }
 
@@ -62,9 +74,13 @@ func (e *Engine) moduleAddForm() *form {
 					if !ok {
 						return "", badInput("coordform.bad_id", "Input", in)
 					}
-					if _, err := storage.LabByID(ctx, c.Tx, id); errors.Is(err, storage.ErrNotFound) {
+					lab, err := storage.LabByID(ctx, c.Tx, id)
+					if errors.Is(err, storage.ErrNotFound) {
 						return "", badInput("labsadmin.no_lab", "Input", id)
 					} else if err != nil {
+						return "", err
+					}
+					if err := c.checkLabChange(ctx, "/module add", lab); err != nil {
 						return "", err
 					}
 					return strconv.FormatInt(id, 10), nil
@@ -89,6 +105,36 @@ func (e *Engine) moduleAddForm() *form {
 		}}
 }
 
+// checkLabChange refuses, audited, a change to a lab the actor may not change: a lab of
+// another territory, or a project-wide lab for anyone but an admin.
+func (c *Ctx) checkLabChange(ctx context.Context, action string, lab storage.Lab) error {
+	if c.mayChangeLab(lab) {
+		return nil
+	}
+	if err := c.auditDenied(ctx, action, "lab", strconv.FormatInt(lab.ID, 10)); err != nil {
+		return err
+	}
+	if lab.Territory.Valid {
+		return badInput("labsadmin.lab_foreign", "ID", lab.ID, "Territory", lab.Territory.String)
+	}
+	return badInput("labsadmin.lab_project_wide", "ID", lab.ID)
+}
+
+func (c *Ctx) mayChangeLab(lab storage.Lab) bool {
+	if !lab.Territory.Valid {
+		return c.Actor.Role() == RoleAdmin
+	}
+	return c.Actor.CanUseTerritory(lab.Territory.String)
+}
+
+// labOwner names who a lab belongs to: its territory, or the whole project.
+func (c *Ctx) labOwner(territory sql.NullString) string {
+	if territory.Valid {
+		return territory.String
+	}
+	return c.T("labsadmin.project_wide")
+}
+
 func labChoices(ctx context.Context, c *Ctx, _ map[string]string) ([]choice, error) {
 	labs, err := storage.Labs(ctx, c.Tx)
 	if err != nil {
@@ -96,6 +142,9 @@ func labChoices(ctx context.Context, c *Ctx, _ map[string]string) ([]choice, err
 	}
 	out := make([]choice, 0, len(labs))
 	for _, l := range labs {
+		if !c.mayChangeLab(l) {
+			continue
+		}
 		id := strconv.FormatInt(l.ID, 10)
 		out = append(out, choice{label: truncate("#"+id+" "+l.Name, 20), value: id, line: "#" + id + " " + l.Name})
 	}
@@ -134,7 +183,7 @@ func (e *Engine) handleLabs(ctx context.Context, c *Ctx) error {
 	}
 	lines := []string{c.T("labsadmin.list_title")}
 	for _, l := range labs {
-		lines = append(lines, "", c.T("labsadmin.list_lab", "ID", l.ID, "Name", l.Name))
+		lines = append(lines, "", c.T("labsadmin.list_lab", "ID", l.ID, "Name", l.Name, "Owner", c.labOwner(l.Territory)))
 		if len(byLab[l.ID]) == 0 {
 			lines = append(lines, c.T("labsadmin.list_no_modules", "ID", l.ID))
 		}

@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +82,11 @@ func sessionLifecycle(t *testing.T, opts ...flowtest.Option) {
 	}
 
 	coord.Send(fmt.Sprintf("/session cancel %d", id))
+	expect(t, coord, fmt.Sprintf("Annullare la sessione #%d", id), "Iscritti: 3")
+	if got := w.benMI.Inbox(); len(got) != 0 {
+		t.Fatalf("told before the cancellation was confirmed: %s", flowtest.Describe(got))
+	}
+	coord.Tap("Sì, annulla")
 	expect(t, coord, "annullata (LabIn Lavoro › Il CV, venerdì 12 dicembre, 15:00)", "Ho avvisato 2 iscritti")
 	if got := flowtest.Texts(itChat.Inbox()); !strings.Contains(got, "è annullato") {
 		t.Fatalf("Italian cancel notice:\n%s", got)
@@ -203,7 +209,8 @@ func TestEnrolChecksEveryCodeBeforeEnrollingAnyone(t *testing.T) {
 		t.Fatalf("someone was told of a refused enrolment: %s", flowtest.Describe(got))
 	}
 	entries, _ := storage.AuditEntries(h.Ctx(), h.DB, storage.AuditFilter{Outcome: storage.OutcomeDenied, Action: "/enrol"})
-	if len(entries) != 2 || entries[0].TargetID != bo.Code {
+	// The audit log names people by their internal id, never by code.
+	if len(entries) != 2 || entries[0].TargetID != strconv.FormatInt(bo.ID, 10) || entries[1].TargetID != "" {
 		t.Fatalf("denials = %+v", entries)
 	}
 	// The guided form: session by button, codes typed.
@@ -222,12 +229,14 @@ func TestLabAndModuleGuidedForms(t *testing.T) {
 	coord.Send("LabIn Casa")
 	expect(t, coord, "«LabIn Casa» creato")
 	coord.Send("/module")
-	expect(t, coord, "A quale laboratorio", "#1 LabIn Lavoro", "#2 LabIn Casa")
+	// The project-wide lab is an admin's to change: only the coordinator's own lab is offered.
+	expect(t, coord, "A quale laboratorio", "#2 LabIn Casa")
+	expectNot(t, coord, "#1 LabIn Lavoro")
 	coord.Tap("#2 LabIn Casa")
 	coord.Send("Cercare casa")
 	expect(t, coord, "«Cercare casa» aggiunto al laboratorio #2 «LabIn Casa»")
 	coord.Send("/labs")
-	expect(t, coord, "Laboratorio #2 LabIn Casa", "Modulo #2 Cercare casa", "Via Padova 36 (BO)")
+	expect(t, coord, "Laboratorio #2 LabIn Casa · 📍 BO", "Laboratorio #1 LabIn Lavoro · 📍 tutto il progetto", "Modulo #2 Cercare casa", "Via Padova 36 (BO)")
 	if strings.Contains(flowtest.Texts(coord.Last), "(MI)") {
 		t.Fatal("/labs showed another territory's sessions")
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/flows/flowtest"
@@ -43,9 +44,26 @@ func (w *coordWorld) chatOf(role string) *flowtest.Chat {
 	return w.admin
 }
 
-// input is what a role sends: a command line or a button payload.
+// input is what a role sends: a command line or a button payload. A destructive button
+// (action set) gets the one-time token its question would have issued to the chat pressing it.
 type input struct {
-	text, button string
+	text, button   string
+	action, target string
+}
+
+// withToken adds to a destructive button the token issued, with its question, to chat.
+func (w *coordWorld) withToken(t *testing.T, chat *flowtest.Chat, in input) string {
+	t.Helper()
+	ctx := w.h.Ctx()
+	ident, err := storage.IdentityByExternal(ctx, w.h.DB, chat.Channel, chat.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := storage.IssueConfirmToken(ctx, w.h.DB, ident.ID, in.action, in.target, time.Hour, w.h.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in.button + ":" + token
 }
 
 // draftOf creates a draft broadcast of the MI coordinator.
@@ -76,10 +94,23 @@ func TestCoordinatorCommandsForEveryRole(t *testing.T) {
 				asCoord: "Via Padova 36 (MI)", asAdmin: "Via Padova 36 (MI)"}},
 		{name: "/lab add", in: func(*testing.T, *coordWorld) input { return input{text: "/lab add Teatro"} },
 			ok: map[string]string{asCoordOther: "«Teatro» creato", asCoord: "«Teatro» creato", asAdmin: "«Teatro» creato"}, refused: tutorsDenied, changes: true},
-		{name: "/module add", in: func(_ *testing.T, w *coordWorld) input {
+		{name: "/module add", in: func(t *testing.T, w *coordWorld) input {
+			lab, err := storage.CreateLabIn(w.h.Ctx(), w.h.DB, "MI", "Cucina", "", w.coordMIStaff.ID, w.h.Clock.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return input{text: fmt.Sprintf("/module add %d Ricette", lab.ID)}
+		},
+			ok:      map[string]string{asCoord: "«Ricette» aggiunto", asAdmin: "«Ricette» aggiunto"},
+			refused: map[string]string{asTutorOther: deniedByRole, asTutor: deniedByRole, asCoordOther: "è del territorio MI: non puoi modificarlo"},
+			changes: true},
+		{name: "/module add to a project-wide lab", in: func(_ *testing.T, w *coordWorld) input {
 			return input{text: fmt.Sprintf("/module add %d Ricette", w.lab.ID)}
 		},
-			ok: map[string]string{asCoordOther: "«Ricette» aggiunto", asCoord: "«Ricette» aggiunto", asAdmin: "«Ricette» aggiunto"}, refused: tutorsDenied, changes: true},
+			ok: map[string]string{asAdmin: "«Ricette» aggiunto"},
+			refused: map[string]string{asTutorOther: deniedByRole, asTutor: deniedByRole, asCoordOther: "è di tutto il progetto",
+				asCoord: "è di tutto il progetto"},
+			changes: true},
 		{name: "/session add", in: func(_ *testing.T, w *coordWorld) input {
 			return input{text: fmt.Sprintf("/session add %d MI 15/12/2025 10:00 Via Roma 1", w.module.ID)}
 		},
@@ -94,6 +125,12 @@ func TestCoordinatorCommandsForEveryRole(t *testing.T) {
 		{name: "/session cancel", in: func(_ *testing.T, w *coordWorld) input {
 			s := w.session("MI", w.h.Clock.Now().Add(48*60*60e9))
 			return input{text: fmt.Sprintf("/session cancel %d", s.ID)}
+		},
+			ok:      map[string]string{asCoord: "Annullare la sessione", asAdmin: "Annullare la sessione"},
+			refused: map[string]string{asTutorOther: deniedByRole, asTutor: deniedByRole, asCoordOther: "Nessuna sessione #"}},
+		{name: "session cancel button", in: func(_ *testing.T, w *coordWorld) input {
+			s := w.session("MI", w.h.Clock.Now().Add(48*60*60e9))
+			return input{button: "kscy", action: "session cancel", target: fmt.Sprint(s.ID)}
 		},
 			ok:      map[string]string{asCoord: "annullata", asAdmin: "annullata"},
 			refused: map[string]string{asTutorOther: deniedByRole, asTutor: deniedByRole, asCoordOther: "Nessuna sessione #"}, changes: true},
@@ -114,11 +151,17 @@ func TestCoordinatorCommandsForEveryRole(t *testing.T) {
 		{name: "/export", in: func(*testing.T, *coordWorld) input { return input{text: "/export MI"} },
 			ok:      map[string]string{asCoord: "Dati per la ricerca, Milano (MI)", asAdmin: "Dati per la ricerca, Milano (MI)"},
 			refused: map[string]string{asTutorOther: deniedByRole, asTutor: deniedByRole, asCoordOther: "Il territorio MI non è tra i tuoi"}, changes: true},
-		{name: "confirm button", in: func(t *testing.T, w *coordWorld) input { return input{button: fmt.Sprintf("kbc:%d", w.draftOf(t))} },
+		{name: "confirm button", in: func(t *testing.T, w *coordWorld) input {
+			id := w.draftOf(t)
+			return input{button: fmt.Sprintf("kbc:%d", id), action: "broadcast send", target: fmt.Sprint(id)}
+		},
 			ok: map[string]string{asCoord: "in partenza", asAdmin: "Chi l'ha scritto riceverà"},
 			// Someone else's broadcast is input the bot does not know: the staff fallback answers.
 			refused: map[string]string{asTutorOther: deniedByRole, asTutor: deniedByRole, asCoordOther: fallback}, changes: true},
-		{name: "cancel button", in: func(t *testing.T, w *coordWorld) input { return input{button: fmt.Sprintf("kbx:%d", w.draftOf(t))} },
+		{name: "cancel button", in: func(t *testing.T, w *coordWorld) input {
+			id := w.draftOf(t)
+			return input{button: fmt.Sprintf("kbx:%d", id), action: "broadcast cancel", target: fmt.Sprint(id)}
+		},
 			ok:      map[string]string{asCoord: "annullato", asAdmin: "annullato"},
 			refused: map[string]string{asTutorOther: deniedByRole, asTutor: deniedByRole, asCoordOther: fallback}, changes: true},
 		{name: "stats button", in: func(*testing.T, *coordWorld) input { return input{button: "kst:MI"} },
@@ -138,7 +181,9 @@ func TestCoordinatorCommandsForEveryRole(t *testing.T) {
 				before := counts(t, w.h.DB)
 				deniedBefore, okBefore := auditCount(t, w.h.DB, storage.OutcomeDenied), auditCount(t, w.h.DB, storage.OutcomeOK)
 				toBeneficiaries := queuedToBeneficiaries(t, w.h.DB, chat)
-				if in.button != "" {
+				if in.button != "" && in.action != "" && role != asBeneficiary {
+					chat.Press(w.withToken(t, chat, in))
+				} else if in.button != "" {
 					chat.Press(in.button)
 				} else {
 					chat.Send(in.text)
@@ -162,7 +207,7 @@ func TestCoordinatorCommandsForEveryRole(t *testing.T) {
 				switch want, ok := tc.refused[role]; {
 				case ok && !strings.Contains(answer, want):
 					t.Fatalf("%s: refusal lacks %q:\n%s", role, want, flowtest.Describe(chat.Last))
-				case strings.Contains(answer, tc.ok[asCoord]) || strings.Contains(answer, tc.ok[asAdmin]):
+				case (tc.ok[asCoord] != "" && strings.Contains(answer, tc.ok[asCoord])) || strings.Contains(answer, tc.ok[asAdmin]):
 					t.Fatalf("%s: refused, yet answered as a success:\n%s", role, flowtest.Describe(chat.Last))
 				case !ok && (strings.Contains(answer, beneficiaryErr) || strings.Contains(answer, "/session") || strings.Contains(answer, "Anteprima")):
 					t.Fatalf("%s: a beneficiary learnt of a staff command:\n%s", role, flowtest.Describe(chat.Last))

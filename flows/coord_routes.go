@@ -25,6 +25,8 @@ func (e *Engine) coordRoutes() []Route {
 		{Button: buttonBroadcastLang, Roles: Coordinators, Handle: e.handleBroadcastLang},
 		{Button: buttonBroadcastCancel, Roles: Coordinators, Handle: e.handleBroadcastCancel},
 		{Button: buttonStats, Roles: Coordinators, Handle: e.handleStatsButton},
+		{Button: buttonSessionCancelConfirm, Roles: Coordinators, Handle: e.handleSessionCancelConfirm},
+		{Button: buttonEnrolOverConfirm, Roles: Coordinators, Handle: e.handleEnrolOverConfirm},
 
 		{Step: stepCoordForm, Roles: Coordinators, Action: "form", Handle: e.handleFormText},
 		{Step: stepBroadcastWhen, Roles: Coordinators, Action: "broadcast schedule", Handle: e.handleBroadcastWhen},

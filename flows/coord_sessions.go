@@ -14,6 +14,9 @@ import (
 	"github.com/insideaut/insidebot/storage"
 )
 
+// buttonSessionCancelConfirm cancels a session: Data(buttonSessionCancelConfirm, token).
+const buttonSessionCancelConfirm = "kscy"
+
 // SessionLength is how long a lab session lasts unless said otherwise.
 const SessionLength = 2 * time.Hour
 
@@ -109,10 +112,18 @@ func (e *Engine) sessionAddForm() *form {
 					if !ok {
 						return "", badInput("coordform.bad_id", "Input", in)
 					}
-					if _, err := storage.ModuleByID(ctx, c.Tx, id); errors.Is(err, storage.ErrNotFound) {
+					m, err := storage.ModuleByID(ctx, c.Tx, id)
+					if errors.Is(err, storage.ErrNotFound) {
 						return "", badInput("session.no_module", "Input", id)
 					} else if err != nil {
 						return "", err
+					}
+					// A lab of another territory is not the coordinator's to schedule.
+					if m.LabTerritory.Valid && !c.Actor.CanUseTerritory(m.LabTerritory.String) {
+						if err := c.auditDenied(ctx, action, "lab", strconv.FormatInt(m.LabID, 10)); err != nil {
+							return "", err
+						}
+						return "", badInput("labsadmin.lab_foreign", "ID", m.LabID, "Territory", m.LabTerritory.String)
 					}
 					return strconv.FormatInt(id, 10), nil
 				}},
@@ -124,8 +135,21 @@ func (e *Engine) sessionAddForm() *form {
 					t := c.scopeTerritory()
 					return t, t != ""
 				},
-				check: func(ctx context.Context, c *Ctx, _ map[string]string, in string) (string, error) {
-					return c.checkTerritory(ctx, action, in)
+				check: func(ctx context.Context, c *Ctx, v map[string]string, in string) (string, error) {
+					t, err := c.checkTerritory(ctx, action, in)
+					if err != nil {
+						return "", err
+					}
+					// The sessions of a lab of a territory are held there.
+					id, _ := parseID(v["module"])
+					m, err := storage.ModuleByID(ctx, c.Tx, id)
+					if err != nil {
+						return "", err
+					}
+					if m.LabTerritory.Valid && m.LabTerritory.String != t {
+						return "", badInput("session.lab_elsewhere", "Territory", m.LabTerritory.String)
+					}
+					return t, nil
 				}},
 			dateField(),
 			timeField(),
@@ -159,6 +183,9 @@ func moduleChoices(ctx context.Context, c *Ctx, _ map[string]string) ([]choice, 
 	}
 	out := make([]choice, 0, len(modules))
 	for _, m := range modules {
+		if m.LabTerritory.Valid && !c.Actor.CanUseTerritory(m.LabTerritory.String) {
+			continue
+		}
 		id := strconv.FormatInt(m.ID, 10)
 		out = append(out, choice{label: truncate("#"+id+" "+m.Name, 20), value: id,
 			line: c.T("session.module_line", "ID", m.ID, "Lab", labName[m.LabID], "Name", m.Name)})
@@ -255,11 +282,37 @@ func (e *Engine) sessionCancelForm() *form {
 	const action = "/session cancel"
 	return &form{name: "sc", action: action, usage: "session.usage_cancel",
 		fields: []field{sessionField(action, "session.ask_session_cancel")},
-		run:    e.cancelSession}
+		run:    e.askCancelSession}
 }
 
-func (e *Engine) cancelSession(ctx context.Context, c *Ctx, v map[string]string) error {
+// askCancelSession asks the coordinator to confirm a cancellation: the button carries a
+// one-time token, and only it cancels.
+func (e *Engine) askCancelSession(ctx context.Context, c *Ctx, v map[string]string) error {
 	id, _ := parseID(v["session"])
+	s, err := storage.SessionByID(ctx, c.Tx, id)
+	if err != nil {
+		return err
+	}
+	room, err := storage.RoomOf(ctx, c.Tx, id)
+	if err != nil {
+		return err
+	}
+	text := c.T("session.cancel_confirm", "ID", id, "Lab", s.LabName, "Module", s.ModuleName, "When", e.sessionWhen(c.L, s.StartsAt),
+		"Enrolled", room.Enrolled)
+	return c.askToConfirm(ctx, text, "session.cancel_yes", buttonSessionCancelConfirm, confirmSessionCancel, strconv.FormatInt(id, 10))
+}
+
+// handleSessionCancelConfirm cancels the session a confirmation button names, once, if the
+// coordinator still manages it and it has not started.
+func (e *Engine) handleSessionCancelConfirm(ctx context.Context, c *Ctx) error {
+	s, _, ok, err := c.confirmedSession(ctx, confirmSessionCancel, "/session cancel")
+	if err != nil || !ok {
+		return err
+	}
+	return e.cancelSession(ctx, c, s.ID)
+}
+
+func (e *Engine) cancelSession(ctx context.Context, c *Ctx, id int64) error {
 	s, err := storage.SessionByID(ctx, c.Tx, id)
 	if err != nil {
 		return err

@@ -22,6 +22,10 @@ type Settings struct {
 	Location    *time.Location // BOT_TIMEZONE: dates are read and shown in it
 	InviteTTL   time.Duration  // how long an invite code is valid
 	ResearchKey []byte         // keyed hash for the research export
+	// PrivacyController and PrivacyContact name who is responsible for the data and whom to
+	// ask (PRIVACY_CONTROLLER, PRIVACY_CONTACT): the privacy screens show them.
+	PrivacyController string
+	PrivacyContact    string
 }
 
 // Deps are what the engine needs.

@@ -269,16 +269,27 @@ func (e *Engine) enrolSelf(ctx context.Context, c *Ctx) error {
 		c.Answer(c.T("labs.already_enrolled"))
 		return e.showSession(ctx, c, s, en, c.T("labs.already_enrolled"))
 	}
-	room, err := e.hasRoom(ctx, c, s)
+	if s.Status != storage.SessionScheduled || !s.OpenEnrolment || !c.Now.Before(s.StartsAt) {
+		return e.showLabs(ctx, c, 0, c.T("labs.cannot_join"))
+	}
+	// Counting the places and taking one is a single step (the session's row is locked): of
+	// several people pressing Join for the last place at once, one gets it.
+	b := c.Actor.Beneficiary
+	outcome, err := storage.EnrolWithinCapacity(ctx, c.Tx, s.ID, b.ID, 0, c.Now)
 	if err != nil {
 		return err
 	}
-	if !room {
-		return e.showLabs(ctx, c, 0, c.T("labs.cannot_join"))
-	}
-	b := c.Actor.Beneficiary
-	if _, err := storage.Enrol(ctx, c.Tx, s.ID, b.ID, 0, c.Now); err != nil {
-		return err
+	switch outcome {
+	case storage.SessionFull:
+		c.Answer(c.T("labs.full_now"))
+		return e.showSession(ctx, c, s, nil, c.T("labs.full_now"))
+	case storage.AlreadyEnrolled:
+		got, err := storage.EnrolmentOf(ctx, c.Tx, s.ID, b.ID)
+		if err != nil {
+			return err
+		}
+		c.Answer(c.T("labs.already_enrolled"))
+		return e.showSession(ctx, c, s, &got, c.T("labs.already_enrolled"))
 	}
 	if err := c.SessionChanged(ctx, s.ID); err != nil {
 		return err

@@ -301,7 +301,7 @@ func (e *Engine) serviceConsentRows(c *Ctx) [][]bot.Button {
 
 // onboardingMore is the simple version of the privacy notice, with the link to the full text.
 func (e *Engine) onboardingMore(ctx context.Context, c *Ctx) error {
-	text := c.T("onboarding.notice_more", "Link", e.privacyURL())
+	text := c.T("onboarding.notice_more", e.privacyParams(c)...)
 	if c.Actor.Beneficiary.ConsentServiceAt.Valid {
 		return c.screen(ctx, text, []bot.Button{btn(c.T("privacy.title_button"), Data(ButtonPrivacy))}, c.menuRow())
 	}
@@ -309,6 +309,19 @@ func (e *Engine) onboardingMore(ctx context.Context, c *Ctx) error {
 }
 
 func (e *Engine) privacyURL() string { return strings.TrimRight(e.set.PublicURL, "/") + "/privacy" }
+
+// privacyParams are the values of the privacy screens: the full notice's link, who is
+// responsible for the data and whom to ask.
+func (e *Engine) privacyParams(c *Ctx) []any {
+	controller, contact := e.set.PrivacyController, e.set.PrivacyContact
+	if controller == "" {
+		controller = "INSIDE AUT"
+	}
+	if contact == "" {
+		contact = c.T("privacy.contact_unset")
+	}
+	return []any{"Link", e.privacyURL(), "Controller", controller, "Contact", contact}
+}
 
 // onboardingConsent records an answer to one of the three consents and asks the next.
 func (e *Engine) onboardingConsent(ctx context.Context, c *Ctx) error {

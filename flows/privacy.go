@@ -20,7 +20,7 @@ const (
 	ButtonConsents     = "pc" // the consents
 	ButtonSetConsent   = "pg" // Data(ButtonSetConsent, r|a, 1|0)
 	ButtonErase        = "px" // the confirmation; Data(ButtonErase, "s") when withdrawing the service consent
-	ButtonEraseConfirm = "py" // erase
+	ButtonEraseConfirm = "py" // erase: Data(ButtonEraseConfirm, one-time token)
 )
 
 func (e *Engine) privacyRoutes() []Route {
@@ -37,7 +37,7 @@ func (e *Engine) privacyRoutes() []Route {
 }
 
 func (e *Engine) privacyMenu(ctx context.Context, c *Ctx) error {
-	return c.screen(ctx, c.T("privacy.menu", "Link", e.privacyURL()),
+	return c.screen(ctx, c.T("privacy.menu", e.privacyParams(c)...),
 		[]bot.Button{btn(c.T("privacy.my_data"), Data(ButtonMyData)), btn(c.T("privacy.choices"), Data(ButtonConsents))},
 		[]bot.Button{btn(c.T("onboarding.more"), Data(ButtonOnbMore)), btn(c.T("privacy.erase"), Data(ButtonErase))},
 		c.menuRow())
@@ -86,6 +86,7 @@ func (e *Engine) myData(ctx context.Context, c *Ctx) error {
 	lines := []string{
 		c.T("privacy.summary_title"),
 		c.T("privacy.summary_code", "Code", b.Code),
+		c.T("privacy.summary_name", "Name", b.Name()),
 		c.T("privacy.summary_place", "Territory", terr.Name),
 		c.T("privacy.summary_language", "Language", lang),
 		c.T("privacy.summary_tutor", "Tutor", tutor),
@@ -168,27 +169,45 @@ func (e *Engine) confirmErase(ctx context.Context, c *Ctx, service bool) error {
 	if !c.Actor.Beneficiary.ConsentServiceAt.Valid {
 		back = Data(ButtonOnbConsent, "s", 1)
 	}
+	token, err := c.confirmToken(ctx, confirmErase, strconv.FormatInt(c.Actor.Beneficiary.ID, 10))
+	if err != nil {
+		return err
+	}
 	return c.screen(ctx, text,
-		[]bot.Button{btn(c.T("privacy.erase_yes"), Data(ButtonEraseConfirm))},
+		[]bot.Button{btn(c.T("privacy.erase_yes"), Data(ButtonEraseConfirm, token))},
 		[]bot.Button{btn(c.T("privacy.erase_no"), back)})
 }
 
-// erase tells the tutor (the alert needs the code), erases the beneficiary and says goodbye
-// in their language to the chat, which is no longer linked to anyone.
+// erase erases the beneficiary (storage.EraseBeneficiary), tells the tutor with the code they
+// knew, and says goodbye in their language to the chat, which is no longer linked to anyone.
+// Redis is cleared once the update commits; the second purge, once the goodbye and the tutor's
+// alert are delivered, removes what those deliveries left (flows/erasure.go).
 func (e *Engine) erase(ctx context.Context, c *Ctx) error {
 	b := *c.Actor.Beneficiary
+	// Only the button shown with the question erases: a payload made up by hand or pressed
+	// twice finds no token.
+	target, ok, err := c.takeConfirm(ctx, confirmErase, 0)
+	if err != nil || !ok {
+		return err
+	}
+	if target != strconv.FormatInt(b.ID, 10) {
+		return c.Unknown(ctx)
+	}
+	needles, err := storage.EraseBeneficiary(ctx, c.Tx, b.ID, c.Now)
+	if errors.Is(err, storage.ErrNotFound) {
+		return c.Unknown(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	// After the erasure, so that it does not take the alert with everything naming the person.
 	if err := c.AlertTutor(ctx, b, storage.AlertErased, 0, ""); err != nil {
 		return err
 	}
 	if err := c.Audit(ctx, "erase", "beneficiary", strconv.FormatInt(b.ID, 10), ""); err != nil {
 		return err
 	}
-	if err := storage.EraseBeneficiary(ctx, c.Tx, b.ID, c.Now); err != nil {
-		if errors.Is(err, storage.ErrNotFound) {
-			return c.Unknown(ctx)
-		}
-		return err
-	}
+	c.Tx.AfterCommit(func() { e.eraseFromRedis(ctx, needles, false) })
 	c.ClearStep()
 	c.Actor = Actor{} // the identity is gone: the goodbye goes to the chat as it is
 	return c.ReplyText(ctx, "privacy.goodbye")

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/flows/flowtest"
+	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -22,7 +24,8 @@ func TestWhatInsidebotKeepsAboutMe(t *testing.T) {
 	c.Tap("What I keep")
 	c.Expect("What insidebot keeps about you", "Your code: "+b.Code, "Your area: Milano", "Your language: English",
 		"Your tutor: Giulia", "How I write to you: Telegram", "Your plan: 2 steps", "Labs: 0 sessions",
-		"✅ Use of the service", "✅ Research", "✅ News from the project", "never keep notes about your health")
+		"✅ Use of the service", "✅ Research", "✅ News from the project", "never what is said in them",
+		"Staff see you by this code and by your name")
 	expectNot(t, c, c.ID)
 	if len(c.Last) != 2 || len(c.Last[0].Buttons) != 0 {
 		t.Fatalf("the summary should be a message of its own, then the choices:\n%s", flowtest.Describe(c.Last))
@@ -40,6 +43,26 @@ func TestWhatInsidebotKeepsAboutMe(t *testing.T) {
 	}
 	if n := count(h, `SELECT COUNT(*) FROM audit_log WHERE action LIKE 'consent:research:%' AND actor_id = ?`, b.ID); n != 2 {
 		t.Fatalf("%d consent changes audited", n)
+	}
+}
+
+// The privacy screen names who is responsible for the data and whom to ask, in every
+// language; "what I keep" shows the name staff see.
+func TestPrivacyScreenNamesTheControllerAndTheContact(t *testing.T) {
+	h := newHarness(t, flowtest.WithSettings(func(s *flows.Settings) {
+		s.PrivacyController, s.PrivacyContact = "Cooperativa Esempio ETS", "privacy@esempio.example"
+	}))
+	for _, lang := range locales.Languages() {
+		created, err := storage.CreateBeneficiary(h.Ctx(), h.DB, storage.NewBeneficiary{Territory: "MI", Lang: lang.Code, DisplayName: "Amina Yusuf"}, h.Clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := h.Telegram()
+		h.LinkBeneficiary(c, created)
+		c.Send("/privacy")
+		c.Expect("Cooperativa Esempio ETS", "privacy@esempio.example")
+		c.Tap(h.Catalog.For(lang.Code).T("privacy.my_data"))
+		c.Expect("Amina Yusuf")
 	}
 }
 

@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/insideaut/insidebot/storage"
@@ -21,9 +22,15 @@ func (c *Ctx) StaffBeneficiary(ctx context.Context, action, code string) (storag
 	if err == nil && b.Status != storage.BeneficiaryErased && c.Actor.CanSeeBeneficiary(b) {
 		return b, true, nil
 	}
+	// The audit log names people by their internal id, never by code (erasure leaves the id
+	// meaningless); a code that names nobody is not recorded.
+	target := ""
+	if err == nil {
+		target = strconv.FormatInt(b.ID, 10)
+	}
 	kind, id := c.Actor.AuditActor()
 	if err := storage.Audit(ctx, c.Tx, storage.AuditEntry{At: c.Now, ActorKind: kind, ActorID: id, Action: action,
-		TargetKind: "beneficiary", TargetID: code, Outcome: storage.OutcomeDenied}); err != nil {
+		TargetKind: "beneficiary", TargetID: target, Outcome: storage.OutcomeDenied}); err != nil {
 		return b, false, err
 	}
 	return b, false, c.ReplyText(ctx, "staff.no_such_beneficiary", "Code", code)

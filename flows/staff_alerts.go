@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -89,7 +90,7 @@ func (e *Engine) tutorSendReply(ctx context.Context, c *Ctx, b storage.Beneficia
 			closed++
 		}
 	}
-	if err := c.Audit(ctx, "/reply", "beneficiary", b.Code, "alerts closed: "+strconv.FormatInt(closed, 10)); err != nil {
+	if err := c.Audit(ctx, "/reply", "beneficiary", strconv.FormatInt(b.ID, 10), "alerts closed: "+strconv.FormatInt(closed, 10)); err != nil {
 		return err
 	}
 	out := c.T("reply.sent", "Code", b.Code)
@@ -161,7 +162,7 @@ func (e *Engine) tutorAlertDone(ctx context.Context, c *Ctx) error {
 	if !closed {
 		return c.ReplyText(ctx, "alerts.already_closed", "Code", b.Code)
 	}
-	if err := c.Audit(ctx, "alert done", "alert", strconv.FormatInt(a.ID, 10), b.Code+" "+a.Kind); err != nil {
+	if err := c.Audit(ctx, "alert done", "alert", strconv.FormatInt(a.ID, 10), fmt.Sprintf("beneficiary=%d %s", b.ID, a.Kind)); err != nil {
 		return err
 	}
 	c.Answer(c.T("alerts.closed", "Code", b.Code))

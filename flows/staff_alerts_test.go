@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -78,7 +79,7 @@ func TestAlertLoopHelpToReply(t *testing.T) {
 				t.Fatalf("a second message reached the beneficiary: %s", flowtest.Describe(again))
 			}
 			entries, _ := storage.AuditEntries(ctx, w.h.DB, storage.AuditFilter{Action: "/reply"})
-			if len(entries) != 1 || entries[0].TargetID != "MI-001" || strings.Contains(entries[0].Detail, "Via Padova") {
+			if len(entries) != 1 || entries[0].TargetID != strconv.FormatInt(w.ben.ID, 10) || strings.Contains(entries[0].Detail, "Via Padova") {
 				t.Fatalf("audit = %+v", entries)
 			}
 		})

@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -182,7 +183,7 @@ func (e *Engine) tutorAttendanceButton(ctx context.Context, c *Ctx) error {
 	if !changed {
 		return c.ReplyText(ctx, "attendance.same", "Code", en.Code, "State", l.T("attendance.state."+value))
 	}
-	if err := c.Audit(ctx, "/attendance", "session", strconv.FormatInt(sid, 10), en.Code+" "+value); err != nil {
+	if err := c.Audit(ctx, "/attendance", "session", strconv.FormatInt(sid, 10), fmt.Sprintf("beneficiary=%d %s", bid, value)); err != nil {
 		return err
 	}
 	if value == tutorAbsent {

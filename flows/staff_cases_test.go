@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/insideaut/insidebot/flows"
 )
@@ -107,8 +108,11 @@ var tutorCases = []staffCase{
 	{name: "invite button without its form", input: cmd(button(flows.ButtonTutorInvite, "b", "fr")), want: everyStaff(refused(saysStale))},
 	{name: "lead kind button", input: cmd(button(flows.ButtonTutorLead, "k", "job")), want: map[string]outcome{
 		asOtherTutor: ok("Lavoro a BO"), asTutor: ok("Lavoro a MI"), asCoordinator: ok("Lavoro a MI"), asAdmin: ok("In quale territorio")}},
-	{name: "lead close button", input: func(w *staffWorld) string { return button(flows.ButtonTutorLead, "x", w.lead.ID) },
-		want: mi001Staff(changed("chiusa"), refused("Non c'è nessuna offerta"))},
+	{name: "lead close button", input: func(w *staffWorld) string { return button(flows.ButtonTutorLead, "x", w.lead.ID, w.token) },
+		before: func(w *staffWorld, role string) { w.issueToken(role, "lead close", strconv.FormatInt(w.lead.ID, 10)) },
+		want:   mi001Staff(changed("chiusa"), refused("Non c'è nessuna offerta"))},
+	{name: "lead close button made up", input: func(w *staffWorld) string { return button(flows.ButtonTutorLead, "x", w.lead.ID) },
+		want: everyStaff(refused("Questo pulsante è scaduto"))},
 	{name: "lead publish without its form", input: cmd(button(flows.ButtonTutorLead, "ok")), want: everyStaff(refused(saysStale))},
 	{name: "attendance roster button", input: func(w *staffWorld) string { return button(flows.ButtonTutorAttendance, w.session.ID) },
 		want: mi001Staff(ok("Sessione #", "MI-001"), refused(saysStale))},

@@ -182,7 +182,7 @@ func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr s
 		}
 		text = l.T("invite.tutor_done", "Territory", terr)
 	} else {
-		if err := c.Audit(ctx, action, "beneficiary", inv.BeneficiaryCode, "lang="+lang); err != nil {
+		if err := c.Audit(ctx, action, "beneficiary", strconv.FormatInt(inv.PersonID, 10), "lang="+lang); err != nil {
 			return err
 		}
 		native := lang

@@ -59,7 +59,7 @@ func TestInviteBeneficiaryWithQRCode(t *testing.T) {
 		t.Fatalf("redeem = %+v %v", inv, err)
 	}
 	entries, _ := storage.AuditEntries(ctx, w.h.DB, storage.AuditFilter{Action: "/invite"})
-	if len(entries) != 1 || entries[0].TargetID != "MI-002" || entries[0].ActorID.Int64 != w.tutor.ID {
+	if len(entries) != 1 || entries[0].TargetID != strconv.FormatInt(b.ID, 10) || entries[0].ActorID.Int64 != w.tutor.ID {
 		t.Fatalf("audit = %+v", entries)
 	}
 	if bytes.Contains([]byte(entries[0].Detail), []byte(code)) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -287,6 +288,13 @@ func (e *Engine) tutorLeadButton(ctx context.Context, c *Ctx) error {
 		if !ok {
 			return e.tutorStale(ctx, c, "", "")
 		}
+		offered, ok, err := c.takeConfirm(ctx, confirmLeadClose, 2)
+		if err != nil || !ok {
+			return err
+		}
+		if !slices.Contains(strings.Split(offered, ","), strconv.FormatInt(id, 10)) {
+			return e.tutorStale(ctx, c, "lead", strconv.FormatInt(id, 10))
+		}
 		c.ClearStep()
 		return e.tutorLeadClose(ctx, c, id)
 	case "s", "y", "n", "ok":
@@ -381,11 +389,20 @@ func (e *Engine) tutorLeadClosePicker(ctx context.Context, c *Ctx) error {
 		return c.ReplyText(ctx, "lead.none_open")
 	}
 	l := c.L
+	ids := make([]string, 0, len(leads))
+	for _, ld := range leads {
+		ids = append(ids, strconv.FormatInt(ld.ID, 10))
+	}
+	// One token for the question: it closes one of the leads offered, once.
+	token, err := c.confirmToken(ctx, confirmLeadClose, strings.Join(ids, ","))
+	if err != nil {
+		return err
+	}
 	lines := []string{l.T("lead.ask_close")}
 	var rows [][]bot.Button
 	for _, ld := range leads {
 		lines = append(lines, l.T("lead.line", "ID", ld.ID, "Kind", l.T("lead.kind."+ld.Kind), "Title", ld.Title, "Territory", ld.Territory))
-		rows = append(rows, []bot.Button{{Text: tutorLabel("🔒 #" + strconv.FormatInt(ld.ID, 10) + " " + ld.Title), Data: Data(ButtonTutorLead, "x", ld.ID)}})
+		rows = append(rows, []bot.Button{{Text: tutorLabel("🔒 #" + strconv.FormatInt(ld.ID, 10) + " " + ld.Title), Data: Data(ButtonTutorLead, "x", ld.ID, token)}})
 	}
 	rows = append(rows, tutorCancelRow(l))
 	return c.Reply(ctx, bot.Outgoing{Text: strings.Join(lines, "\n"), Buttons: rows})

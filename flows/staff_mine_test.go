@@ -83,7 +83,7 @@ func TestCardShowsTheRecordButNoContact(t *testing.T) {
 		}
 	}
 
-	if err := storage.EraseBeneficiary(ctx, w.h.DB, w.ben.ID, now); err != nil {
+	if _, err := storage.EraseBeneficiary(ctx, w.h.DB, w.ben.ID, now); err != nil {
 		t.Fatal(err)
 	}
 	erased, _ := storage.BeneficiaryByID(ctx, w.h.DB, w.ben.ID)

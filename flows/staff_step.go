@@ -327,13 +327,13 @@ func (e *Engine) tutorStepButton(ctx context.Context, c *Ctx) error {
 		case "r":
 			area := args.Str(2)
 			if _, ok := ParseArea(area); !ok {
-				return e.tutorStale(ctx, c, "beneficiary", b.Code)
+				return e.tutorStale(ctx, c, "beneficiary", strconv.FormatInt(b.ID, 10))
 			}
 			return e.tutorKeyPicker(ctx, c, b, area)
 		case "k":
 			std, ok := locales.StandardStepByKey(args.Str(2))
 			if !ok {
-				return e.tutorStale(ctx, c, "beneficiary", b.Code)
+				return e.tutorStale(ctx, c, "beneficiary", strconv.FormatInt(b.ID, 10))
 			}
 			return e.tutorAskDue(ctx, c, b, map[string]string{"b": strconv.FormatInt(b.ID, 10), "area": std.Area, "key": std.Key})
 		case "c":
@@ -341,7 +341,7 @@ func (e *Engine) tutorStepButton(ctx context.Context, c *Ctx) error {
 			return e.tutorStepPicker(ctx, c, b)
 		case "n":
 			if c.State.Step != stepTutorStepDue || c.State.Int("b") != b.ID {
-				return e.tutorStale(ctx, c, "beneficiary", b.Code)
+				return e.tutorStale(ctx, c, "beneficiary", strconv.FormatInt(b.ID, 10))
 			}
 			return e.tutorAddStep(ctx, c, b, c.State.Get("area"), c.State.Get("key"), c.State.Get("title"), "")
 		}
@@ -434,7 +434,7 @@ func (e *Engine) tutorStepNewDueText(ctx context.Context, c *Ctx) error {
 // and says what changed.
 func (e *Engine) tutorAddStep(ctx context.Context, c *Ctx, b storage.Beneficiary, area, key, title, due string) error {
 	if _, ok := ParseArea(area); !ok || (key == "" && title == "") {
-		return e.tutorStale(ctx, c, "beneficiary", b.Code)
+		return e.tutorStale(ctx, c, "beneficiary", strconv.FormatInt(b.ID, 10))
 	}
 	s, err := storage.AddStep(ctx, c.Tx, storage.NewStep{BeneficiaryID: b.ID, Area: area, StepKey: key, Title: title, DueDate: due,
 		CreatedBy: c.Actor.Staff.ID}, c.Now)
@@ -444,7 +444,7 @@ func (e *Engine) tutorAddStep(ctx context.Context, c *Ctx, b storage.Beneficiary
 	if err := c.StepChanged(ctx, s.ID); err != nil {
 		return err
 	}
-	if err := c.Audit(ctx, "/step add", "plan_step", strconv.FormatInt(s.ID, 10), fmt.Sprintf("%s #%d %s", b.Code, s.Position, area)); err != nil {
+	if err := c.Audit(ctx, "/step add", "plan_step", strconv.FormatInt(s.ID, 10), fmt.Sprintf("beneficiary=%d step=%d %s", b.ID, s.Position, area)); err != nil {
 		return err
 	}
 	told, err := e.tutorTellStep(ctx, c, b, s, "added")
@@ -476,7 +476,7 @@ func (e *Engine) tutorSetStatus(ctx context.Context, c *Ctx, b storage.Beneficia
 	if err := c.StepChanged(ctx, s.ID); err != nil {
 		return err
 	}
-	if err := c.Audit(ctx, "/step status", "plan_step", strconv.FormatInt(s.ID, 10), fmt.Sprintf("%s #%d %s -> %s", b.Code, s.Position, old, status)); err != nil {
+	if err := c.Audit(ctx, "/step status", "plan_step", strconv.FormatInt(s.ID, 10), fmt.Sprintf("beneficiary=%d step=%d %s -> %s", b.ID, s.Position, old, status)); err != nil {
 		return err
 	}
 	told, err := e.tutorTellStep(ctx, c, b, s, "status")
@@ -503,7 +503,7 @@ func (e *Engine) tutorSetDue(ctx context.Context, c *Ctx, b storage.Beneficiary,
 	if err := c.StepChanged(ctx, s.ID); err != nil {
 		return err
 	}
-	if err := c.Audit(ctx, "/step due", "plan_step", strconv.FormatInt(s.ID, 10), fmt.Sprintf("%s #%d %s -> %s", b.Code, s.Position, old, due)); err != nil {
+	if err := c.Audit(ctx, "/step due", "plan_step", strconv.FormatInt(s.ID, 10), fmt.Sprintf("beneficiary=%d step=%d %s -> %s", b.ID, s.Position, old, due)); err != nil {
 		return err
 	}
 	told, err := e.tutorTellStep(ctx, c, b, s, "due")

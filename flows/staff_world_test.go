@@ -42,6 +42,20 @@ type staffWorld struct {
 	session storage.Session  // MI, today 9:00
 	lead    storage.Lead     // MI housing, open
 	alert   storage.Alert    // step_help on step 1, for the tutor
+	token   string           // the one-time token of the last destructive question asked
+}
+
+// issueToken gives role's chat the token a destructive question (action, target) would carry.
+func (w *staffWorld) issueToken(role, action, target string) {
+	w.t.Helper()
+	chat := w.chats[role]
+	ident, err := storage.IdentityByExternal(context.Background(), w.h.DB, chat.Channel, chat.ID)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if w.token, err = storage.IssueConfirmToken(context.Background(), w.h.DB, ident.ID, action, target, time.Hour, w.h.Clock.Now()); err != nil {
+		w.t.Fatal(err)
+	}
 }
 
 func newStaffWorld(t *testing.T, opts ...flowtest.Option) *staffWorld {

@@ -123,6 +123,9 @@ func Import(ctx context.Context, db *storage.DB, kind string, r io.Reader, opt O
 		if len(problems) > 0 {
 			return &Rejected{Problems: problems}
 		}
+		if err := storage.MarkReal(ctx, tx, opt.Now); err != nil {
+			return err
+		}
 		return storage.Audit(ctx, tx, storage.AuditEntry{At: opt.Now, ActorKind: storage.ActorCLI, Action: "import " + kind,
 			TargetKind: kind, Detail: fmt.Sprintf("rows=%d", len(t.rows))})
 	})

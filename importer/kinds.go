@@ -196,9 +196,9 @@ func importSessions(ctx context.Context, q storage.Queryer, rows []record, opt O
 	if err != nil {
 		return nil, err
 	}
-	modules := map[int64]bool{}
+	modules := map[int64]storage.Module{}
 	for _, m := range mods {
-		modules[m.ID] = true
+		modules[m.ID] = m
 	}
 	keys, err := storage.ScheduledSessionKeys(ctx, q)
 	if err != nil {
@@ -217,8 +217,11 @@ func importSessions(ctx context.Context, q storage.Queryer, rows []record, opt O
 	for _, rec := range rows {
 		c := checker{rec: rec, problems: &problems}
 		s := storage.NewSession{ModuleID: c.number("module_id", true), Territory: c.territory("territory", territories)}
-		if s.ModuleID != 0 && !modules[s.ModuleID] {
+		if m, ok := modules[s.ModuleID]; s.ModuleID != 0 && !ok {
 			c.bad("module_id", "importer.no_module", "Value", s.ModuleID)
+		} else if ok && m.LabTerritory.Valid && s.Territory != "" && m.LabTerritory.String != s.Territory {
+			// A lab of a territory has its sessions there only.
+			c.bad("territory", "importer.lab_elsewhere", "Value", s.Territory, "Territory", m.LabTerritory.String)
 		}
 		date := c.date("date", true)
 		clock := c.text("time", true, 5)

@@ -202,33 +202,3 @@ func TouchBeneficiary(ctx context.Context, q Queryer, id int64, at time.Time) er
 	}
 	return nil
 }
-
-// eraseBeneficiaryRow is the personal part of erasure: the code is replaced by one that says
-// nothing, the name and contact are cleared. The row stays for the project's figures.
-const eraseBeneficiaryRow = `UPDATE beneficiaries SET code = ?, display_name = NULL, reception_contact = NULL,
-status = 'erased', erased_at = ?, consent_service_at = NULL, consent_research_at = NULL,
-consent_announcements_at = NULL, announcements_stopped_at = NULL, last_inbound_at = NULL WHERE id = ?`
-
-// EraseBeneficiary erases a beneficiary's personal data: identities (and with them any message
-// still waiting to be sent), invites, name, contact and code. Plan steps, enrolments and lead
-// interest stay, attached only to an opaque record, for the project's figures.
-func EraseBeneficiary(ctx context.Context, q Queryer, id int64, at time.Time) error {
-	steps := []struct{ what, query string }{
-		{"delete webchat messages", `DELETE FROM webchat_messages WHERE chat_id IN (SELECT chat_id FROM identities WHERE beneficiary_id = ? AND channel = 'webchat')`},
-		{"forget whatsapp lists", `DELETE FROM whatsapp_lists WHERE chat_id IN (SELECT chat_id FROM identities WHERE beneficiary_id = ? AND channel = 'whatsapp')`},
-		{"forget whatsapp fallbacks", `DELETE FROM whatsapp_fallbacks WHERE chat_id IN (SELECT chat_id FROM identities WHERE beneficiary_id = ? AND channel = 'whatsapp')`},
-		{"delete webchat sessions", `DELETE FROM webchat_sessions WHERE chat_id IN (SELECT chat_id FROM identities WHERE beneficiary_id = ? AND channel = 'webchat')`},
-		{"delete identities", `DELETE FROM identities WHERE beneficiary_id = ?`},
-		{"delete invites", `DELETE FROM invites WHERE beneficiary_id = ?`},
-		{"cancel reminders", `UPDATE reminders SET status = 'cancelled', reason = 'erased' WHERE beneficiary_id = ? AND status = 'pending'`},
-	}
-	for _, s := range steps {
-		if _, err := q.Exec(ctx, s.query, id); err != nil {
-			return fmt.Errorf("erase beneficiary: %s: %w", s.what, err)
-		}
-	}
-	if err := execOne(ctx, q, eraseBeneficiaryRow, fmt.Sprintf("ERASED-%d", id), at, id); err != nil {
-		return fmt.Errorf("erase beneficiary: %w", err)
-	}
-	return nil
-}

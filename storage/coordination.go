@@ -165,7 +165,7 @@ func UpcomingSessions(ctx context.Context, q Queryer, territory string, now time
 // AllModules lists every module of every lab, by lab then module.
 func AllModules(ctx context.Context, q Queryer) ([]Module, error) {
 	var out []Module
-	if err := q.Select(ctx, &out, `SELECT id, lab_id, name, created_at FROM lab_modules ORDER BY lab_id, id`); err != nil {
+	if err := q.Select(ctx, &out, moduleSelect+` ORDER BY m.lab_id, m.id`); err != nil {
 		return nil, fmt.Errorf("all modules: %w", err)
 	}
 	return out, nil

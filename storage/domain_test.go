@@ -657,7 +657,7 @@ func TestEraseBeneficiaryLeavesNothingPersonal(t *testing.T) {
 		at := t0
 		_ = storage.SetConsent(ctx, db, b.ID, storage.ConsentService, &at)
 
-		if err := storage.EraseBeneficiary(ctx, db, b.ID, t0.Add(time.Hour)); err != nil {
+		if _, err := storage.EraseBeneficiary(ctx, db, b.ID, t0.Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		got, err := storage.BeneficiaryByID(ctx, db, b.ID)

@@ -28,7 +28,7 @@ func TestGauges(t *testing.T) {
 		if err := storage.MarkOnboarded(ctx, db, people[0].ID, now); err != nil {
 			t.Fatal(err)
 		}
-		if err := storage.EraseBeneficiary(ctx, db, people[2].ID, now); err != nil {
+		if _, err := storage.EraseBeneficiary(ctx, db, people[2].ID, now); err != nil {
 			t.Fatal(err)
 		}
 		a1, _ := storage.CreateAlert(ctx, db, tutor, people[0].ID, "help", 0, now)

@@ -3,26 +3,35 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
 
 // Lab is a LabIn inclusion lab.
+// Its Territory is the one it belongs to (its coordinators change it, its sessions are held
+// there); without one it is project-wide: only admins change it, its sessions are anywhere.
 type Lab struct {
-	ID          int64         `db:"id"`
-	Name        string        `db:"name"`
-	Description string        `db:"description"`
-	CreatedBy   sql.NullInt64 `db:"created_by"`
-	CreatedAt   time.Time     `db:"created_at"`
+	ID          int64          `db:"id"`
+	Name        string         `db:"name"`
+	Description string         `db:"description"`
+	Territory   sql.NullString `db:"territory"`
+	CreatedBy   sql.NullInt64  `db:"created_by"`
+	CreatedAt   time.Time      `db:"created_at"`
 }
 
-// Module is one module of a lab.
+// Module is one module of a lab, with the lab's territory.
 type Module struct {
-	ID        int64     `db:"id"`
-	LabID     int64     `db:"lab_id"`
-	Name      string    `db:"name"`
-	CreatedAt time.Time `db:"created_at"`
+	ID           int64          `db:"id"`
+	LabID        int64          `db:"lab_id"`
+	Name         string         `db:"name"`
+	CreatedAt    time.Time      `db:"created_at"`
+	LabTerritory sql.NullString `db:"lab_territory"`
 }
+
+// moduleSelect reads modules with their lab's territory.
+const moduleSelect = `SELECT m.id, m.lab_id, m.name, m.created_at, l.territory AS lab_territory
+FROM lab_modules m JOIN labs l ON l.id = m.lab_id`
 
 // Session is one meeting of a module in a territory, with its module's and lab's names.
 type Session struct {
@@ -50,11 +59,18 @@ const (
 	SessionCancelled = "cancelled"
 )
 
-// CreateLab creates a lab.
+const labColumns = `id, name, description, territory, created_by, created_at`
+
+// CreateLab creates a project-wide lab.
 func CreateLab(ctx context.Context, q Queryer, name, description string, by int64, now time.Time) (Lab, error) {
+	return CreateLabIn(ctx, q, "", name, description, by, now)
+}
+
+// CreateLabIn creates a lab of a territory ("" for a project-wide one).
+func CreateLabIn(ctx context.Context, q Queryer, territory, name, description string, by int64, now time.Time) (Lab, error) {
 	var l Lab
-	err := q.Get(ctx, &l, `INSERT INTO labs (name, description, created_by, created_at) VALUES (?, ?, ?, ?)
-RETURNING id, name, description, created_by, created_at`, name, description, nullInt(by), now)
+	err := q.Get(ctx, &l, `INSERT INTO labs (name, description, territory, created_by, created_at) VALUES (?, ?, ?, ?, ?)
+RETURNING `+labColumns, name, description, nullString(territory), nullInt(by), now)
 	if err != nil {
 		return l, fmt.Errorf("create lab: %w", err)
 	}
@@ -64,7 +80,7 @@ RETURNING id, name, description, created_by, created_at`, name, description, nul
 // LabByID finds a lab.
 func LabByID(ctx context.Context, q Queryer, id int64) (Lab, error) {
 	var l Lab
-	if err := q.Get(ctx, &l, `SELECT id, name, description, created_by, created_at FROM labs WHERE id = ?`, id); err != nil {
+	if err := q.Get(ctx, &l, `SELECT `+labColumns+` FROM labs WHERE id = ?`, id); err != nil {
 		return l, fmt.Errorf("lab %d: %w", id, err)
 	}
 	return l, nil
@@ -73,7 +89,7 @@ func LabByID(ctx context.Context, q Queryer, id int64) (Lab, error) {
 // Labs lists all labs.
 func Labs(ctx context.Context, q Queryer) ([]Lab, error) {
 	var out []Lab
-	if err := q.Select(ctx, &out, `SELECT id, name, description, created_by, created_at FROM labs ORDER BY id`); err != nil {
+	if err := q.Select(ctx, &out, `SELECT `+labColumns+` FROM labs ORDER BY id`); err != nil {
 		return nil, fmt.Errorf("labs: %w", err)
 	}
 	return out, nil
@@ -81,19 +97,17 @@ func Labs(ctx context.Context, q Queryer) ([]Lab, error) {
 
 // CreateModule adds a module to a lab.
 func CreateModule(ctx context.Context, q Queryer, labID int64, name string, now time.Time) (Module, error) {
-	var m Module
-	err := q.Get(ctx, &m, `INSERT INTO lab_modules (lab_id, name, created_at) VALUES (?, ?, ?)
-RETURNING id, lab_id, name, created_at`, labID, name, now)
-	if err != nil {
-		return m, fmt.Errorf("create module: %w", err)
+	var id int64
+	if err := q.Get(ctx, &id, `INSERT INTO lab_modules (lab_id, name, created_at) VALUES (?, ?, ?) RETURNING id`, labID, name, now); err != nil {
+		return Module{}, fmt.Errorf("create module: %w", err)
 	}
-	return m, nil
+	return ModuleByID(ctx, q, id)
 }
 
 // ModuleByID finds a module.
 func ModuleByID(ctx context.Context, q Queryer, id int64) (Module, error) {
 	var m Module
-	if err := q.Get(ctx, &m, `SELECT id, lab_id, name, created_at FROM lab_modules WHERE id = ?`, id); err != nil {
+	if err := q.Get(ctx, &m, moduleSelect+` WHERE m.id = ?`, id); err != nil {
 		return m, fmt.Errorf("module %d: %w", id, err)
 	}
 	return m, nil
@@ -102,7 +116,7 @@ func ModuleByID(ctx context.Context, q Queryer, id int64) (Module, error) {
 // ModulesOf lists a lab's modules.
 func ModulesOf(ctx context.Context, q Queryer, labID int64) ([]Module, error) {
 	var out []Module
-	if err := q.Select(ctx, &out, `SELECT id, lab_id, name, created_at FROM lab_modules WHERE lab_id = ? ORDER BY id`, labID); err != nil {
+	if err := q.Select(ctx, &out, moduleSelect+` WHERE m.lab_id = ? ORDER BY m.id`, labID); err != nil {
 		return nil, fmt.Errorf("modules: %w", err)
 	}
 	return out, nil
@@ -121,10 +135,22 @@ type NewSession struct {
 	CreatedBy     int64
 }
 
-// CreateSession schedules a session.
+// ErrLabElsewhere means a session was asked for in a territory other than the one its lab
+// belongs to.
+var ErrLabElsewhere = errors.New("the lab belongs to another territory")
+
+// CreateSession schedules a session. A lab of a territory has its sessions there only
+// (ErrLabElsewhere).
 func CreateSession(ctx context.Context, q Queryer, ns NewSession, now time.Time) (Session, error) {
+	m, err := ModuleByID(ctx, q, ns.ModuleID)
+	if err != nil {
+		return Session{}, fmt.Errorf("create session: %w", err)
+	}
+	if m.LabTerritory.Valid && m.LabTerritory.String != ns.Territory {
+		return Session{}, fmt.Errorf("create session in %s: %w (%s)", ns.Territory, ErrLabElsewhere, m.LabTerritory.String)
+	}
 	var id int64
-	err := q.Get(ctx, &id, `INSERT INTO lab_sessions (module_id, territory, starts_at, ends_at, place, map_url, open_enrolment,
+	err = q.Get(ctx, &id, `INSERT INTO lab_sessions (module_id, territory, starts_at, ends_at, place, map_url, open_enrolment,
 capacity, status, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?) RETURNING id`,
 		ns.ModuleID, ns.Territory, ns.StartsAt, ns.EndsAt, ns.Place, ns.MapURL, ns.OpenEnrolment, nullInt(ns.Capacity),
 		nullInt(ns.CreatedBy), now, now)
@@ -215,12 +241,94 @@ type Enrolment struct {
 	Code          string         `db:"code"`
 }
 
-// Enrol puts a beneficiary in a session once (by a staff member, or 0 for self-enrolment); it
-// reports whether the enrolment is new.
+// Enrol puts a beneficiary in a session once (by a staff member, or 0 for self-enrolment),
+// whatever its capacity (a coordinator who confirmed overfilling it, the demo's seed); it
+// reports whether the enrolment is new. EnrolWithinCapacity respects the capacity.
 func Enrol(ctx context.Context, q Queryer, sessionID, beneficiaryID, by int64, now time.Time) (bool, error) {
 	n, err := execCount(ctx, q, `INSERT INTO enrolments (session_id, beneficiary_id, enrolled_at, enrolled_by) VALUES (?, ?, ?, ?)
 ON CONFLICT (session_id, beneficiary_id) DO NOTHING`, sessionID, beneficiaryID, now, nullInt(by))
 	return n == 1, err
+}
+
+// EnrolOutcome says what an enrolment within a session's capacity did.
+type EnrolOutcome int
+
+// Outcomes of EnrolWithinCapacity.
+const (
+	EnrolledNow     EnrolOutcome = iota // a place was taken
+	AlreadyEnrolled                     // the beneficiary had one already
+	SessionFull                         // no place was left: nothing changed
+)
+
+// LockSession holds a session's row until the transaction ends, so that counting its places and
+// taking one is a single step: concurrent enrolments in the same session wait for each other.
+// On SQLite every writing transaction is immediate (one writer at a time), which already makes
+// it so. Call it in a transaction.
+func LockSession(ctx context.Context, q Queryer, id int64) error {
+	if q.Dialect() != Postgres {
+		return nil
+	}
+	var got int64
+	if err := q.Get(ctx, &got, `SELECT id FROM lab_sessions WHERE id = ? FOR UPDATE`, id); err != nil {
+		return fmt.Errorf("lock session %d: %w", id, err)
+	}
+	return nil
+}
+
+// SessionRoom is a session's capacity (invalid: no limit) and how many people are enrolled.
+type SessionRoom struct {
+	Capacity sql.NullInt64 `db:"capacity"`
+	Enrolled int64         `db:"enrolled"`
+}
+
+// Free is how many places are left (-1: no limit; 0 when full or over).
+func (r SessionRoom) Free() int64 {
+	if !r.Capacity.Valid {
+		return -1
+	}
+	return max(0, r.Capacity.Int64-r.Enrolled)
+}
+
+// RoomOf reads a session's capacity and enrolments. Read after LockSession, in the same
+// transaction, it stays true until the transaction ends.
+func RoomOf(ctx context.Context, q Queryer, sessionID int64) (SessionRoom, error) {
+	var r SessionRoom
+	if err := q.Get(ctx, &r, `SELECT s.capacity, (SELECT COUNT(*) FROM enrolments e WHERE e.session_id = s.id) AS enrolled
+FROM lab_sessions s WHERE s.id = ?`, sessionID); err != nil {
+		return r, fmt.Errorf("room of session %d: %w", sessionID, err)
+	}
+	return r, nil
+}
+
+// enrolIfRoom takes a place only while the session has one.
+const enrolIfRoom = `INSERT INTO enrolments (session_id, beneficiary_id, enrolled_at, enrolled_by)
+SELECT s.id, ?, ?, ? FROM lab_sessions s
+WHERE s.id = ? AND (s.capacity IS NULL OR (SELECT COUNT(*) FROM enrolments e WHERE e.session_id = s.id) < s.capacity)
+ON CONFLICT (session_id, beneficiary_id) DO NOTHING`
+
+// EnrolWithinCapacity puts a beneficiary in a session if a place is left, as one atomic step
+// however many people press "Join" at once on however many replicas: the session's row is
+// locked (LockSession), then the place is taken by a conditional insert. Call it in a
+// transaction.
+func EnrolWithinCapacity(ctx context.Context, q Queryer, sessionID, beneficiaryID, by int64, now time.Time) (EnrolOutcome, error) {
+	if err := LockSession(ctx, q, sessionID); err != nil {
+		return SessionFull, err
+	}
+	var n int
+	if err := q.Get(ctx, &n, `SELECT COUNT(*) FROM enrolments WHERE session_id = ? AND beneficiary_id = ?`, sessionID, beneficiaryID); err != nil {
+		return SessionFull, fmt.Errorf("enrolment of %d: %w", beneficiaryID, err)
+	}
+	if n > 0 {
+		return AlreadyEnrolled, nil
+	}
+	added, err := execCount(ctx, q, enrolIfRoom, beneficiaryID, now, nullInt(by), sessionID)
+	if err != nil {
+		return SessionFull, err
+	}
+	if added == 0 {
+		return SessionFull, nil
+	}
+	return EnrolledNow, nil
 }
 
 const enrolmentSelect = `SELECT e.session_id, e.beneficiary_id, e.enrolled_at, e.enrolled_by, e.rsvp, e.rsvp_at, e.attendance,

@@ -133,7 +133,7 @@ func TestTemplateFallbackTakenOnce(t *testing.T) {
 
 		// Erasing the person removes their fallbacks with the identity.
 		_ = storage.SaveTemplateFallback(ctx, db, storage.NewTemplateFallback{ProviderIDs: []string{"wamid.6"}, ChatID: ident.ChatID, IdentityID: ident.ID, Payload: "{}"}, t0)
-		if err := storage.EraseBeneficiary(ctx, db, b.ID, t0); err != nil {
+		if _, err := storage.EraseBeneficiary(ctx, db, b.ID, t0); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := storage.TemplateFallbackOf(ctx, db, "wamid.6"); !errors.Is(err, storage.ErrNotFound) {

@@ -32,7 +32,7 @@ func TestWebchatSessions(t *testing.T) {
 	})
 }
 
-func TestEraseBeneficiaryEndsTheirWebchatSessions(t *testing.T) {
+func TestErasureEndsTheirWebchatSessionsAfterTheGoodbye(t *testing.T) {
 	storagetest.Dialects(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		b := mustBeneficiary(t, db, "MI", 0)
@@ -41,8 +41,19 @@ func TestEraseBeneficiaryEndsTheirWebchatSessions(t *testing.T) {
 		if _, err := storage.LinkIdentity(ctx, db, storage.NewIdentity{Channel: "webchat", ExternalID: "theirs", ChatID: "theirs", BeneficiaryID: b.ID}, t0); err != nil {
 			t.Fatal(err)
 		}
-		if err := storage.EraseBeneficiary(ctx, db, b.ID, t0); err != nil {
+		if _, err := storage.EraseBeneficiary(ctx, db, b.ID, t0); err != nil {
 			t.Fatal(err)
+		}
+		// The session lasts until the second purge, so the page can fetch the goodbye.
+		if _, err := storage.WebchatSessionByChat(ctx, db, "theirs"); err != nil {
+			t.Fatalf("the erased person's browser cannot fetch the goodbye: %v", err)
+		}
+		due, err := storage.DueErasurePurges(ctx, db, t0.Add(storage.ErasurePurgeAfter), 10)
+		if err != nil || len(due) != 1 {
+			t.Fatalf("due purges %v %v", due, err)
+		}
+		if done, err := storage.FinishErasure(ctx, db, due[0], t0.Add(storage.ErasurePurgeAfter)); !done || err != nil {
+			t.Fatalf("second purge: %v %v", done, err)
 		}
 		if _, err := storage.WebchatSessionByChat(ctx, db, "theirs"); !errors.Is(err, storage.ErrNotFound) {
 			t.Fatalf("the erased person's browser session still works: %v", err)

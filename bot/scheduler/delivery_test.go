@@ -131,7 +131,7 @@ func TestStopErasureAndBlocked(t *testing.T) {
 	if err := storage.SetConsent(ctx, f.h.DB, stopped.ID, storage.ConsentAnnouncements, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := storage.EraseBeneficiary(ctx, f.h.DB, erased.ID, now); err != nil {
+	if _, err := storage.EraseBeneficiary(ctx, f.h.DB, erased.ID, now); err != nil {
 		t.Fatal(err)
 	}
 	ids, err := storage.IdentitiesOf(ctx, f.h.DB, blocked.ID, 0)

@@ -122,6 +122,9 @@ func (s *Scheduler) pass(ctx context.Context, force bool) (int, error) {
 			s.lastSweep = now
 		}
 	}
+	if err := s.finishErasures(ctx, now); err != nil {
+		errs = append(errs, err)
+	}
 	done := 0
 	for ctx.Err() == nil {
 		due, err := storage.DueRemindersOf(ctx, s.db, now, s.kinds(), batch)

@@ -49,6 +49,8 @@ type Config struct {
 	Inbound        bot.FloodLimit // INBOUND_BURST, INBOUND_INTERVAL
 	TrustedProxies []netip.Prefix // TRUSTED_PROXIES
 	MetricsAddr    string         // METRICS_ADDR, "off" for none
+
+	Privacy PrivacyConfig
 }
 
 // Secrets lists the configured secret values, so logs can be scrubbed of them.
@@ -194,6 +196,9 @@ func loadConfig(getenv env) (Config, error) {
 		return c, err
 	}
 	if err := loadServerConfig(&c, get); err != nil {
+		return c, err
+	}
+	if c.Privacy, err = loadPrivacyConfig(get); err != nil {
 		return c, err
 	}
 	return c, nil

@@ -69,6 +69,9 @@ func inviteCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 		if err != nil {
 			return err
 		}
+		if err := storage.MarkReal(ctx, tx, now); err != nil {
+			return err
+		}
 		return storage.Audit(ctx, tx, storage.AuditEntry{At: now, ActorKind: storage.ActorCLI, Action: "invite",
 			TargetKind: inv.Role, TargetID: strconv.FormatInt(inv.PersonID, 10)})
 	})

@@ -37,8 +37,14 @@ func (a *app) privacy(w http.ResponseWriter, r *http.Request) {
 	if l.RTL() {
 		data.Dir = "rtl"
 	}
+	// Who is responsible for the data and whom to ask (PRIVACY_CONTROLLER, PRIVACY_CONTACT).
+	contact := a.cfg.Privacy.Contact
+	if contact == "" {
+		contact = l.T("privacy.contact_unset")
+	}
+	kv := []any{"Controller", a.cfg.Privacy.Controller, "Contact", contact}
 	for _, s := range privacySections() {
-		data.Sections = append(data.Sections, section{Heading: l.T("privacypage." + s + "_h"), Body: l.T("privacypage." + s)})
+		data.Sections = append(data.Sections, section{Heading: l.T("privacypage." + s + "_h"), Body: l.T("privacypage."+s, kv...)})
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := privacyPage.Execute(w, data); err != nil {

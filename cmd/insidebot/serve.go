@@ -75,6 +75,9 @@ func serveCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.
 	if err != nil {
 		return err
 	}
+	if err := cfg.Privacy.checkServe(*demo); err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
 	a, err := build(ctx, cfg, log, *demo)
 	if err != nil {
 		return err
@@ -93,6 +96,12 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 	a.db, err = openDB(ctx, cfg, log.With("component", "storage"))
 	if err != nil {
 		return a, err
+	}
+	if !demo {
+		// Real people will use it: serve --demo refuses it from now on.
+		if err := storage.MarkReal(ctx, a.db, a.clock.Now()); err != nil {
+			return a, err
+		}
 	}
 	a.redis, err = storage.OpenRedis(ctx, cfg.RedisURL, cfg.RedisPrefix)
 	if err != nil {
@@ -113,7 +122,8 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 	}
 	a.engine = flows.New(flows.Deps{Redis: a.redis, Catalog: a.catalog, Clock: a.clock, Log: log.With("component", "flows"),
 		Settings: flows.Settings{BotUsername: a.botUsername(), PublicURL: cfg.PublicURL, Location: cfg.Timezone,
-			InviteTTL: cfg.InviteTTL, ResearchKey: []byte(cfg.ResearchKey)},
+			InviteTTL: cfg.InviteTTL, ResearchKey: []byte(cfg.ResearchKey),
+			PrivacyController: cfg.Privacy.Controller, PrivacyContact: cfg.Privacy.Contact},
 		Planner: scheduler.NewPlanner(cfg.schedulerConfig())})
 	a.dispatcher = bot.NewDispatcher(bot.DispatcherConfig{DB: a.db, Redis: a.redis, Handler: a.engine, Clock: a.clock,
 		Log: log.With("component", "dispatch"), Metrics: a.metrics, Flood: cfg.Inbound, Wake: func() {

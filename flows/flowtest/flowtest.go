@@ -218,6 +218,15 @@ func (c *Chat) Press(data string) []bot.Outgoing {
 	return c.Do(in)
 }
 
+// PressUnread presses a button with this payload and leaves the answer undelivered in the
+// outbox (Inbox reads it later).
+func (c *Chat) PressUnread(data string) {
+	c.h.T.Helper()
+	in := c.incoming(bot.KindButton)
+	in.Data = data
+	c.h.Dispatch(in)
+}
+
 // Tap presses the button whose text contains label, among the buttons of the last answer.
 func (c *Chat) Tap(label string) []bot.Outgoing {
 	c.h.T.Helper()

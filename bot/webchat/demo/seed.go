@@ -49,6 +49,9 @@ func Seed(ctx context.Context, db *storage.DB, redis *storage.Redis, opt Options
 	defer func() { _ = lock.Release(context.WithoutCancel(ctx)) }()
 	d = &Demo{}
 	err = db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := claimDatabase(ctx, tx, opt.Now); err != nil {
+			return err
+		}
 		done, err := storage.AuditEntries(ctx, tx, storage.AuditFilter{ActorKind: storage.ActorCLI, Action: seedAction, Limit: 1})
 		if err != nil {
 			return err

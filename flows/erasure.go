@@ -1,0 +1,56 @@
+package flows
+
+import (
+	"context"
+	"time"
+
+	"github.com/insideaut/insidebot/storage"
+)
+
+// Erasure happens in two steps. The beneficiary's "Yes, delete" (privacy.go) erases everything
+// in its update's transaction and Redis once it commits. Deliveries under way at that moment
+// (a message to the person's web chat, a relayed text to the tutor's), and the goodbye and the
+// tutor's alert that erasure itself sends, still write their chat ids and texts afterwards: the
+// second purge, run by the scheduler once they are delivered (storage.FinishErasure), removes
+// those too, in SQL and Redis.
+
+// erasurePurgesPerPass bounds the second purges one scheduler pass runs.
+const erasurePurgesPerPass = 20
+
+// eraseFromRedis runs the Redis part of an erasure; a failure is logged (the second purge
+// does it again).
+func (e *Engine) eraseFromRedis(ctx context.Context, n storage.ErasureNeedles, final bool) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := e.redis.ErasePersonRedis(rctx, n, final); err != nil {
+		e.log.Warn("erasure: redis not cleared yet, the second purge will", "err", err)
+	}
+}
+
+// FinishErasures runs the second purges due at now and returns how many it finished. Each
+// clears Redis first, then SQL and its own record in one transaction, so a failure leaves it
+// for the next pass. Replicas running it together do the same work twice, harmlessly.
+func (e *Engine) FinishErasures(ctx context.Context, db *storage.DB, now time.Time) (int, error) {
+	due, err := storage.DueErasurePurges(ctx, db, now, erasurePurgesPerPass)
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	for _, p := range due {
+		if err := e.redis.ErasePersonRedis(ctx, p.Needles, true); err != nil {
+			return done, err
+		}
+		var finished bool
+		if err := db.InTx(ctx, func(tx *storage.Tx) error {
+			var err error
+			finished, err = storage.FinishErasure(ctx, tx, p, now)
+			return err
+		}); err != nil {
+			return done, err
+		}
+		if finished {
+			done++
+		}
+	}
+	return done, nil
+}
