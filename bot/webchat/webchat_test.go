@@ -212,9 +212,7 @@ func TestConversationThroughTheAPI(t *testing.T) {
 		in.Text != "bonjour" || in.LangHint != "fr" || !strings.HasSuffix(in.UpdateID, ":msg-000001") {
 		t.Fatalf("incoming = %+v", in)
 	}
-	if got := h.fetch(tok, 0); len(got) != 0 {
-		t.Fatalf("messages before delivery: %+v", got)
-	}
+	// The answer is delivered by the outbox service running beside the API (possibly already).
 	h.flush()
 	got := h.fetch(tok, 0)
 	if len(got) != 1 || !strings.Contains(got[0].Text, "insidebot") || got[0].Lang != "fr" || got[0].RTL {
