@@ -34,11 +34,6 @@ func (s *Service) deliver(ctx context.Context, snd bot.Sender, m storage.OutboxM
 	log := s.cfg.Log.With("channel", m.Channel, "chat", bot.Redact(m.ChatID), "outbox", m.ID)
 	msgs := []storage.OutboxMessage{m}
 	now := s.cfg.Clock.Now()
-	if m.ExpiresAt.Valid && !now.Before(m.ExpiresAt.Time) {
-		log.Info("message expired before it could go: dropped")
-		s.finish(msgs, resultExpired, storage.Outcome{Result: storage.OutcomeFailed, Reason: reasonExpired})
-		return
-	}
 	// Claimed before (a sender's lease ran out): it may have been sent by a sender that could
 	// not record it. Then it is recorded now, not sent again.
 	if m.Attempts > 1 {
@@ -47,6 +42,11 @@ func (s *Service) deliver(ctx context.Context, snd bot.Sender, m storage.OutboxM
 			s.finish(msgs, "", storage.Outcome{Result: o.Result, ProviderID: o.ProviderID, Reason: o.Reason}, withJournal())
 			return
 		}
+	}
+	if m.ExpiresAt.Valid && !now.Before(m.ExpiresAt.Time) {
+		log.Info("message expired before it could go: dropped")
+		s.finish(msgs, resultExpired, storage.Outcome{Result: storage.OutcomeFailed, Reason: reasonExpired})
+		return
 	}
 	out, err := bot.DecodeOutgoing(m.Payload)
 	if err != nil {

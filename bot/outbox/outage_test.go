@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -108,22 +109,28 @@ func viaProxy(t *testing.T, u string) (*cutProxy, *storage.DB) {
 	return p, db
 }
 
-// platform is a fake messaging API over HTTP that counts what it delivers, per text.
+// platform is a fake messaging API over HTTP that counts what it delivers, per text. Until
+// release is called it keeps the requests it gets waiting (counted in arrived).
 type platform struct {
-	srv   *httptest.Server
-	mu    sync.Mutex
-	got   map[string]int
-	total int
+	srv     *httptest.Server
+	mu      sync.Mutex
+	got     map[string]int
+	total   int
+	arrived atomic.Int64
+	gate    chan struct{}
+	once    sync.Once
 }
 
 func newPlatform(t *testing.T, delay time.Duration) *platform {
-	p := &platform{got: map[string]int{}}
+	p := &platform{got: map[string]int{}, gate: make(chan struct{})}
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var m struct{ Chat, Text string }
 		if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
+		p.arrived.Add(1)
+		<-p.gate
 		time.Sleep(delay)
 		p.mu.Lock()
 		p.got[m.Text]++
@@ -133,8 +140,12 @@ func newPlatform(t *testing.T, delay time.Duration) *platform {
 		_, _ = fmt.Fprintf(w, `{"id":"m%d"}`, n)
 	}))
 	t.Cleanup(p.srv.Close)
+	t.Cleanup(p.release)
 	return p
 }
+
+// release lets the requests through, now and from now on.
+func (p *platform) release() { p.once.Do(func() { close(p.gate) }) }
 
 func (p *platform) counts() (delivered, distinct, duplicates int) {
 	p.mu.Lock()
@@ -211,9 +222,11 @@ func TestDatabaseOutageSendsNothingTwice(t *testing.T) {
 	lease := 2 * time.Second
 	e.start(Config{DB: db, Senders: []bot.Sender{httpSender{url: p.srv.URL}}, Lease: lease, Poll: 50 * time.Millisecond, Workers: 8,
 		Limits: map[string]Limits{bot.Telegram: {Rate: 1000, ChatInterval: time.Millisecond, ChatBurst: 100}}})
-	waitFor(t, "deliveries to start", func() bool { n, _, _ := p.counts(); return n >= 20 })
+	// Sends are in flight when the database goes away: their outcomes cannot be recorded.
+	waitFor(t, "sends in flight", func() bool { return p.arrived.Load() >= 8 })
 	proxy.cut()
 	cutAt := time.Now()
+	p.release()
 	waitFor(t, "sends whose outcome the database could not take", func() bool { return e.journalLen() > 0 })
 	down := outage(lease)
 	waitFor(t, "the outage to outlast the leases", func() bool { return time.Since(cutAt) > down })
@@ -241,8 +254,9 @@ func TestJournalOutlivesTheReplicaThatSent(t *testing.T) {
 	limits := map[string]Limits{bot.Telegram: {Rate: 1000, ChatInterval: time.Millisecond, ChatBurst: 100}}
 	_, stop := e.run(Config{DB: db, Owner: "replica-a", Senders: []bot.Sender{httpSender{url: p.srv.URL}}, Lease: lease,
 		Poll: 50 * time.Millisecond, Workers: 4, Limits: limits})
-	waitFor(t, "deliveries to start", func() bool { n, _, _ := p.counts(); return n >= 8 })
+	waitFor(t, "sends in flight", func() bool { return p.arrived.Load() >= 4 })
 	proxy.cut()
+	p.release()
 	waitFor(t, "sends whose outcome the database could not take", func() bool { return e.journalLen() > 0 })
 	stop() // replica A is gone; what it sent is only in the journal
 	proxy.restore()

@@ -152,7 +152,9 @@ func (c *Channel) handleMessage(ctx context.Context, m inMessage) error {
 		return nil
 	}
 	if m.From != "" {
-		c.touchWindow(ctx, m.From, in.At)
+		if err := c.touchWindow(ctx, m.From, in.At); err != nil {
+			return err
+		}
 	}
 	if in.Kind == bot.KindButton && strings.HasPrefix(in.Data, moreIDPrefix) {
 		handled, err := c.showPage(ctx, in)
