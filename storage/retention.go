@@ -31,10 +31,13 @@ func PurgeOutbox(ctx context.Context, db *DB, before, now time.Time) (PurgeResul
 		BroadcastID *int64    `db:"broadcast_id"`
 		ChatKey     string    `db:"chat_key"`
 		CreatedAt   time.Time `db:"created_at"`
+		Head        bool      `db:"head"`
 	}
 	err := purgeByID(ctx, db, "outbox", func(tx *Tx, from int64) (int64, bool, int64, error) {
 		var rows []row
-		if err := tx.Select(ctx, &rows, `SELECT id, status, broadcast_id, chat_key, created_at FROM outbox WHERE id >= ? ORDER BY id LIMIT ?`,
+		// A message still its chat's head (ended, the head not yet moved on) waits for the next purge.
+		if err := tx.Select(ctx, &rows, `SELECT o.id, o.status, o.broadcast_id, o.chat_key, o.created_at,
+EXISTS (SELECT 1 FROM outbox_heads h WHERE h.outbox_id = o.id) AS head FROM outbox o WHERE o.id >= ? ORDER BY o.id LIMIT ?`,
 			from, PurgeBatch); err != nil {
 			return 0, false, 0, err
 		}
@@ -47,6 +50,10 @@ func PurgeOutbox(ctx context.Context, db *DB, before, now time.Time) (PurgeResul
 			}
 			next = r.ID + 1
 			switch {
+			case r.Head && (r.Status == OutboxSent || r.Status == OutboxFailed):
+				if pin == 0 {
+					pin = r.ID
+				}
 			case r.Status != OutboxSent && r.Status != OutboxFailed:
 				stale = append(stale, r.ID)
 				if pin == 0 {
