@@ -23,6 +23,7 @@ const (
 	wideMargin  = 2 * time.Minute
 	wideEvery   = 15 * time.Second
 	promoteMax  = 500
+	idleMove    = 5 * time.Second // how often an idle claimer moves its floor up
 )
 
 // Claimer claims the due messages of one channel and priority for one owner, remembering
@@ -36,6 +37,7 @@ type Claimer struct {
 	readyAt  time.Time // ready_at floor, in the database's clock
 	wakeAt   time.Time // wake_at floor, in the program's clock
 	lastWide time.Time
+	movedAt  time.Time // when readyAt last moved
 }
 
 // ClaimOutbox leases up to limit due messages of one channel and priority to owner until
@@ -72,11 +74,20 @@ func (c *Claimer) Claim(ctx context.Context, q Queryer, limit int, now time.Time
 		return nil, err
 	}
 	if pg {
+		if len(heads) == 0 && time.Since(c.movedAt) >= idleMove {
+			// Nothing ready from the floor on: move it up to now, or other replicas' claims
+			// would leave ever more entries between it and what comes next.
+			if err := q.Get(ctx, &dbNow, `SELECT clock_timestamp()`); err != nil {
+				return nil, fmt.Errorf("claim outbox: %w", err)
+			}
+		}
 		switch {
 		case len(heads) == limit:
 			c.readyAt = later(c.readyAt, heads[len(heads)-1].ReadyAt.Time.Add(-floorMargin))
+			c.movedAt = time.Now()
 		case !dbNow.IsZero():
 			c.readyAt = later(c.readyAt, dbNow.Add(-floorMargin))
+			c.movedAt = time.Now()
 		}
 		if wide {
 			c.lastWide = time.Now()
