@@ -109,6 +109,9 @@ type Outgoing struct {
 	Lang     string     `json:"lang,omitempty"`
 	RTL      bool       `json:"rtl,omitempty"`
 	Labels   Labels     `json:"labels,omitzero"`
+	// Group names whom a relayed message is about (a beneficiary's code): relays waiting for
+	// one chat go as one message, in which each group keeps one row of buttons, its latest.
+	Group string `json:"group,omitempty"`
 	// Commands, when set, replaces the command menu of this chat (Telegram setMyCommands with a
 	// chat scope) instead of sending a message; channels without menus ignore it.
 	Commands []Command `json:"commands,omitempty"`

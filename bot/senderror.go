@@ -20,6 +20,9 @@ const (
 	Unreachable
 	// NeedsTemplate: outside WhatsApp's 24-hour window (131047). Send the template instead.
 	NeedsTemplate
+	// Held: the person must write first (WhatsApp's 24-hour window closed). Keep the message,
+	// and those after it, in order until they do; not an attempt.
+	Held
 )
 
 func (c ErrorClass) String() string {
@@ -34,6 +37,8 @@ func (c ErrorClass) String() string {
 		return "unreachable"
 	case NeedsTemplate:
 		return "needs_template"
+	case Held:
+		return "held"
 	}
 	return "unknown"
 }

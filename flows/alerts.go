@@ -33,9 +33,15 @@ func (e *Engine) AlertTutor(ctx context.Context, q storage.Queryer, now time.Tim
 	if err != nil {
 		return err
 	}
-	_, err = e.SendTo(ctx, q, Person{StaffID: b.TutorID.Int64}, SendOptions{Kind: "alert"}, now, func(l *locales.Localizer) bot.Outgoing {
+	// What a beneficiary writes is relayed: several waiting for the tutor go as one message.
+	opt, group := SendOptions{Kind: "alert"}, ""
+	if kind == storage.AlertMessage {
+		opt.Kind, group = storage.KindRelay, b.Code
+	}
+	_, err = e.SendTo(ctx, q, Person{StaffID: b.TutorID.Int64}, opt, now, func(l *locales.Localizer) bot.Outgoing {
 		return bot.Outgoing{
-			Text: l.T("alert."+kind, "Code", b.Code, "Detail", detail),
+			Group: group,
+			Text:  l.T("alert."+kind, "Code", b.Code, "Detail", detail),
 			Buttons: [][]bot.Button{{
 				{Text: l.T("alert.open"), Data: Data(ButtonAlertOpen, a.ID)},
 				{Text: l.T("alert.reply"), Data: Data(ButtonAlertReply, a.ID)},

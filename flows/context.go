@@ -108,6 +108,7 @@ type SendOptions struct {
 	Kind        string // notice (default), alert, reminder, broadcast
 	BroadcastID int64
 	NotBefore   time.Time
+	ExpiresAt   time.Time // zero: never; past it the message is dropped, never sent late
 }
 
 // SendTo queues a message to a person on the identity they last wrote from, rendered by build
@@ -131,7 +132,7 @@ func (e *Engine) SendTo(ctx context.Context, q storage.Queryer, to Person, opt S
 	var id int64
 	err = e.enqueueID(ctx, q, l, build(l), storage.NewOutboxMessage{
 		IdentityID: ident.ID, Channel: ident.Channel, ChatID: ident.ChatID, Priority: opt.Priority,
-		Kind: opt.Kind, BroadcastID: opt.BroadcastID, NotBefore: opt.NotBefore,
+		Kind: opt.Kind, BroadcastID: opt.BroadcastID, NotBefore: opt.NotBefore, ExpiresAt: opt.ExpiresAt,
 	}, now, &id)
 	return id, err
 }

@@ -36,6 +36,14 @@ func TestTutorRelayBothWays(t *testing.T) {
 	if as := alertsOf(h, tutor.ID); len(as) != 2 || as[0].Kind != storage.AlertMessage {
 		t.Fatalf("alerts %+v", as)
 	}
+	// Relays: waiting together for the tutor, they go as one message, buttons per person.
+	var kinds []string
+	if err := h.DB.Select(h.Ctx(), &kinds, `SELECT kind FROM outbox WHERE chat_id = ? ORDER BY id`, tchat.ID); err != nil {
+		t.Fatal(err)
+	}
+	if len(kinds) != 2 || kinds[0] != storage.KindRelay || kinds[1] != storage.KindRelay || alerts[0].Group != b.Code {
+		t.Fatalf("relays queued as %v, group %q", kinds, alerts[0].Group)
+	}
 	c.Media("voice")
 	c.Expect("only written messages")
 	long := strings.Repeat("a", 900)

@@ -275,6 +275,7 @@ func scrubChat(ctx context.Context, q Queryer, c chatRow, final bool) error {
 		{"outbox", `DELETE FROM outbox WHERE chat_key = ?` + before, args(c.Key())},
 		{"whatsapp lists", `DELETE FROM whatsapp_lists WHERE chat_id = ?` + strings.ReplaceAll(before, "created_at", "updated_at"), args(c.ChatID)},
 		{"whatsapp fallbacks", `DELETE FROM whatsapp_fallbacks WHERE chat_id = ?` + before, args(c.ChatID)},
+		{"whatsapp windows", `DELETE FROM whatsapp_windows WHERE chat_id = ?` + strings.ReplaceAll(before, "created_at", "notified_at"), args(c.ChatID)},
 	}
 	if c.Channel == ChannelWebchat {
 		steps = append(steps, struct {

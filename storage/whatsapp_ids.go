@@ -105,7 +105,7 @@ func mergeWhatsAppIdentity(ctx context.Context, tx *Tx, keep *waIdentityRow, dro
 	if _, err := tx.Exec(ctx, `DELETE FROM identities WHERE id = ?`, drop.ID); err != nil {
 		return fmt.Errorf("merge identities: %w", err)
 	}
-	if later(drop.LastInboundAt, keep.LastInboundAt) {
+	if laterNull(drop.LastInboundAt, keep.LastInboundAt) {
 		keep.BeneficiaryID, keep.StaffID, keep.LastInboundAt = drop.BeneficiaryID, drop.StaffID, drop.LastInboundAt
 		if _, err := tx.Exec(ctx, `UPDATE identities SET beneficiary_id = ?, staff_id = ?, last_inbound_at = ? WHERE id = ?`,
 			keep.BeneficiaryID, keep.StaffID, keep.LastInboundAt, keep.ID); err != nil {
@@ -122,7 +122,7 @@ func mergeWhatsAppIdentity(ctx context.Context, tx *Tx, keep *waIdentityRow, dro
 	return nil
 }
 
-func later(a, b sql.NullTime) bool {
+func laterNull(a, b sql.NullTime) bool {
 	return a.Valid && (!b.Valid || a.Time.After(b.Time))
 }
 

@@ -40,14 +40,49 @@ func PurgeChoiceLists(ctx context.Context, q Queryer, before time.Time) (int64, 
 	return execCount(ctx, q, `DELETE FROM whatsapp_lists WHERE updated_at < ?`, before)
 }
 
-// ForgetWhatsAppChat removes what the WhatsApp channel keeps about a chat (its list of choices
-// and pending template fallbacks): part of erasing a person.
+// ForgetWhatsAppChat removes what the WhatsApp channel keeps about a chat (its list of choices,
+// the messages kept in case they fail outside the window, its closed windows): part of erasing
+// a person.
 func ForgetWhatsAppChat(ctx context.Context, q Queryer, chatID string) error {
 	if _, err := q.Exec(ctx, `DELETE FROM whatsapp_lists WHERE chat_id = ?`, chatID); err != nil {
 		return fmt.Errorf("forget whatsapp chat: %w", err)
 	}
 	if _, err := q.Exec(ctx, `DELETE FROM whatsapp_fallbacks WHERE chat_id = ?`, chatID); err != nil {
 		return fmt.Errorf("forget whatsapp chat: %w", err)
+	}
+	if _, err := q.Exec(ctx, `DELETE FROM whatsapp_windows WHERE chat_id = ?`, chatID); err != nil {
+		return fmt.Errorf("forget whatsapp chat: %w", err)
+	}
+	return nil
+}
+
+// windowOf is how a window is named in whatsapp_windows: by the person's last inbound message
+// before it closed (the epoch for someone who never wrote).
+func windowOf(lastInbound time.Time) time.Time {
+	if lastInbound.IsZero() {
+		return time.Unix(0, 0).UTC()
+	}
+	return lastInbound.UTC()
+}
+
+// NoteWindowClosed records that the closing of a chat's window (the one that opened when its
+// person last wrote, at lastInbound) is being announced: true for the first call per window,
+// whose caller sends the one template.
+func NoteWindowClosed(ctx context.Context, q Queryer, chatID string, lastInbound, now time.Time) (bool, error) {
+	n, err := execCount(ctx, q, `INSERT INTO whatsapp_windows (chat_id, notified_for, notified_at) VALUES (?, ?, ?)
+ON CONFLICT (chat_id) DO UPDATE SET notified_for = excluded.notified_for, notified_at = excluded.notified_at
+WHERE whatsapp_windows.notified_for < excluded.notified_for`, chatID, windowOf(lastInbound), now)
+	if err != nil {
+		return false, fmt.Errorf("note closed window: %w", err)
+	}
+	return n > 0, nil
+}
+
+// ForgetWindowNote undoes NoteWindowClosed (the template could not be sent: the next attempt
+// sends it).
+func ForgetWindowNote(ctx context.Context, q Queryer, chatID string, lastInbound time.Time) error {
+	if _, err := q.Exec(ctx, `DELETE FROM whatsapp_windows WHERE chat_id = ? AND notified_for = ?`, chatID, windowOf(lastInbound)); err != nil {
+		return fmt.Errorf("forget closed window: %w", err)
 	}
 	return nil
 }

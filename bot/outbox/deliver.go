@@ -2,7 +2,6 @@ package outbox
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -18,20 +17,45 @@ const (
 	resultRateLimited = "rate_limited"
 	resultFailed      = "failed"
 	resultUnreachable = "unreachable"
+	resultExpired     = "expired"
+	resultHeld        = "held"
 )
+
+// reasonExpired is the recorded reason of a message dropped because it came too late.
+const reasonExpired = "expired: too late to be of use"
 
 // maxInlineWait is the longest a worker waits for a rate-limit token while holding a message;
 // a longer wait puts the message back in line for its time.
 const maxInlineWait = 2 * time.Second
 
-// deliver sends one claimed message and records the outcome.
+// deliver sends one claimed message (with the relays that go with it) and hands the outcome
+// to the recorder.
 func (s *Service) deliver(ctx context.Context, snd bot.Sender, m storage.OutboxMessage) {
 	log := s.cfg.Log.With("channel", m.Channel, "chat", bot.Redact(m.ChatID), "outbox", m.ID)
+	msgs := []storage.OutboxMessage{m}
+	now := s.cfg.Clock.Now()
+	// Claimed before (a sender's lease ran out): it may have been sent by a sender that could
+	// not record it. Then it is recorded now, not sent again.
+	if m.Attempts > 1 {
+		if o, ok := s.rec.journaled(ctx, m.ID); ok {
+			log.Info("message already sent before its lease ran out: recording it")
+			s.finish(msgs, "", storage.Outcome{Result: o.Result, ProviderID: o.ProviderID, Reason: o.Reason}, withJournal())
+			return
+		}
+	}
+	if m.ExpiresAt.Valid && !now.Before(m.ExpiresAt.Time) {
+		log.Info("message expired before it could go: dropped")
+		s.finish(msgs, resultExpired, storage.Outcome{Result: storage.OutcomeFailed, Reason: reasonExpired})
+		return
+	}
 	out, err := bot.DecodeOutgoing(m.Payload)
 	if err != nil {
 		log.Error("outbox payload unreadable", "err", err)
-		s.finish(ctx, m, resultFailed, "unreadable payload", "")
+		s.finish(msgs, resultFailed, storage.Outcome{Result: storage.OutcomeFailed, Reason: "unreadable payload"})
 		return
+	}
+	if m.Kind == storage.KindRelay {
+		msgs, out = s.coalesce(ctx, m, out, now)
 	}
 	lim := s.limits[m.Channel]
 	if wait, err := s.admit(ctx, m, lim); err != nil || wait > 0 {
@@ -39,16 +63,15 @@ func (s *Service) deliver(ctx context.Context, snd bot.Sender, m storage.OutboxM
 			log.Warn("rate limiter unavailable", "err", err)
 			wait = time.Second
 		}
-		s.defer_(ctx, m, s.cfg.Clock.Now().Add(wait))
+		s.finish(msgs, "", storage.Outcome{Result: storage.OutcomeDeferred, Next: s.cfg.Clock.Now().Add(wait)})
 		return
 	}
 	to := bot.Recipient{ChatID: m.ChatID}
 	if m.IdentityID.Valid {
 		to.IdentityID = m.IdentityID.Int64
-		ident, err := storage.IdentityByID(ctx, s.cfg.DB, to.IdentityID)
-		if err == nil && ident.LastInboundAt.Valid {
-			to.LastInbound = ident.LastInboundAt.Time
-		}
+	}
+	if m.LastInboundAt.Valid {
+		to.LastInbound = m.LastInboundAt.Time
 	}
 	start := time.Now()
 	sctx, cancel := context.WithTimeout(ctx, s.cfg.Lease/2)
@@ -56,7 +79,7 @@ func (s *Service) deliver(ctx context.Context, snd bot.Sender, m storage.OutboxM
 	cancel()
 	s.metrics.duration.WithLabelValues(m.Channel).Observe(time.Since(start).Seconds())
 	if err == nil {
-		s.finish(ctx, m, resultSent, "", providerID)
+		s.finish(msgs, resultSent, storage.Outcome{Result: storage.OutcomeSent, ProviderID: providerID})
 		return
 	}
 	class, se := bot.ClassOf(err)
@@ -64,7 +87,7 @@ func (s *Service) deliver(ctx context.Context, snd bot.Sender, m storage.OutboxM
 	if se != nil {
 		reason = se.Reason
 	}
-	now := s.cfg.Clock.Now()
+	now = s.cfg.Clock.Now()
 	switch class {
 	case bot.RateLimited:
 		wait := se.RetryAfter
@@ -72,24 +95,26 @@ func (s *Service) deliver(ctx context.Context, snd bot.Sender, m storage.OutboxM
 		if err := s.cfg.Redis.PauseUntil(ctx, pauseKey(m), now.Add(wait)); err != nil {
 			log.Warn("pause not recorded", "err", err)
 		}
-		s.metrics.sent.WithLabelValues(m.Channel, resultRateLimited).Inc()
-		s.mark(ctx, m, func(q storage.Queryer) error { return storage.MarkDeferred(ctx, q, m.ID, s.cfg.Owner, now.Add(wait)) })
+		s.finish(msgs, resultRateLimited, storage.Outcome{Result: storage.OutcomeDeferred, Next: now.Add(wait)})
+	case bot.Held:
+		log.Info("held until the person writes again", "reason", reason)
+		s.finish(msgs, resultHeld, storage.Outcome{Result: storage.OutcomeHeld})
 	case bot.Retryable:
 		if m.Attempts >= s.cfg.MaxAttempts {
 			log.Warn("message failed after retries", "attempts", m.Attempts, "err", err)
-			s.finish(ctx, m, resultFailed, fmt.Sprintf("%s (after %d attempts)", reason, m.Attempts), "")
+			s.finish(msgs, resultFailed, storage.Outcome{Result: storage.OutcomeFailed,
+				Reason: fmt.Sprintf("%s (after %d attempts)", reason, m.Attempts)})
 			return
 		}
 		next := now.Add(s.backoff(m.Attempts))
 		log.Info("send failed, will retry", "attempt", m.Attempts, "next", next, "err", err)
-		s.metrics.sent.WithLabelValues(m.Channel, resultRetry).Inc()
-		s.mark(ctx, m, func(q storage.Queryer) error { return storage.MarkRetry(ctx, q, m.ID, s.cfg.Owner, reason, next) })
+		s.finish(msgs, resultRetry, storage.Outcome{Result: storage.OutcomeRetry, Reason: reason, Next: next})
 	case bot.Unreachable:
 		log.Info("contact unreachable: stopping messages to it", "err", err)
-		s.finish(ctx, m, resultUnreachable, reason, "")
-	default: // Permanent, and NeedsTemplate (the WhatsApp sender handles templates itself)
+		s.finish(msgs, resultUnreachable, storage.Outcome{Result: storage.OutcomeFailed, Reason: reason})
+	default: // Permanent, and NeedsTemplate (the WhatsApp sender handles the window itself)
 		log.Warn("message failed", "class", class.String(), "err", err)
-		s.finish(ctx, m, resultFailed, reason, "")
+		s.finish(msgs, resultFailed, storage.Outcome{Result: storage.OutcomeFailed, Reason: reason})
 	}
 }
 
@@ -144,88 +169,17 @@ func (s *Service) backoff(attempt int) time.Duration {
 	return d - d/5 + time.Duration(rand.Int64N(int64(d)*2/5+1))
 }
 
-// defer_ puts a message back in line without counting an attempt.
-func (s *Service) defer_(ctx context.Context, m storage.OutboxMessage, next time.Time) {
-	s.mark(ctx, m, func(q storage.Queryer) error { return storage.MarkDeferred(ctx, q, m.ID, s.cfg.Owner, next) })
-}
-
-// finish ends a message (sent, failed or unreachable) and runs the hooks in the same
-// transaction. If a hook fails, the outcome is still recorded alone: a sent message must never
-// be sent again because a report could not be updated.
-func (s *Service) finish(ctx context.Context, m storage.OutboxMessage, result, reason, providerID string) {
-	now := s.cfg.Clock.Now()
-	record := func(q storage.Queryer) error {
-		if result == resultSent {
-			return storage.MarkSent(ctx, q, m.ID, s.cfg.Owner, providerID, now)
-		}
-		return storage.MarkFailed(ctx, q, m.ID, s.cfg.Owner, reason, now)
+// finish hands an outcome of msgs to the recorder and counts it under result (none: not
+// counted).
+func (s *Service) finish(msgs []storage.OutboxMessage, result string, o storage.Outcome, opts ...resultOption) {
+	r := &item{msgs: msgs, outcome: o, unreachable: result == resultUnreachable}
+	for _, opt := range opts {
+		opt(r)
 	}
-	err := s.cfg.DB.InTx(ctx, func(tx *storage.Tx) error {
-		if err := record(tx); err != nil {
-			return err
-		}
-		return s.afterFinish(ctx, tx, m, result, now)
-	})
-	if err != nil && !errors.Is(err, storage.ErrNotFound) {
-		s.cfg.Log.Error("delivery hooks failed; recording the outcome alone", "outbox", m.ID, "err", err)
-		s.mark(ctx, m, record)
+	if result != "" {
+		s.metrics.sent.WithLabelValues(msgs[0].Channel, result).Add(float64(len(msgs)))
 	}
-	if errors.Is(err, storage.ErrNotFound) {
-		s.cfg.Log.Warn("outbox message no longer ours (lease expired)", "outbox", m.ID)
-	}
-	s.metrics.sent.WithLabelValues(m.Channel, result).Inc()
-}
-
-// afterFinish stops messages to an unreachable identity and runs the hooks.
-func (s *Service) afterFinish(ctx context.Context, tx *storage.Tx, m storage.OutboxMessage, result string, now time.Time) error {
-	var broadcasts []int64
-	if m.BroadcastID.Valid {
-		broadcasts = append(broadcasts, m.BroadcastID.Int64)
-	}
-	if result == resultUnreachable && m.IdentityID.Valid {
-		id := m.IdentityID.Int64
-		// The hook owns the change to unreachable (it marks the identity and tells whoever must
-		// know, once); without one the identity is only marked.
-		if s.cfg.Unreachable != nil {
-			if err := s.cfg.Unreachable(ctx, tx, id, now); err != nil {
-				return fmt.Errorf("unreachable hook: %w", err)
-			}
-		} else if err := storage.SetUnreachable(ctx, tx, id, &now); err != nil && !errors.Is(err, storage.ErrNotFound) {
-			return err
-		}
-		more, err := storage.PendingBroadcastIDs(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		for _, b := range more {
-			if !m.BroadcastID.Valid || b != m.BroadcastID.Int64 {
-				broadcasts = append(broadcasts, b)
-			}
-		}
-		if _, err := storage.FailPendingForIdentity(ctx, tx, id, "unreachable"); err != nil {
-			return err
-		}
-	}
-	if s.cfg.BroadcastMessageDone != nil {
-		for _, b := range broadcasts {
-			if err := s.cfg.BroadcastMessageDone(ctx, tx, b, now); err != nil {
-				return fmt.Errorf("broadcast hook: %w", err)
-			}
-		}
-	}
-	return nil
-}
-
-// mark records an outcome, retrying briefly if the database hiccups.
-func (s *Service) mark(ctx context.Context, m storage.OutboxMessage, f func(q storage.Queryer) error) {
-	var err error
-	for i := range 3 {
-		if err = f(s.cfg.DB); err == nil || errors.Is(err, storage.ErrNotFound) {
-			return
-		}
-		_ = sleep(ctx, time.Duration(i+1)*200*time.Millisecond)
-	}
-	s.cfg.Log.Error("outbox outcome not recorded; the message will be retried when its lease expires", "outbox", m.ID, "err", err)
+	s.rec.add(r)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -1,7 +1,13 @@
 // Package outbox delivers the messages flows queue: after commit, one message of a chat at a
 // time and in order, within each channel's rate limits shared by every replica, conversations
 // before broadcasts, retried with backoff, failures recorded with their reason, and each
-// message sent once even when several replicas run.
+// message sent once even when several replicas run or the database goes away for a while.
+//
+// Each channel and priority has a loop that claims due chat heads (storage.Claimer: its cost
+// depends on what is due, not on history) whenever a worker is free, so claims and sends
+// overlap. Outcomes go to one recorder that writes many in one transaction; an outcome the
+// database cannot take is kept in memory and in a Redis journal until it can, and a message
+// claimed again is checked against the journal before it is sent.
 package outbox
 
 import (
@@ -43,7 +49,7 @@ type Config struct {
 
 	Owner       string        // lease owner name (host, pid and a random tag)
 	Lease       time.Duration // how long a claimed message is ours (60 s)
-	Poll        time.Duration // how often to look for work from other replicas and retries (500 ms)
+	Poll        time.Duration // how often to look for work when nothing wakes the loops (500 ms)
 	Workers     int           // messages in flight per channel for conversations (32)
 	BulkWorkers int           // and for bulk (8)
 	MaxAttempts int           // tries of a message failing with retryable errors (10)
@@ -54,14 +60,16 @@ type Config struct {
 	BroadcastMessageDone BroadcastDoneFunc
 }
 
-// Service runs the senders: one claim loop per channel and priority.
+// Service runs the senders: one claim loop per channel and priority, and the recorder.
 type Service struct {
 	cfg     Config
 	senders map[string]bot.Sender
 	limits  map[string]Limits
 	metrics *metrics
+	rec     *recorder
 	mu      sync.Mutex
 	wakers  []chan struct{}
+	signal  chan struct{} // Wake was called: tell the other replicas
 }
 
 // New builds the service.
@@ -93,12 +101,14 @@ func New(cfg Config) *Service {
 	if cfg.BaseBackoff == 0 {
 		cfg.BaseBackoff = 5 * time.Second
 	}
-	s := &Service{cfg: cfg, senders: map[string]bot.Sender{}, limits: map[string]Limits{}, metrics: newMetrics(cfg.Metrics)}
+	s := &Service{cfg: cfg, senders: map[string]bot.Sender{}, limits: map[string]Limits{}, metrics: newMetrics(cfg.Metrics),
+		signal: make(chan struct{}, 1)}
 	for _, snd := range cfg.Senders {
 		ch := snd.Channel()
 		s.senders[ch] = snd
 		s.limits[ch] = cfg.Limits[ch].withDefaults(ch)
 	}
+	s.rec = newRecorder(s)
 	return s
 }
 
@@ -110,8 +120,17 @@ func ownerName() string {
 }
 
 // Wake tells every loop there is new work (a reply just committed): it is sent at once instead
-// of at the next poll.
+// of at the next poll. Other replicas are told too (through Redis), for work this one cannot
+// send.
 func (s *Service) Wake() {
+	s.wakeLocal()
+	select {
+	case s.signal <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Service) wakeLocal() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, w := range s.wakers {
@@ -130,12 +149,17 @@ func (s *Service) waker() chan struct{} {
 	return w
 }
 
-// Run delivers until ctx ends; messages in flight are finished first.
+// Run delivers until ctx ends; messages in flight are finished and their outcomes recorded (or
+// journaled) first.
 func (s *Service) Run(ctx context.Context) error {
+	recDone := make(chan struct{})
+	go func() { defer close(recDone); s.rec.run(ctx) }()
+	s.rec.recover(ctx)
 	var wg sync.WaitGroup
 	for ch, snd := range s.senders {
 		for _, prio := range []int{storage.PriorityInteractive, storage.PriorityBulk} {
-			l := &loop{s: s, sender: snd, channel: ch, priority: prio, wake: s.waker(), done: make(chan struct{}, 1)}
+			l := &loop{s: s, sender: snd, channel: ch, priority: prio, wake: s.waker(),
+				claimer: &storage.Claimer{Owner: s.cfg.Owner, Channel: ch, Priority: prio}}
 			l.workers = s.cfg.Workers
 			if prio == storage.PriorityBulk {
 				l.workers = s.cfg.BulkWorkers
@@ -144,9 +168,13 @@ func (s *Service) Run(ctx context.Context) error {
 			go func() { defer wg.Done(); l.run(ctx) }()
 		}
 	}
-	wg.Add(1)
+	wg.Add(3)
 	go func() { defer wg.Done(); s.refreshDepths(ctx) }()
+	go func() { defer wg.Done(); s.publishWakes(ctx) }()
+	go func() { defer wg.Done(); s.subscribeWakes(ctx) }()
 	wg.Wait()
+	s.rec.close()
+	<-recDone
 	return ctx.Err()
 }
 
@@ -157,8 +185,8 @@ type loop struct {
 	channel  string
 	priority int
 	workers  int
+	claimer  *storage.Claimer
 	wake     chan struct{}
-	done     chan struct{} // a delivery finished: the chat's next message may be due
 	inflight int
 	mu       sync.Mutex
 }
@@ -174,7 +202,7 @@ func (l *loop) run(ctx context.Context) {
 		l.mu.Unlock()
 		claimed := 0
 		if free > 0 {
-			msgs, err := storage.ClaimOutbox(ctx, l.s.cfg.DB, l.s.cfg.Owner, l.channel, l.priority, free, l.s.cfg.Clock.Now(), l.s.cfg.Lease)
+			msgs, err := l.claimer.Claim(ctx, l.s.cfg.DB, free, l.s.cfg.Clock.Now(), l.s.cfg.Lease)
 			switch {
 			case err != nil && ctx.Err() == nil:
 				if !failing {
@@ -202,7 +230,7 @@ func (l *loop) run(ctx context.Context) {
 					l.inflight--
 					l.mu.Unlock()
 					select {
-					case l.done <- struct{}{}:
+					case l.wake <- struct{}{}:
 					default:
 					}
 				}()
@@ -215,7 +243,6 @@ func (l *loop) run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 		case <-l.wake:
-		case <-l.done:
 		case <-t.C:
 		}
 		t.Stop()

@@ -76,12 +76,13 @@ func (f *fakeSender) sent() []sent {
 type env struct {
 	t     *testing.T
 	db    *storage.DB
+	url   string // the database's URL (its schema)
 	redis *storage.Redis
 }
 
 func newEnv(t *testing.T) *env {
-	db, _ := storagetest.Postgres(t)
-	return &env{t: t, db: db, redis: storagetest.Redis(t)}
+	db, u := storagetest.Postgres(t)
+	return &env{t: t, db: db, url: u, redis: storagetest.Redis(t)}
 }
 
 func (e *env) enqueue(m storage.NewOutboxMessage, text string) int64 {
@@ -103,7 +104,17 @@ func (e *env) enqueue(m storage.NewOutboxMessage, text string) int64 {
 
 // start runs a service until the test ends.
 func (e *env) start(cfg Config) *Service {
-	cfg.DB, cfg.Redis = e.db, e.redis
+	s, stop := e.run(cfg)
+	e.t.Cleanup(stop)
+	return s
+}
+
+// run runs a service (on e.db unless cfg.DB is set) until stop is called.
+func (e *env) run(cfg Config) (*Service, func()) {
+	if cfg.DB == nil {
+		cfg.DB = e.db
+	}
+	cfg.Redis = e.redis
 	if cfg.Poll == 0 {
 		cfg.Poll = 20 * time.Millisecond
 	}
@@ -114,8 +125,7 @@ func (e *env) start(cfg Config) *Service {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = s.Run(ctx); close(done) }()
-	e.t.Cleanup(func() { cancel(); <-done })
-	return s
+	return s, func() { cancel(); <-done }
 }
 
 func (e *env) status(id int64) storage.OutboxMessage {
@@ -207,6 +217,7 @@ func TestRateLimitedWaitsExactlyRetryAfter(t *testing.T) {
 	e.enqueue(storage.NewOutboxMessage{ChatID: "7"}, "two")
 	e.start(Config{Senders: []bot.Sender{f}, Metrics: reg})
 	waitFor(t, "both messages", func() bool { return len(f.sent()) == 2 })
+	waitFor(t, "the first recorded as sent", func() bool { return e.status(id).Status == storage.OutboxSent })
 	got := f.sent()
 	if got[0].text != "one" || got[1].text != "two" {
 		t.Fatalf("order after a 429: %v", got)
@@ -359,7 +370,8 @@ func TestBulkDoesNotDelayConversations(t *testing.T) {
 	for i := range bulk {
 		e.enqueue(storage.NewOutboxMessage{ChatID: fmt.Sprint(1000 + i), Priority: storage.PriorityBulk, Kind: "broadcast"}, fmt.Sprintf("bulk%d", i))
 	}
-	s := e.start(Config{Senders: []bot.Sender{f}, Limits: map[string]Limits{bot.Telegram: {Rate: 30, ChatInterval: time.Second, ChatBurst: 3}}})
+	// A slow broadcast (5 a second), so that the reply overtakes it however busy the machine.
+	s := e.start(Config{Senders: []bot.Sender{f}, Limits: map[string]Limits{bot.Telegram: {Rate: 5, ChatInterval: time.Second, ChatBurst: 3}}})
 	waitFor(t, "the broadcast to start", func() bool { return len(f.sent()) >= 5 })
 	e.enqueue(storage.NewOutboxMessage{ChatID: "42"}, "reply")
 	s.Wake()
@@ -390,22 +402,25 @@ func TestBulkDoesNotDelayConversations(t *testing.T) {
 func TestWakeSendsAtOnceAndExpiredLeasesAreTakenOver(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	// A sender that died holding a message: its lease expires and another takes it.
+	f := newFakeSender()
+	// With an hourly poll, only Wake (and the end of a delivery) makes the service look again.
+	s := e.start(Config{Senders: []bot.Sender{f}, Poll: time.Hour})
+	probe := e.enqueue(storage.NewOutboxMessage{ChatID: "8"}, "probe")
+	s.Wake()
+	waitFor(t, "the probe recorded as sent", func() bool { return e.status(probe).Status == storage.OutboxSent })
+	// A sender that died holding a message: once its lease runs out another takes it.
 	orphan := e.enqueue(storage.NewOutboxMessage{ChatID: "9"}, "orphan")
-	if got, err := storage.ClaimOutbox(ctx, e.db, "dead-replica", bot.Telegram, 0, 1, time.Now(), 300*time.Millisecond); err != nil || len(got) != 1 {
+	got, err := storage.ClaimOutbox(ctx, e.db, "dead-replica", bot.Telegram, 0, 1, time.Now(), 300*time.Millisecond)
+	if err != nil || len(got) != 1 || got[0].ID != orphan {
 		t.Fatalf("claim: %v %v", got, err)
 	}
-	f := newFakeSender()
-	s := e.start(Config{Senders: []bot.Sender{f}, Poll: time.Hour})
-	time.Sleep(400 * time.Millisecond) // the lease has expired; with an hourly poll only Wake finds work
-	if len(f.sent()) != 0 {
-		t.Fatal("sent before any wake or poll")
-	}
+	waitFor(t, "the dead replica's lease to run out", func() bool { return time.Now().After(got[0].LeaseUntil.Time) })
 	e.enqueue(storage.NewOutboxMessage{ChatID: "10"}, "fresh")
 	s.Wake()
-	waitFor(t, "both", func() bool { return len(f.sent()) == 2 })
-	if m := e.status(orphan); m.Status != "sent" || m.Attempts != 2 {
-		t.Fatalf("orphan = %s after %d attempts", m.Status, m.Attempts)
+	waitFor(t, "both", func() bool { return len(f.sent()) == 3 })
+	waitFor(t, "the orphan recorded as sent", func() bool { return e.status(orphan).Status == storage.OutboxSent })
+	if m := e.status(orphan); m.Attempts != 2 {
+		t.Fatalf("orphan sent after %d attempts", m.Attempts)
 	}
 }
 

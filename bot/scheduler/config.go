@@ -33,6 +33,9 @@ type Config struct {
 	Interval time.Duration
 	// ProcessedRetention is how long inbound update ids are kept against redelivery.
 	ProcessedRetention time.Duration
+	// MessageRetention is MESSAGE_RETENTION: how long delivered messages and the web chat's
+	// history are kept.
+	MessageRetention time.Duration
 }
 
 // DefaultConfig is the configuration when no variable is set (times in Europe/Rome).
@@ -51,6 +54,7 @@ func DefaultConfig() Config {
 		InactiveAfter:      14 * day,
 		Interval:           10 * time.Second,
 		ProcessedRetention: 7 * day,
+		MessageRetention:   30 * day,
 	}
 }
 
@@ -77,6 +81,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ProcessedRetention == 0 {
 		c.ProcessedRetention = d.ProcessedRetention
+	}
+	if c.MessageRetention == 0 {
+		c.MessageRetention = d.MessageRetention
 	}
 	return c
 }

@@ -13,11 +13,13 @@ import (
 
 // sendToBeneficiary queues a reminder to a beneficiary on the identity they last used, in
 // their language, whatever their announcement consent or STOP (they asked for this: they
-// enrolled, the step is theirs). Nobody reachable (they blocked the bot): dropped.
-func (s *Scheduler) sendToBeneficiary(ctx context.Context, tx *storage.Tx, b storage.Beneficiary, now time.Time,
+// enrolled, the step is theirs). Nobody reachable (they blocked the bot): dropped. A reminder
+// of an event expires when the event begins (zero: never): held until then (WhatsApp, outside
+// the 24-hour window), it is dropped, not sent late.
+func (s *Scheduler) sendToBeneficiary(ctx context.Context, tx *storage.Tx, b storage.Beneficiary, now, expires time.Time,
 	build func(l *locales.Localizer) bot.Outgoing) (verdict, error) {
 	_, err := s.eng.SendTo(ctx, tx, flows.Person{BeneficiaryID: b.ID},
-		flows.SendOptions{Kind: "reminder", Priority: storage.PriorityInteractive}, now, build)
+		flows.SendOptions{Kind: "reminder", Priority: storage.PriorityInteractive, ExpiresAt: expires}, now, build)
 	if errors.Is(err, flows.ErrUnreachable) {
 		return drop("unreachable"), nil
 	}
@@ -71,7 +73,7 @@ func (s *Scheduler) remindSession(ctx context.Context, tx *storage.Tx, r storage
 		return v, nil
 	}
 	confirmed := enr.RSVP.Valid && enr.RSVP.String == flows.RSVPYes
-	return s.sendToBeneficiary(ctx, tx, b, now, func(l *locales.Localizer) bot.Outgoing {
+	return s.sendToBeneficiary(ctx, tx, b, now, sess.StartsAt, func(l *locales.Localizer) bot.Outgoing {
 		return sessionReminder(l, sess, s.cfg.Location, confirmed)
 	})
 }
@@ -97,7 +99,7 @@ func (s *Scheduler) remindStep(ctx context.Context, tx *storage.Tx, r storage.Re
 	if err != nil {
 		return verdict{}, err
 	}
-	return s.sendToBeneficiary(ctx, tx, b, now, func(l *locales.Localizer) bot.Outgoing {
+	return s.sendToBeneficiary(ctx, tx, b, now, r.EventAt.Time, func(l *locales.Localizer) bot.Outgoing {
 		return stepReminder(s.eng.Catalog(), l, step, due)
 	})
 }
@@ -167,7 +169,7 @@ func (s *Scheduler) checkIn(ctx context.Context, tx *storage.Tx, r storage.Remin
 	if v, held := s.holdForQuiet(r, now, time.Time{}); held {
 		return v, nil
 	}
-	return s.sendToBeneficiary(ctx, tx, b, now, func(l *locales.Localizer) bot.Outgoing {
+	return s.sendToBeneficiary(ctx, tx, b, now, time.Time{}, func(l *locales.Localizer) bot.Outgoing {
 		return checkinMessage(l, b.TutorID.Valid)
 	})
 }
@@ -201,12 +203,14 @@ func (s *Scheduler) startBroadcast(ctx context.Context, tx *storage.Tx, r storag
 	return sent(), nil
 }
 
-// housekeeping forgets inbound update ids older than the redelivery horizon.
+// housekeeping forgets inbound update ids older than the redelivery horizon, and, once that is
+// committed, messages older than their retention (in transactions of their own).
 func (s *Scheduler) housekeeping(ctx context.Context, tx *storage.Tx, now time.Time) (verdict, error) {
 	n, err := storage.PurgeProcessed(ctx, tx, now.Add(-s.cfg.ProcessedRetention))
 	if err != nil {
 		return verdict{}, err
 	}
 	s.log.Info("housekeeping: processed update ids purged", "count", n)
+	tx.AfterCommit(func() { s.purgeMessages(ctx, now) })
 	return sent(), nil
 }

@@ -54,6 +54,16 @@ func TestSessionReminderSentOnce(t *testing.T) {
 		t.Fatalf("template = %+v", msg.Template)
 	}
 	expectOne(t, itChat.Inbox(), "mercoledì 3 dicembre, 10:00", "Ci sarai?")
+	// A reminder is of no use once the session began: held until then, it is dropped.
+	var expires []time.Time
+	if err := f.h.DB.Select(context.Background(), &expires, `SELECT expires_at FROM outbox WHERE kind = 'reminder'`); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range expires {
+		if !e.Equal(s.StartsAt) {
+			t.Fatalf("reminders expire at %v, want the session's start %v", expires, s.StartsAt)
+		}
+	}
 
 	// Again at the same time, and a replica's pass through the harness: nothing twice.
 	f.tick()

@@ -114,3 +114,25 @@ func (s *Scheduler) planHousekeeping(ctx context.Context, now time.Time) error {
 		OffsetKey: civilDay(now, s.cfg.Location), DueAt: now}, now)
 	return err
 }
+
+// purgeMessages applies MESSAGE_RETENTION: delivered messages and the web chat's history older
+// than it go, a batch at a time; messages still held that long expire (their sender drops them).
+// What fails is done by the next day's housekeeping.
+func (s *Scheduler) purgeMessages(ctx context.Context, now time.Time) {
+	before := now.Add(-s.cfg.MessageRetention)
+	res, err := storage.PurgeOutbox(ctx, s.db, before, now)
+	if err != nil {
+		s.log.Warn("housekeeping: messages not purged", "err", err)
+	} else {
+		s.log.Info("housekeeping: delivered messages purged", "deleted", res.Deleted, "anonymized", res.Anonymized, "expired", res.Expired)
+		if res.Expired > 0 && s.wake != nil {
+			s.wake()
+		}
+	}
+	n, err := storage.PurgeWebchat(ctx, s.db, before)
+	if err != nil {
+		s.log.Warn("housekeeping: web chat history not purged", "err", err)
+		return
+	}
+	s.log.Info("housekeeping: web chat history purged", "deleted", n)
+}

@@ -263,3 +263,45 @@ func TestHousekeepingOnceADay(t *testing.T) {
 		t.Fatalf("next day: %d update ids left, want 0", n)
 	}
 }
+
+// TestHousekeepingPurgesMessagesPastTheirRetention: delivered messages and the web chat's
+// history older than MESSAGE_RETENTION go; newer ones stay.
+func TestHousekeepingPurgesMessagesPastTheirRetention(t *testing.T) {
+	for _, dialect := range []struct {
+		name string
+		opts []flowtest.Option
+	}{{"postgres", nil}, {"sqlite", []flowtest.Option{flowtest.SQLite()}}} {
+		t.Run(dialect.name, func(t *testing.T) {
+			opts := append(dialect.opts, flowtest.WithScheduler(func(c *scheduler.Config) { c.MessageRetention = 10 * 24 * time.Hour }))
+			f := newFixture(t, opts...)
+			ctx := context.Background()
+			now := f.h.Clock.Now()
+			var ids []int64
+			for _, at := range []time.Time{now.Add(-11 * 24 * time.Hour), now.Add(-9 * 24 * time.Hour)} {
+				id, err := storage.Enqueue(ctx, f.h.DB, storage.NewOutboxMessage{Channel: "telegram", ChatID: "42", Kind: "reply",
+					Payload: `{"text":"words"}`}, at)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, _ := storage.ClaimOutbox(ctx, f.h.DB, "s", "telegram", 0, 1, at, time.Minute)
+				if len(got) != 1 || storage.MarkSent(ctx, f.h.DB, id, "s", "p", at) != nil {
+					t.Fatal("not sent")
+				}
+				ids = append(ids, id)
+				if _, err := storage.AppendWebchat(ctx, f.h.DB, "page", `{"text":"words"}`, at); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f.tick()
+			if _, err := storage.OutboxByID(ctx, f.h.DB, ids[0]); err == nil {
+				t.Fatal("a message delivered 11 days ago is still there")
+			}
+			if _, err := storage.OutboxByID(ctx, f.h.DB, ids[1]); err != nil {
+				t.Fatalf("a message delivered 9 days ago: %v", err)
+			}
+			if left, _ := storage.WebchatAfter(ctx, f.h.DB, "page", 0, 10); len(left) != 1 {
+				t.Fatalf("%d web chat messages left, want 1", len(left))
+			}
+		})
+	}
+}

@@ -137,7 +137,7 @@ func newMetrics(reg prometheus.Registerer) metrics {
 		}, []string{"status"}),
 		templates: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "insidebot_whatsapp_templates_total",
-			Help: "Templates sent, by reason: window (the user wrote over 24 h ago), reengagement (131047 on send), resend (after a failed status).",
+			Help: "Templates sent, by reason: window (the user wrote over 24 h ago: one per closed window, messages held), reengagement (131047 on send), resend (a template queued as such).",
 		}, []string{"reason"}),
 		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "insidebot_whatsapp_webhook_requests_total", Help: "WhatsApp webhook requests, by result.",

@@ -18,9 +18,11 @@ import (
 
 // Send delivers a queued message (bot.Sender). Inside the 24-hour window it renders the
 // message within WhatsApp's limits, possibly as several Cloud API messages; outside it, or
-// when WhatsApp answers 131047, it sends the approved template instead. A message with a
-// Template and nothing else is that template, sent as it is. A command menu (Commands) has no
-// WhatsApp form: nothing is sent. The provider id is the wamid of the last message sent.
+// when WhatsApp answers 131047, the message is held (a bot.Held error) until the person writes
+// again, and the first message held in a closed window sends the approved template that asks
+// them to. A message with a Template and nothing else is that template, sent as it is. A
+// command menu (Commands) has no WhatsApp form: nothing is sent. The provider id is the wamid
+// of the last message sent.
 func (c *Channel) Send(ctx context.Context, to bot.Recipient, out bot.Outgoing) (string, error) {
 	if len(out.Commands) > 0 {
 		return "", nil
@@ -28,9 +30,9 @@ func (c *Channel) Send(ctx context.Context, to bot.Recipient, out bot.Outgoing) 
 	if templateOnly(out) {
 		return c.sendTemplate(ctx, to, out, "resend")
 	}
-	last := c.lastInbound(ctx, to)
-	if !windowOpen(last, c.clock.Now()) {
-		return c.sendTemplate(ctx, to, templateOf(out), "window")
+	last, closed := c.windowOf(ctx, to)
+	if closed || !windowOpen(last, c.clock.Now()) {
+		return c.hold(ctx, to, out, last, "window")
 	}
 	r, err := render(out, newToken())
 	if err != nil {
@@ -53,8 +55,11 @@ func (c *Channel) Send(ctx context.Context, to bot.Recipient, out bot.Outgoing) 
 		id, err := c.sendPart(ctx, to.ChatID, r.parts[i])
 		if err != nil {
 			if class, _ := bot.ClassOf(err); class == bot.NeedsTemplate {
-				c.clearProgress(ctx, key)
-				return c.sendTemplate(ctx, to, templateOf(out), "reengagement")
+				if len(ids) > 0 {
+					c.saveProgress(ctx, key, ids)
+				}
+				c.markClosed(ctx, to.ChatID, last)
+				return c.hold(ctx, to, out, last, "reengagement")
 			}
 			if len(ids) > 0 {
 				c.saveProgress(ctx, key, ids)
@@ -111,10 +116,11 @@ func (c *Channel) sendTemplate(ctx context.Context, to bot.Recipient, out bot.Ou
 	return id, nil
 }
 
-// keepFallback remembers, under each wamid, the template to send if WhatsApp later reports the
-// message failed outside the window. Losing it only loses that second chance.
+// keepFallback remembers, under each wamid, the message itself until WhatsApp reports it
+// delivered: if it reports instead that it failed outside the window, the message is queued
+// again and held. Losing it only loses that second chance.
 func (c *Channel) keepFallback(ctx context.Context, to bot.Recipient, out bot.Outgoing, ids []string, last time.Time) {
-	payload, err := templateOf(out).Encode()
+	payload, err := out.Encode()
 	if err == nil {
 		err = storage.SaveTemplateFallback(ctx, c.db, storage.NewTemplateFallback{ProviderIDs: ids, ChatID: to.ChatID,
 			IdentityID: to.IdentityID, Payload: payload, WindowEndsAt: last.Add(window)}, c.clock.Now())

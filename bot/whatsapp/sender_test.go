@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -25,44 +26,52 @@ func TestSendInsideTheWindow(t *testing.T) {
 	if id != "wamid.1" {
 		t.Fatalf("provider id %q", id)
 	}
-	// Its template is kept in case WhatsApp reports it failed outside the window.
+	// It is kept until it is delivered, in case WhatsApp reports it failed outside the window.
 	f, err := storage.TemplateFallbackOf(context.Background(), e.db, "wamid.1")
 	if err != nil || f.ChatID != waA || !f.WindowEndsAt.Time.Equal(testStart.Add(23*time.Hour)) {
 		t.Fatalf("fallback = %+v %v", f, err)
 	}
-	if o, _ := bot.DecodeOutgoing(f.Payload); o.Template == nil || o.Template.Kind != TemplateNotification || o.Lang != "it" || o.Text != "" {
+	if o, _ := bot.DecodeOutgoing(f.Payload); o.Text != "Ciao! Come stai?" || o.Lang != "it" {
 		t.Fatalf("fallback payload = %s", f.Payload)
 	}
 }
 
-func TestSendOutsideTheWindowUsesTemplates(t *testing.T) {
+// isHeld tells whether err holds the message until the person writes.
+func isHeld(err error) bool {
+	class, se := bot.ClassOf(err)
+	return se != nil && class == bot.Held
+}
+
+func TestSendOutsideTheWindowHoldsWithOneTemplate(t *testing.T) {
 	e := newEnv(t)
 	old := e.clock.Now().Add(-25 * time.Hour)
 	cases := []struct {
 		name   string
-		to     bot.Recipient
+		last   time.Time
 		out    bot.Outgoing
 		tmpl   string
 		lang   string
 		params []string
 	}{
-		{"generic message", bot.Recipient{ChatID: waA, LastInbound: old}, bot.Outgoing{Text: "Your tutor wrote to you", Lang: "fr"}, "new_message_v3", "fr", nil},
-		{"never wrote", bot.Recipient{ChatID: waA}, bot.Outgoing{Text: "Hello", Buttons: choices(2), Lang: "ar"}, "new_message_v3", "ar", nil},
-		{"session reminder", bot.Recipient{ChatID: waA, LastInbound: old},
+		{"generic message", old, bot.Outgoing{Text: "Your tutor wrote to you", Lang: "fr"}, "new_message_v3", "fr", nil},
+		{"never wrote", time.Time{}, bot.Outgoing{Text: "Hello", Buttons: choices(2), Lang: "ar"}, "new_message_v3", "ar", nil},
+		{"session reminder", old,
 			bot.Outgoing{Text: "Tomorrow: lab", Lang: "fa-AF", Template: &bot.Template{Kind: TemplateSessionReminder, Params: []string{"Laboratorio\ndi cucina", "16/01 ore 10:00"}}},
 			"session_reminder_v2", "fa", []string{"Laboratorio di cucina", "16/01 ore 10:00"}},
-		{"step reminder", bot.Recipient{ChatID: waA, LastInbound: old},
+		{"step reminder", old,
 			bot.Outgoing{Text: "Due soon", Lang: "ti", Template: &bot.Template{Kind: TemplateStepReminder, Params: []string{"SPID", ""}}},
 			"step_reminder_v1", "en", []string{"SPID", "-"}},
-		{"unknown kind and language", bot.Recipient{ChatID: waA, LastInbound: old},
+		{"unknown kind and language", old,
 			bot.Outgoing{Text: "x", Lang: "so", Template: &bot.Template{Kind: "digest", Params: []string{"3"}}}, "new_message_v3", "en", nil},
-		{"a window about to close", bot.Recipient{ChatID: waA, LastInbound: e.clock.Now().Add(-window + time.Minute)}, bot.Outgoing{Text: "x", Lang: "it"}, "new_message_v3", "it", nil},
+		{"a window about to close", e.clock.Now().Add(-window + time.Minute), bot.Outgoing{Text: "x", Lang: "it"}, "new_message_v3", "it", nil},
 	}
-	for _, c := range cases {
+	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			e.graph.reset()
-			if _, err := e.send(c.to, c.out); err != nil {
-				t.Fatal(err)
+			to := bot.Recipient{ChatID: fmt.Sprintf("39320000%04d", i), LastInbound: c.last}
+			// The message is held, not replaced: the template only asks the person to write.
+			if _, err := e.send(to, c.out); !isHeld(err) {
+				t.Fatalf("error %v, want the message held", err)
 			}
 			sent := e.graph.sent()
 			if len(sent) != 1 || sent[0].Type != "template" || sent[0].Text != nil || sent[0].Interactive != nil {
@@ -80,6 +89,15 @@ func TestSendOutsideTheWindowUsesTemplates(t *testing.T) {
 			}
 			if strings.Join(params, "|") != strings.Join(c.params, "|") {
 				t.Fatalf("params %q, want %q", params, c.params)
+			}
+			// More messages in the same closed window: held too, without another template.
+			for range 3 {
+				if _, err := e.send(to, bot.Outgoing{Text: "and another", Lang: c.out.Lang}); !isHeld(err) {
+					t.Fatalf("error %v, want the message held", err)
+				}
+			}
+			if n := len(e.graph.sent()); n != 1 {
+				t.Fatalf("%d sends for one closed window, want the one template", n)
 			}
 		})
 	}
@@ -103,31 +121,47 @@ func TestSendOpensTheWindowFromTheWebhook(t *testing.T) {
 	}
 	e.clock.Advance(window)
 	e.graph.reset()
-	if _, err := e.send(bot.Recipient{ChatID: waA}, bot.Outgoing{Text: "Benvenuto"}); err != nil {
-		t.Fatal(err)
+	if _, err := e.send(bot.Recipient{ChatID: waA}, bot.Outgoing{Text: "Benvenuto"}); !isHeld(err) {
+		t.Fatalf("a day later: %v, want the message held", err)
 	}
 	if sent := e.graph.sent(); len(sent) != 1 || sent[0].Type != "template" {
-		t.Fatalf("a day later the message is %+v, want the template", sent)
+		t.Fatalf("a day later the chat got %+v, want the template", sent)
 	}
 }
 
-func TestSendFallsBackToTheTemplateOn131047(t *testing.T) {
+func TestSendHoldsOn131047(t *testing.T) {
 	e := newEnv(t)
 	e.graph.fail(graphErr(http.StatusBadRequest, 131047, "Re-engagement message"))
-	id, err := e.send(recent(e), bot.Outgoing{Text: "Your session moved", Lang: "it",
+	_, err := e.send(recent(e), bot.Outgoing{Text: "Your session moved", Lang: "it",
 		Template: &bot.Template{Kind: TemplateSessionReminder, Params: []string{"Lab", "17/01"}}})
-	if err != nil {
-		t.Fatal(err)
+	if !isHeld(err) {
+		t.Fatalf("error %v, want the message held", err)
 	}
 	sent := e.graph.sent()
 	if len(sent) != 2 || sent[0].Type != "text" || sent[1].Type != "template" || sent[1].Template.Name != "session_reminder_v2" {
 		t.Fatalf("sent = %+v", sent)
 	}
-	if id != "wamid.1" {
-		t.Fatalf("provider id %q, want the template's", id)
-	}
 	if e.counter("insidebot_whatsapp_templates_total", "reengagement") != 1 {
 		t.Fatal("template not counted")
+	}
+	// WhatsApp said the window is closed although the clock says otherwise: what follows is
+	// held without trying, and without another template.
+	e.graph.reset()
+	if _, err := e.send(recent(e), bot.Outgoing{Text: "One more thing"}); !isHeld(err) {
+		t.Fatalf("error %v, want the message held", err)
+	}
+	if sent := e.graph.sent(); len(sent) != 0 {
+		t.Fatalf("sent %+v", sent)
+	}
+	// The person writes: the window is open again.
+	if code := e.postFixture("text.json"); code != http.StatusOK {
+		t.Fatalf("webhook answered %d", code)
+	}
+	if _, err := e.send(bot.Recipient{ChatID: waA}, bot.Outgoing{Text: "One more thing"}); err != nil {
+		t.Fatal(err)
+	}
+	if sent := e.graph.sent(); len(sent) != 1 || sent[0].Type != "text" {
+		t.Fatalf("sent %+v", sent)
 	}
 }
 
@@ -188,17 +222,19 @@ func TestSendRetryAfterHeader(t *testing.T) {
 func TestSendWithoutTheNeededTemplate(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.Templates = Templates{Notification: "new_message_v3"} })
 	_, err := e.send(bot.Recipient{ChatID: waA}, bot.Outgoing{Text: "Due soon", Template: &bot.Template{Kind: TemplateStepReminder}})
-	class, se := bot.ClassOf(err)
-	if class != bot.Permanent || se == nil || !strings.Contains(se.Reason, "WHATSAPP_TEMPLATE_STEP_REMINDER") {
-		t.Fatalf("error %v, want a permanent one naming WHATSAPP_TEMPLATE_STEP_REMINDER", err)
+	if !isHeld(err) {
+		t.Fatalf("error %v, want the message held", err)
 	}
 	e2 := newEnv(t, func(c *Config) { c.Templates = Templates{} })
-	_, err = e2.send(bot.Recipient{ChatID: waA}, bot.Outgoing{Text: "Hello"})
-	if class, se := bot.ClassOf(err); class != bot.Permanent || !strings.Contains(se.Reason, "WHATSAPP_TEMPLATE_NOTIFICATION") {
-		t.Fatalf("error %v, want a permanent one naming WHATSAPP_TEMPLATE_NOTIFICATION", err)
+	if _, err = e2.send(bot.Recipient{ChatID: waA}, bot.Outgoing{Text: "Hello"}); !isHeld(err) {
+		t.Fatalf("error %v, want the message held", err)
 	}
 	if len(e.graph.sent())+len(e2.graph.sent()) != 0 {
 		t.Fatal("something was sent")
+	}
+	// Nobody is told to write: the log says which template to configure.
+	if !strings.Contains(e.logs.String(), "WHATSAPP_TEMPLATE_STEP_REMINDER") || !strings.Contains(e2.logs.String(), "WHATSAPP_TEMPLATE_NOTIFICATION") {
+		t.Fatalf("logs do not name the variables:\n%s\n%s", e.logs.String(), e2.logs.String())
 	}
 }
 

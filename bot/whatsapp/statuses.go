@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/storage"
@@ -11,7 +12,8 @@ import (
 
 // handleStatus records a delivery status on the outbox message it belongs to and acts on
 // failures: a message refused outside the 24-hour window (131047, or any failure reported after
-// the window closed) is sent again as its template, once; an undeliverable number (131026)
+// the window closed) is queued again, once, and held with the chat's other messages until the
+// person writes (the first held message sends the template); an undeliverable number (131026)
 // marks the identity unreachable. It returns an error only when the status must be redelivered.
 func (c *Channel) handleStatus(ctx context.Context, s inStatus) error {
 	status := s.Status
@@ -76,13 +78,24 @@ func (c *Channel) handleStatus(ctx context.Context, s inStatus) error {
 		nm := storage.NewOutboxMessage{IdentityID: f.IdentityID.Int64, Channel: bot.WhatsApp, ChatID: f.ChatID,
 			Priority: storage.PriorityInteractive, Kind: "notice", Payload: f.Payload}
 		if found {
-			nm.Priority, nm.Kind = m.Priority, m.Kind
+			nm.Priority, nm.Kind, nm.BroadcastID = m.Priority, m.Kind, m.BroadcastID.Int64
+			if m.ExpiresAt.Valid {
+				nm.ExpiresAt = m.ExpiresAt.Time
+			}
 		}
 		if _, err := storage.Enqueue(ctx, tx, nm, now); err != nil {
 			return err
 		}
 		resent = true
-		tx.AfterCommit(c.wake)
+		var last time.Time
+		if f.WindowEndsAt.Valid {
+			last = f.WindowEndsAt.Time.Add(-window)
+		}
+		tx.AfterCommit(func() {
+			// WhatsApp said the window is closed: the message waits for the person.
+			c.markClosed(context.WithoutCancel(ctx), f.ChatID, last)
+			c.wake()
+		})
 		return nil
 	})
 	if err != nil {
@@ -90,7 +103,7 @@ func (c *Channel) handleStatus(ctx context.Context, s inStatus) error {
 	}
 	c.metrics.statuses.WithLabelValues(status).Inc()
 	if status == storage.ReceiptFailed {
-		c.log.Info("message failed", "chat", bot.Redact(s.RecipientID), "code", code, "template_queued", resent, "unreachable", unreachable)
+		c.log.Info("message failed", "chat", bot.Redact(s.RecipientID), "code", code, "queued_again", resent, "unreachable", unreachable)
 	}
 	return nil
 }

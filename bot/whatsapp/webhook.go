@@ -150,7 +150,9 @@ func (c *Channel) handleMessage(ctx context.Context, m inMessage) error {
 		log.Debug("message needs no answer")
 		return nil
 	}
-	c.touchWindow(ctx, key.ChatID, in.At)
+	if err := c.touchWindow(ctx, key.ChatID, in.At); err != nil {
+		return err
+	}
 	if in.Kind == bot.KindButton && strings.HasPrefix(in.Data, moreIDPrefix) {
 		handled, err := c.showPage(ctx, in)
 		if handled || err != nil {

@@ -260,23 +260,24 @@ func TestStatusesAreRecorded(t *testing.T) {
 	}
 }
 
-func TestFailedStatusSendsTheTemplateOnce(t *testing.T) {
+func TestFailedStatusHoldsTheMessageOnce(t *testing.T) {
 	for _, fixture := range []string{"status_failed_131047.json", "status_failed_late.json"} {
 		t.Run(fixture, func(t *testing.T) {
-			storagetest.Dialects(t, func(t *testing.T, db *storage.DB) { failedStatusSendsTheTemplateOnce(t, newEnvOn(t, db), fixture) })
+			storagetest.Dialects(t, func(t *testing.T, db *storage.DB) { failedStatusHoldsTheMessageOnce(t, newEnvOn(t, db), fixture) })
 		})
 	}
 }
 
-func failedStatusSendsTheTemplateOnce(t *testing.T, e *env, fixture string) {
+func failedStatusHoldsTheMessageOnce(t *testing.T, e *env, fixture string) {
 	ctx := context.Background()
 	ident := linkedIdentity(t, e)
 	oid := sentMessage(t, e, ident.ID, "reminder")
-	// What the sender kept when it sent wamid.OUT1 inside a window ending the next day.
-	tmpl, _ := templateOf(bot.Outgoing{Text: "Tomorrow at 10", Lang: "it",
-		Template: &bot.Template{Kind: TemplateSessionReminder, Params: []string{"Lab", "10:00"}}}).Encode()
+	// What the sender kept when it sent wamid.OUT1 inside a window ending the next day: the
+	// message itself, in two parts.
+	orig, _ := bot.Outgoing{Text: "Tomorrow at 10", Lang: "it",
+		Template: &bot.Template{Kind: TemplateSessionReminder, Params: []string{"Lab", "10:00"}}}.Encode()
 	_ = storage.SaveTemplateFallback(ctx, e.db, storage.NewTemplateFallback{ProviderIDs: []string{"wamid.OUT1", "wamid.OUT0"},
-		ChatID: waA, IdentityID: ident.ID, Payload: tmpl, WindowEndsAt: testStart.Add(12 * time.Hour)}, testStart)
+		ChatID: waA, IdentityID: ident.ID, Payload: orig, WindowEndsAt: testStart.Add(12 * time.Hour)}, testStart)
 
 	// Meta delivers the failure more than once, to several replicas at the same time.
 	var wg sync.WaitGroup
@@ -292,10 +293,11 @@ func failedStatusSendsTheTemplateOnce(t *testing.T, e *env, fixture string) {
 	wg.Wait()
 	queued := e.outbox(waA)
 	if len(queued) != 1 {
-		t.Fatalf("%d messages queued, want the template once", len(queued))
+		t.Fatalf("%d messages queued, want the message again, once", len(queued))
 	}
 	q := queued[0]
-	if q.Template == nil || q.Template.Kind != TemplateSessionReminder || strings.Join(q.Template.Params, ",") != "Lab,10:00" || q.Text != "" || q.Lang != "it" {
+	if q.Template == nil || q.Template.Kind != TemplateSessionReminder || strings.Join(q.Template.Params, ",") != "Lab,10:00" ||
+		q.Text != "Tomorrow at 10" || q.Lang != "it" {
 		t.Fatalf("queued %+v", q)
 	}
 	var m storage.OutboxMessage
@@ -308,14 +310,15 @@ func failedStatusSendsTheTemplateOnce(t *testing.T, e *env, fixture string) {
 	if e.wakes.Load() == 0 {
 		t.Fatal("the outbox was not woken")
 	}
-	// The outbox sends it: the template itself, whatever the window.
-	if _, err := e.send(bot.Recipient{ChatID: waA, IdentityID: ident.ID, LastInbound: e.clock.Now().Add(-time.Hour)}, q); err != nil {
-		t.Fatal(err)
+	// The outbox sends it: WhatsApp said the window is closed, so it is held (whatever the
+	// clock says), and the template asks the person to write.
+	if _, err := e.send(bot.Recipient{ChatID: waA, IdentityID: ident.ID, LastInbound: testStart.Add(-12 * time.Hour)}, q); !isHeld(err) {
+		t.Fatalf("error %v, want the message held", err)
 	}
 	if sent := e.graph.sent(); len(sent) != 1 || sent[0].Template == nil || sent[0].Template.Name != "session_reminder_v2" {
 		t.Fatalf("sent %+v", sent)
 	}
-	if e.counter("insidebot_whatsapp_templates_total", "resend") != 1 || e.counter("insidebot_whatsapp_statuses_total", "failed") != 4 {
+	if e.counter("insidebot_whatsapp_templates_total", "window") != 1 || e.counter("insidebot_whatsapp_statuses_total", "failed") != 4 {
 		t.Fatal("metrics")
 	}
 }

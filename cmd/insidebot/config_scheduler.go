@@ -14,6 +14,9 @@ type SchedulerConfig struct {
 	DigestAt    scheduler.TimeOfDay  // DIGEST_TIME
 	OverdueDays int                  // OVERDUE_ALERT_DAYS
 	Interval    time.Duration        // SCHEDULER_INTERVAL
+	// MessageRetention is MESSAGE_RETENTION: how long delivered messages and the web chat's
+	// history are kept.
+	MessageRetention time.Duration
 }
 
 // loadSchedulerConfig reads and checks the scheduler's variables.
@@ -40,6 +43,10 @@ func loadSchedulerConfig(get func(name, def string) string) (SchedulerConfig, er
 	if c.Interval, err = time.ParseDuration(interval); err != nil || c.Interval < 100*time.Millisecond || c.Interval > 10*time.Minute {
 		return c, configError{name: "SCHEDULER_INTERVAL", expect: "a duration from 100ms to 10m, such as 10s", got: interval}
 	}
+	retention := get("MESSAGE_RETENTION", "720h")
+	if c.MessageRetention, err = time.ParseDuration(retention); err != nil || c.MessageRetention < time.Hour {
+		return c, configError{name: "MESSAGE_RETENTION", expect: "a duration of an hour or more, such as 720h (30 days)", got: retention}
+	}
 	return c, nil
 }
 
@@ -52,5 +59,6 @@ func (c Config) schedulerConfig() scheduler.Config {
 	sc.DigestAt = c.Scheduler.DigestAt
 	sc.OverdueDays = c.Scheduler.OverdueDays
 	sc.Interval = c.Scheduler.Interval
+	sc.MessageRetention = c.Scheduler.MessageRetention
 	return sc
 }

@@ -28,6 +28,8 @@ func TestSchedulerConfigNamesTheWrongVariable(t *testing.T) {
 		{"OVERDUE_ALERT_DAYS", "0"},
 		{"SCHEDULER_INTERVAL", "1ms"},
 		{"SCHEDULER_INTERVAL", "often"},
+		{"MESSAGE_RETENTION", "30 days"},
+		{"MESSAGE_RETENTION", "10m"},
 	}
 	for _, c := range cases {
 		_, err := loadConfig(envOf(map[string]string{c.name: c.value}))
@@ -41,7 +43,8 @@ func TestSchedulerConfigNamesTheWrongVariable(t *testing.T) {
 	}
 	sc := cfg.schedulerConfig()
 	if !slices.Equal(sc.Offsets, []time.Duration{24 * time.Hour, 2 * time.Hour}) || sc.Quiet.String() != "21:00-08:00" ||
-		sc.DigestAt.String() != "08:30" || sc.OverdueDays != 3 || sc.Interval != 10*time.Second || sc.Location.String() != "Europe/Rome" {
+		sc.DigestAt.String() != "08:30" || sc.OverdueDays != 3 || sc.Interval != 10*time.Second || sc.Location.String() != "Europe/Rome" ||
+		sc.MessageRetention != 720*time.Hour {
 		t.Fatalf("defaults = %+v", sc)
 	}
 	// What an end-to-end test sets: a reminder seconds before a session, any time of day.
