@@ -87,9 +87,11 @@ func (m *OutMedia) Check() error {
 	return nil
 }
 
-// cleanMedia is an update's media item made safe to store, like its text (Clean).
+// cleanMedia is an update's media item made safe to store, like its text (Clean). An item no
+// platform would send (an unknown kind, a reference with a control character) is dropped: the
+// update stays, as a message the bot cannot use.
 func cleanMedia(m MediaItem) MediaItem {
-	if !m.Present() {
+	if !m.Present() || checkMedia(m) != nil {
 		return MediaItem{}
 	}
 	m.MIME = CleanText(m.MIME)

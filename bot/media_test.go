@@ -77,6 +77,10 @@ func TestMediaItemIsCleanedAndChecked(t *testing.T) {
 		if err := in.Validate(); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+		// Cleaned, the update stays (the bot answers it as a message it cannot use), without it.
+		if c := in.Clean(); c.Validate() != nil || c.Attachment != (MediaItem{}) {
+			t.Errorf("%s: cleaned to %+v", name, c.Attachment)
+		}
 	}
 	in.Attachment = MediaItem{}
 	if err := in.Validate(); err != nil || in.Clean().Attachment != (MediaItem{}) {
