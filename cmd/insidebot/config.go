@@ -49,13 +49,17 @@ type Config struct {
 	Inbound        bot.FloodLimit // INBOUND_BURST, INBOUND_INTERVAL
 	TrustedProxies []netip.Prefix // TRUSTED_PROXIES
 	MetricsAddr    string         // METRICS_ADDR, "off" for none
+
+	MediaKey        string // MEDIA_KEY: 64 hex characters (config_media.go)
+	TranslateURL    string // TRANSLATE_URL
+	TranslateAPIKey string // TRANSLATE_API_KEY
 }
 
 // Secrets lists the configured secret values, so logs can be scrubbed of them.
 func (c Config) Secrets() []string {
 	var out []string
 	for _, s := range []string{c.TelegramToken, c.TelegramWebhookSecret, c.WhatsAppToken, c.WhatsAppAppSecret,
-		c.WhatsAppVerifyToken, c.ResearchKey, passwordOf(c.DatabaseURL), passwordOf(c.RedisURL)} {
+		c.WhatsAppVerifyToken, c.ResearchKey, passwordOf(c.DatabaseURL), passwordOf(c.RedisURL), c.MediaKey, c.TranslateAPIKey} {
 		if len(s) >= 4 {
 			out = append(out, s)
 		}
@@ -194,6 +198,9 @@ func loadConfig(getenv env) (Config, error) {
 		return c, err
 	}
 	if err := loadServerConfig(&c, get); err != nil {
+		return c, err
+	}
+	if err := loadMediaConfig(&c, get); err != nil {
 		return c, err
 	}
 	return c, nil
