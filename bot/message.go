@@ -46,6 +46,10 @@ type Incoming struct {
 	Media    string // for KindUnsupported, what was sent (sticker, voice, photo, ...)
 	Group    bool   // the update came from a group chat, not a private one
 	At       time.Time
+	// Attachment is the file that came with the update (a voice note, a photo, a document...)
+	// when it is of a kind the bot can pass on (see media.go); the zero value otherwise. Such an
+	// update is still KindUnsupported with Media naming it, until the conversations use it.
+	Attachment MediaItem
 }
 
 // ChatKey names the chat across channels.
@@ -67,7 +71,7 @@ func (in Incoming) Validate() error {
 			return err
 		}
 	}
-	return nil
+	return checkMedia(in.Attachment)
 }
 
 // Button is a choice under a message: a payload the bot gets back when pressed, or a link.
@@ -105,10 +109,12 @@ type Outgoing struct {
 	Buttons  [][]Button `json:"buttons,omitempty"`
 	Image    *File      `json:"image,omitempty"`
 	Document *File      `json:"document,omitempty"`
-	Template *Template  `json:"template,omitempty"`
-	Lang     string     `json:"lang,omitempty"`
-	RTL      bool       `json:"rtl,omitempty"`
-	Labels   Labels     `json:"labels,omitzero"`
+	// Media is a file passed on from a person (a relayed voice note or photo): see media.go.
+	Media    *OutMedia `json:"media,omitempty"`
+	Template *Template `json:"template,omitempty"`
+	Lang     string    `json:"lang,omitempty"`
+	RTL      bool      `json:"rtl,omitempty"`
+	Labels   Labels    `json:"labels,omitzero"`
 	// Group names whom a relayed message is about (a beneficiary's code): relays waiting for
 	// one chat go as one message, in which each group keeps one row of buttons, its latest.
 	Group string `json:"group,omitempty"`

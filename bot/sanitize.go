@@ -52,6 +52,7 @@ func (in Incoming) Clean() Incoming {
 	in.Command = CleanText(in.Command)
 	in.Media = CleanText(in.Media)
 	in.LangHint = CleanText(in.LangHint)
+	in.Attachment = cleanMedia(in.Attachment)
 	return in
 }
 

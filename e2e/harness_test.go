@@ -77,6 +77,7 @@ func Start(t *testing.T, env ...string) *Harness {
 		"LOG_LEVEL=debug",
 		"PRIVACY_CONTACT=privacy@insideaut.example",
 		"DATABASE_URL=", "REDIS_URL=", "TELEGRAM_WEBHOOK_URL=", "BOT_USERNAME=",
+		"MEDIA_KEY=9c4f1e2a7b3d5c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6",
 	)
 	h.env = append(h.env, env...)
 	h.startBot()

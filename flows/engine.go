@@ -12,7 +12,9 @@ import (
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/clock"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/media"
 	"github.com/insideaut/insidebot/storage"
+	"github.com/insideaut/insidebot/translate"
 )
 
 // Settings are the parts of the configuration conversations need.
@@ -38,6 +40,10 @@ type Deps struct {
 	// Planner plans reminders; the service always has one (the scheduler's). Without it (tests
 	// of journeys that send no reminders) nothing is planned.
 	Planner Planner
+	// Media passes files on between people (Attach in the update's transaction); nil: none.
+	Media *media.Store
+	// Translator translates texts between people's languages; nil or disabled: none.
+	Translator *translate.Client
 }
 
 // Engine runs the conversations. It implements bot.Handler.
@@ -49,6 +55,8 @@ type Engine struct {
 	set     Settings
 	router  *router
 	planner Planner
+	media   *media.Store
+	tr      *translate.Client
 }
 
 // New builds the engine with every journey's routes.
@@ -65,7 +73,8 @@ func New(d Deps) *Engine {
 	if d.Settings.InviteTTL == 0 {
 		d.Settings.InviteTTL = 14 * 24 * time.Hour
 	}
-	e := &Engine{redis: d.Redis, cat: d.Catalog, clock: d.Clock, log: d.Log, set: d.Settings, planner: d.Planner}
+	e := &Engine{redis: d.Redis, cat: d.Catalog, clock: d.Clock, log: d.Log, set: d.Settings, planner: d.Planner,
+		media: d.Media, tr: d.Translator}
 	e.router = &router{routes: e.routes()}
 	return e
 }
@@ -75,6 +84,12 @@ func (e *Engine) Settings() Settings { return e.set }
 
 // Catalog returns the message catalogue.
 func (e *Engine) Catalog() *locales.Catalog { return e.cat }
+
+// Media is the transit store of passed-on files (nil when the engine has none).
+func (e *Engine) Media() *media.Store { return e.media }
+
+// Translator is the translation client (nil or disabled when there is none).
+func (e *Engine) Translator() *translate.Client { return e.tr }
 
 // Handle runs the conversation for one update inside the dispatcher's transaction.
 func (e *Engine) Handle(ctx context.Context, tx *storage.Tx, in bot.Incoming) (bot.Result, error) {

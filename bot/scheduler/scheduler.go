@@ -41,6 +41,8 @@ type Deps struct {
 	// Wake tells the outbox senders there is new work; may be nil.
 	Wake   func()
 	Config Config
+	// Media purges the files in transit past their time (media.Store); nil: none.
+	Media MediaPurger
 }
 
 // Scheduler claims due reminders and does them.
@@ -54,6 +56,7 @@ type Scheduler struct {
 	cfg        Config
 	planner    *Planner
 	m          metrics
+	media      MediaPurger
 
 	mu        sync.Mutex // one pass at a time per scheduler
 	lastSweep time.Time
@@ -72,7 +75,7 @@ func New(d Deps) *Scheduler {
 	}
 	cfg := d.Config.withDefaults()
 	s := &Scheduler{db: d.DB, eng: d.Engine, broadcasts: d.Broadcasts, clock: d.Clock, log: d.Log, wake: d.Wake,
-		cfg: cfg, planner: NewPlanner(cfg), m: newMetrics()}
+		cfg: cfg, planner: NewPlanner(cfg), m: newMetrics(), media: d.Media}
 	if d.Metrics != nil {
 		s.m.register(d.Metrics)
 	}

@@ -18,6 +18,7 @@ func (s *Scheduler) sweep(ctx context.Context, now time.Time) error {
 		s.planDigests(ctx, now),
 		s.planCheckins(ctx, now),
 		s.planHousekeeping(ctx, now),
+		s.purgeMedia(ctx, now),
 	)
 }
 

@@ -6,7 +6,6 @@ package telegram
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -32,6 +31,8 @@ const callTimeout = 15 * time.Second
 type Client struct {
 	api  *tgbotapi.BotAPI
 	http *http.Client
+	// files is where files are downloaded from (media.go): the endpoint's /file/bot%s/%s.
+	files string
 }
 
 // NewHTTPClient is the HTTP client the Bot API is reached with: bounded connection, TLS and
@@ -66,7 +67,7 @@ func NewClient(ctx context.Context, token, endpoint string, hc *http.Client) (*C
 		return nil, fmt.Errorf("telegram getMe: %w", classify(err, cc.status))
 	}
 	api.Client = hc
-	return &Client{api: api, http: hc}, nil
+	return &Client{api: api, http: hc, files: fileEndpoint(endpoint)}, nil
 }
 
 // Username is the bot's username as Telegram knows it (for t.me deep links).
@@ -99,17 +100,7 @@ func (c *Client) do(ctx context.Context, timeout time.Duration, call func(*tgbot
 
 // send runs a method that answers with a Message and returns the message id.
 func (c *Client) send(ctx context.Context, cfg tgbotapi.Chattable) (int, error) {
-	resp, err := c.request(ctx, callTimeout, cfg)
-	if err != nil {
-		return 0, err
-	}
-	var m struct {
-		MessageID int `json:"message_id"`
-	}
-	if err := json.Unmarshal(resp.Result, &m); err != nil {
-		return 0, &bot.SendError{Class: bot.Retryable, Reason: "unreadable answer from the Bot API"}
-	}
-	return m.MessageID, nil
+	return c.sendWithin(ctx, callTimeout, cfg)
 }
 
 // callClient runs one request with a context and records the HTTP status, which the library

@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -40,10 +41,14 @@ type fakeAPI struct {
 	msgID  int
 	// updates are returned by getUpdates, one batch per call.
 	updates [][]string
+	// files are served by getFile and /file/bot<token>/<path>, by file_id.
+	files map[string][]byte
+	// downloads counts the files served.
+	downloads int
 }
 
 func newFakeAPI(t testing.TB) *fakeAPI {
-	f := &fakeAPI{t: t, script: map[string][]reply{}}
+	f := &fakeAPI{t: t, script: map[string][]reply{}, files: map[string][]byte{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -69,6 +74,10 @@ func (f *fakeAPI) on(method string, replies ...reply) {
 
 func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if len(parts) == 4 && parts[0] == "file" && parts[1] == "bot"+testToken {
+		f.serveFile(w, strings.TrimSuffix(parts[3], ".bin"))
+		return
+	}
 	if len(parts) != 2 || parts[0] != "bot"+testToken {
 		http.Error(w, `{"ok":false,"error_code":401,"description":"Unauthorized"}`, http.StatusUnauthorized)
 		return
@@ -120,12 +129,41 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, `{"ok":true,"result":{"id":42,"is_bot":true,"first_name":"Inside","username":"inside_test_bot"}}`)
 	case "getUpdates":
 		_, _ = io.WriteString(w, `{"ok":true,"result":[`+strings.Join(batch, ",")+`]}`)
-	case "sendMessage", "sendPhoto", "sendDocument":
+	case "getFile":
+		f.mu.Lock()
+		data, ok := f.files[c.Params.Get("file_id")]
+		f.mu.Unlock()
+		if !ok {
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, `{"ok":false,"error_code":400,"description":"Bad Request: invalid file_id"}`)
+			return
+		}
+		b, _ := json.Marshal(map[string]any{"ok": true, "result": map[string]any{"file_id": c.Params.Get("file_id"),
+			"file_unique_id": "u", "file_size": len(data), "file_path": "media/" + c.Params.Get("file_id") + ".bin"}})
+		_, _ = w.Write(b)
+	case "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendAudio", "sendVideo":
 		b, _ := json.Marshal(map[string]any{"ok": true, "result": map[string]any{"message_id": id, "date": 1, "chat": map[string]any{"id": 1, "type": "private"}}})
 		_, _ = w.Write(b)
+	case "copyMessage":
+		_, _ = fmt.Fprintf(w, `{"ok":true,"result":{"message_id":%d}}`, id)
 	default:
 		_, _ = io.WriteString(w, `{"ok":true,"result":true}`)
 	}
+}
+
+// serveFile answers a file download.
+func (f *fakeAPI) serveFile(w http.ResponseWriter, fileID string) {
+	f.mu.Lock()
+	data, ok := f.files[fileID]
+	if ok {
+		f.downloads++
+	}
+	f.mu.Unlock()
+	if !ok {
+		http.NotFound(w, nil)
+		return
+	}
+	_, _ = w.Write(data)
 }
 
 // callsOf lists the calls of a method.

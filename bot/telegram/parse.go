@@ -66,6 +66,7 @@ func parseMessage(p *Parsed, m *tgbotapi.Message) {
 	}
 	if media := mediaOf(m); media != "" {
 		p.In.Kind, p.In.Media, p.Dispatch = bot.KindUnsupported, media, true
+		p.In.Attachment = attachmentOf(m)
 		return
 	}
 	if m.Text == "" {

@@ -38,6 +38,11 @@ func TestParseUpdates(t *testing.T) {
 	media := func(id, kind string) bot.Incoming {
 		return marco(bot.Incoming{UpdateID: id, Kind: bot.KindUnsupported, Media: kind})
 	}
+	file := func(id, kind string, it bot.MediaItem) bot.Incoming {
+		in := media(id, kind)
+		in.Attachment = it
+		return in
+	}
 	cases := []struct {
 		file     string
 		want     bot.Incoming
@@ -56,11 +61,17 @@ func TestParseUpdates(t *testing.T) {
 		{"unblocked.json", amina(bot.Incoming{UpdateID: "1009", Kind: bot.KindUnblocked}), true, ""},
 		{"added_to_group.json", bot.Incoming{}, false, ""},
 		{"sticker.json", func() bot.Incoming { in := media("1011", "sticker"); in.LangHint = "it"; return in }(), true, ""},
-		{"voice.json", media("1012", "voice"), true, ""},
-		{"audio.json", media("1013", "audio"), true, ""},
-		{"photo.json", media("1014", "photo"), true, ""},
-		{"video.json", media("1015", "video"), true, ""},
-		{"document.json", media("1016", "document"), true, ""},
+		{"voice.json", file("1012", "voice", bot.MediaItem{Kind: bot.MediaVoice, MIME: "audio/ogg", Size: 8413, Ref: "AwACAgQ", MessageID: "13"}), true, ""},
+		{"audio.json", file("1013", "audio", bot.MediaItem{Kind: bot.MediaAudio, MIME: "audio/mpeg", Size: 1920044, Name: "lezione1.mp3",
+			Ref: "CQACAgQ", MessageID: "14"}), true, ""},
+		// The largest size of a photo, with its caption; Telegram's photos are JPEGs.
+		{"photo.json", file("1014", "photo", bot.MediaItem{Kind: bot.MediaPhoto, MIME: "image/jpeg", Size: 184022, Caption: "my permesso",
+			Ref: "AgACAgQ2", MessageID: "15"}), true, ""},
+		{"video.json", file("1015", "video", bot.MediaItem{Kind: bot.MediaVideo, Ref: "BAACAgQ", MessageID: "16"}), true, ""},
+		{"document.json", file("1016", "document", bot.MediaItem{Kind: bot.MediaDocument, MIME: "application/pdf", Size: 203311,
+			Name: "contratto.pdf", Caption: "il contratto", Ref: "BQACAgQ", MessageID: "17"}), true, ""},
+		{"video_note.json", file("1020", "video", bot.MediaItem{Kind: bot.MediaVideoNote, MIME: "video/mp4", Size: 310022,
+			Ref: "DQACAgQ", MessageID: "21"}), true, ""},
 		{"location.json", media("1017", "location"), true, ""},
 		{"contact.json", media("1018", "contact"), true, ""},
 		{"group_command.json", bot.Incoming{Channel: bot.Telegram, UpdateID: "1019", ChatID: "-100200300", UserID: "42424242", LangHint: "it",

@@ -13,6 +13,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/media"
 )
 
 // Sender delivers queued messages on Telegram (bot.Sender). A message may take several calls
@@ -23,6 +24,7 @@ type Sender struct {
 	log      *slog.Logger
 	progress progress
 	menuWarn atomic.Bool
+	media    *media.Store // passed-on files (media.go); nil: none in this process
 }
 
 // NewSender builds the Telegram sender.
@@ -47,6 +49,8 @@ func (s *Sender) Send(ctx context.Context, to bot.Recipient, out bot.Outgoing) (
 	}
 	key := progressKey(to.ChatID, out)
 	switch {
+	case out.Media != nil:
+		return s.sendMedia(ctx, chatID, key, out)
 	case out.Image != nil:
 		id, err := s.run(ctx, key, s.withFile(chatID, out, out.Image, true))
 		if isServerError(err) && s.progress.done(key) == 0 {

@@ -38,6 +38,8 @@ type sendRequest struct {
 type sendResponse struct {
 	OK        bool `json:"ok"`
 	Duplicate bool `json:"duplicate"` // this id was handled before: nothing was done again
+	// Erased: this message erased the person's data ("Delete my data"); the page says so.
+	Erased bool `json:"erased,omitempty"`
 }
 
 // send takes a message or a button press: POST /webchat/api/send {"id", "text"|"data"}. It
@@ -57,6 +59,19 @@ func (c *Channel) send(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, code, msg)
 		return
 	}
+	person, ok := c.person(w, r, s)
+	if !ok {
+		return
+	}
+	if person.Erased() {
+		refuseErased(w)
+		return
+	}
+	c.dispatch(w, r, s, in)
+}
+
+// dispatch hands an update to the bot and answers once it was handled.
+func (c *Channel) dispatch(w http.ResponseWriter, r *http.Request, s storage.WebchatSession, in bot.Incoming) {
 	// The update is handled to the end even if the browser goes away: its retry then finds it
 	// done instead of racing it.
 	ctx := context.WithoutCancel(r.Context())
@@ -75,7 +90,7 @@ func (c *Channel) send(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "internal", "the message could not be handled")
 		return
 	}
-	writeJSON(w, http.StatusOK, sendResponse{OK: true, Duplicate: res.Duplicate})
+	writeJSON(w, http.StatusOK, sendResponse{OK: true, Duplicate: res.Duplicate, Erased: c.erasedBy(ctx, s.ChatID)})
 }
 
 // incoming turns a request into an update, or says what is wrong with it.
@@ -139,12 +154,18 @@ type message struct {
 	Buttons  [][]bot.Button `json:"buttons,omitempty"`
 	Image    *bot.File      `json:"image,omitempty"`
 	Document *bot.File      `json:"document,omitempty"`
+	Media    *mediaView     `json:"media,omitempty"`
 	Lang     string         `json:"lang,omitempty"`
 	RTL      bool           `json:"rtl"`
 }
 
 type messagesResponse struct {
 	Messages []message `json:"messages"`
+	// Lang is the language of the person behind the session, once known: the page follows it.
+	Lang string `json:"lang,omitempty"`
+	RTL  bool   `json:"rtl,omitempty"`
+	// Erased: the person's data was deleted; the page says so and offers a new conversation.
+	Erased bool `json:"erased,omitempty"`
 }
 
 // inlineImages() are the image types the page shows inline; any other file is a download.
@@ -158,7 +179,7 @@ func viewOf(m storage.WebchatMessage) (message, error) {
 		return message{}, err
 	}
 	v := message{ID: m.ID, At: m.CreatedAt.UTC(), Text: out.Text, Buttons: out.Buttons, Image: out.Image,
-		Document: out.Document, Lang: out.Lang, RTL: out.RTL}
+		Document: out.Document, Media: mediaViewOf(out.Media), Lang: out.Lang, RTL: out.RTL}
 	if v.Image != nil && !inlineImages()[v.Image.MIME] {
 		if v.Document == nil {
 			v.Document = v.Image
@@ -203,7 +224,15 @@ func (c *Channel) messages(w http.ResponseWriter, r *http.Request) {
 		writeRetry(w, http.StatusServiceUnavailable, "retry_later", "messages could not be read, try again", 0)
 		return
 	}
-	resp := messagesResponse{Messages: make([]message, 0, len(msgs))}
+	person, ok := c.person(w, r, s)
+	if !ok {
+		return
+	}
+	resp := messagesResponse{Messages: make([]message, 0, len(msgs)), Erased: person.Erased()}
+	if person.Lang != "" {
+		l := c.cfg.Catalog.For(person.Lang)
+		resp.Lang, resp.RTL = l.Lang(), l.RTL()
+	}
 	for _, m := range msgs {
 		v, err := viewOf(m)
 		if err != nil {

@@ -9,9 +9,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/webchat/browsertest"
+	"github.com/insideaut/insidebot/media"
+	"github.com/insideaut/insidebot/media/mediatest"
+	"github.com/insideaut/insidebot/storage"
 )
 
 // richBot answers /start with everything a message can carry, a pressed button with its
@@ -141,4 +145,110 @@ func TestPageMirrorsForRightToLeft(t *testing.T) {
 		t.Fatal("the Arabic message has no lang=ar")
 	}
 	p.Screenshot("rich-rtl")
+}
+
+// A person invited in Arabic opens the invite link in an English browser: the page speaks
+// Arabic; they choose French: the page follows, across a reload. Their tutor's voice note,
+// photo and PDF show as a player, a picture and a link; phone numbers can be called. After
+// "Delete my data" the page says the data was deleted and offers a new conversation, even
+// after a reload.
+func TestPageLanguageFilesPhonesAndErasure(t *testing.T) {
+	var st *media.Store
+	h := newHarness(t, withMedia(t, &st))
+	ctx := context.Background()
+	now := h.fh.Clock.Now()
+	b, err := storage.CreateBeneficiary(ctx, h.fh.DB, storage.NewBeneficiary{Territory: "MI", Lang: "ar"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, err := storage.CreateInvite(ctx, h.fh.DB, storage.NewInvite{Role: "beneficiary", BeneficiaryID: b.ID, TTL: time.Hour}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(kind bot.MediaKind, name string, data []byte) *bot.OutMedia {
+		it, err := st.Put(ctx, media.Upload{Kind: kind, Name: name, Data: data})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &bot.OutMedia{Kind: it.Kind, MIME: it.MIME, Name: name, Transit: it.ID}
+	}
+	var pngData bytes.Buffer
+	_ = png.Encode(&pngData, image.NewRGBA(image.Rect(0, 0, 40, 30)))
+	say := func(ctx context.Context, chat string, out bot.Outgoing) error {
+		_, err := h.ch.Sender().Send(ctx, bot.Recipient{ChatID: chat}, out)
+		return err
+	}
+	h.rec.answer = func(ctx context.Context, in bot.Incoming) error {
+		switch {
+		case in.Kind == bot.KindCommand && in.Command == "start":
+			if _, err := storage.LinkIdentity(ctx, h.fh.DB, storage.NewIdentity{Channel: "webchat", ExternalID: in.ChatID, ChatID: in.ChatID, BeneficiaryID: b.ID}, now); err != nil {
+				return err
+			}
+			return say(ctx, in.ChatID, bot.Outgoing{Lang: "ar", RTL: true, Text: "أهلاً"})
+		case in.Text == "français":
+			if _, err := h.fh.DB.Exec(ctx, `UPDATE beneficiaries SET lang = 'fr' WHERE id = ?`, b.ID); err != nil {
+				return err
+			}
+			return say(ctx, in.ChatID, bot.Outgoing{Lang: "fr", Text: "Urgence : 112. Traite : 800 290 290. Bureau : +39 02 1234 5678. " +
+				"Rendez-vous le 12/03/2026 à 10:30, code MI-007, loyer 450 €."})
+		case in.Text == "files":
+			for _, m := range []*bot.OutMedia{put(bot.MediaVoice, "", mediatest.OggOpus(3000)), put(bot.MediaPhoto, "lettre.png", pngData.Bytes()),
+				put(bot.MediaDocument, "contrat.pdf", mediatest.PDF(2000))} {
+				if err := say(ctx, in.ChatID, bot.Outgoing{Lang: "fr", Text: "🎤 Votre tuteur", Media: m}); err != nil {
+					return err
+				}
+			}
+			return nil
+		case in.Text == "delete my data":
+			// As erasure does: the person's identities and web-chat session go.
+			if _, err := h.fh.DB.Exec(ctx, `DELETE FROM identities WHERE beneficiary_id = ?`, b.ID); err != nil {
+				return err
+			}
+			_, err := h.fh.DB.Exec(ctx, `DELETE FROM webchat_sessions WHERE chat_id = ?`, in.ChatID)
+			return err
+		}
+		return nil
+	}
+
+	p := browsertest.Open(t, h.srv.URL+"/?invite="+code, browsertest.Lang("en"))
+	p.WaitFor("the invite's language", `document.documentElement.lang === 'ar' && document.documentElement.dir === 'rtl' &&
+		document.querySelector('#text').placeholder !== 'Write a message…'`)
+	p.WaitBotMessages(1)
+
+	p.TypeAndSend("français")
+	p.WaitFor("the person's language", `document.documentElement.lang === 'fr' && document.documentElement.dir === 'ltr' &&
+		document.querySelector('#text').placeholder === 'Écrivez un message…'`)
+	phones := map[string]string{
+		"an emergency number":              `document.querySelector('.msg.bot a[href="tel:112"]') !== null`,
+		"a free number with spaces":        `document.querySelector('.msg.bot a[href="tel:800290290"]')?.textContent === '800 290 290'`,
+		"an international number":          `document.querySelector('.msg.bot a[href="tel:+390212345678"]') !== null`,
+		"nothing else is a number to call": `[...document.querySelectorAll('.msg.bot a[href^="tel:"]')].length === 3`,
+	}
+	for what, expr := range phones {
+		p.WaitFor(what, expr)
+	}
+	p.ReloadTo("the person's language after a reload", `document.documentElement.lang === 'fr' &&
+		document.querySelector('#text').placeholder === 'Écrivez un message…' && document.querySelectorAll('.msg.bot').length === 2`)
+
+	p.TypeAndSend("files")
+	files := map[string]string{
+		"the voice note as a player": `(() => { const a = document.querySelector('.msg.bot audio'); return a && a.controls && a.src.startsWith('blob:'); })()`,
+		"the photo inline":           `(() => { const i = document.querySelector('.msg.bot .media img'); return i && i.complete && i.naturalWidth === 40; })()`,
+		"the PDF as a link":          `(() => { const a = document.querySelector('.msg.bot .media a.file'); return a && a.download === 'contrat.pdf' && a.href.startsWith('blob:'); })()`,
+	}
+	for what, expr := range files {
+		p.WaitFor(what, expr)
+	}
+	p.Screenshot("files-fr")
+
+	p.TypeAndSend("delete my data")
+	deleted := `!document.querySelector('#erased').hidden && document.querySelector('#composer').hidden &&
+		document.querySelector('#erased p').textContent === 'Vos données ont été supprimées. Vous pouvez commencer une nouvelle conversation quand vous voulez.' &&
+		!document.body.innerText.includes('Pas de connexion')`
+	p.WaitFor("the data-deleted notice", deleted)
+	p.Screenshot("erased-fr")
+	p.ReloadTo("the notice after a reload", deleted)
+	p.Press("#erased-new")
+	p.WaitFor("a new conversation", `document.querySelector('#erased').hidden && !document.querySelector('#composer').hidden &&
+		document.querySelectorAll('.msg').length === 0 && !document.querySelector('#empty').hidden`)
 }

@@ -17,12 +17,14 @@ type Limit struct {
 // shares them. Per-address limits are generous: many people may share one address (a
 // reception centre's wifi); per-session limits keep one browser from flooding the bot.
 type Limits struct {
-	SessionPerIP    Limit // new sessions
-	SendPerSession  Limit // messages and button presses
-	SendPerIP       Limit
-	FetchPerSession Limit // message fetches (long polls)
-	FetchPerIP      Limit
-	PagePerIP       Limit // the page, its texts and the demo personas
+	SessionPerIP     Limit // new sessions
+	SendPerSession   Limit // messages and button presses
+	SendPerIP        Limit
+	FetchPerSession  Limit // message fetches (long polls)
+	FetchPerIP       Limit
+	PagePerIP        Limit // the page, its texts and the demo personas
+	UploadPerSession Limit // files sent
+	UploadPerIP      Limit
 }
 
 // DefaultLimits are the limits of a running service.
@@ -34,6 +36,9 @@ func DefaultLimits() Limits {
 		FetchPerSession: Limit{Rate: 2, Burst: 20},
 		FetchPerIP:      Limit{Rate: 30, Burst: 200},
 		PagePerIP:       Limit{Rate: 5, Burst: 60},
+		// A file is up to 20 MB: a few at once, then one every ten seconds.
+		UploadPerSession: Limit{Rate: 0.1, Burst: 5},
+		UploadPerIP:      Limit{Rate: 1, Burst: 30},
 	}
 }
 
@@ -42,6 +47,7 @@ func (l Limits) withDefaults() Limits {
 	for _, p := range []struct{ got, def *Limit }{
 		{&l.SessionPerIP, &d.SessionPerIP}, {&l.SendPerSession, &d.SendPerSession}, {&l.SendPerIP, &d.SendPerIP},
 		{&l.FetchPerSession, &d.FetchPerSession}, {&l.FetchPerIP, &d.FetchPerIP}, {&l.PagePerIP, &d.PagePerIP},
+		{&l.UploadPerSession, &d.UploadPerSession}, {&l.UploadPerIP, &d.UploadPerIP},
 	} {
 		if p.got.Rate <= 0 || p.got.Burst < 1 {
 			*p.got = *p.def

@@ -6,10 +6,12 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strings"
 
 	"golang.org/x/text/language"
 
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/media"
 )
 
 //go:embed static
@@ -22,7 +24,8 @@ var pageTemplate = template.Must(template.ParseFS(staticFiles, "static/index.htm
 func uiKeys() []string {
 	return []string{"title", "intro", "conversation", "message_label", "placeholder", "send", "start", "connecting",
 		"offline", "sending", "failed", "retry", "too_fast", "too_long", "you", "bot_name", "image", "download",
-		"talk_as", "choose_persona", "demo_note", "demo_invite", "noscript", "new_chat"}
+		"talk_as", "choose_persona", "demo_note", "demo_invite", "noscript", "new_chat",
+		"attach", "audio", "video", "media_gone", "erased", "media_too_large", "media_not_accepted"}
 }
 
 // ui is what the page needs to show itself in a language.
@@ -42,6 +45,9 @@ func (c *Channel) uiFor(lang string) ui {
 			u.Texts[k] = l.T("webchat."+k, "Name", "{name}")
 		case "demo_invite":
 			u.Texts[k] = l.T("webchat."+k, "Code", "{code}")
+		case "media_too_large", "media_not_accepted":
+			// The answers to a refused file, as every channel gives them (media.Rejection).
+			u.Texts[k] = l.T("media."+strings.TrimPrefix(k, "media_"), "MaxMB", media.MaxMB)
 		default:
 			u.Texts[k] = l.T("webchat." + k)
 		}
@@ -67,7 +73,7 @@ func acceptedLang(header string) string {
 // code in its address out of any Referer.
 func securityHeaders(w http.ResponseWriter) {
 	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "+
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src blob:; "+
 		"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")

@@ -24,6 +24,11 @@ func (s *Sender) Send(ctx context.Context, to bot.Recipient, out bot.Outgoing) (
 	if len(out.Commands) > 0 {
 		return "", nil
 	}
+	if out.Media != nil {
+		if err := s.prepareMedia(ctx, to.ChatID, out.Media); err != nil {
+			return "", err
+		}
+	}
 	payload, err := out.Encode()
 	if err != nil {
 		return "", &bot.SendError{Class: bot.Permanent, Reason: "message cannot be encoded"}

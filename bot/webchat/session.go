@@ -80,6 +80,9 @@ func (c *Channel) sessionOf(ctx context.Context, header string) (storage.Webchat
 
 type sessionRequest struct {
 	Lang string `json:"lang"` // the browser's language (navigator.language)
+	// Invite is the code of the invite link the page was opened with: the session takes the
+	// language of the person it is for, before the browser's.
+	Invite string `json:"invite,omitempty"`
 }
 
 type sessionResponse struct {
@@ -104,6 +107,15 @@ func (c *Channel) createSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := locales.Match(req.Lang)
+	if req.Invite != "" {
+		invited, err := storage.InviteLang(r.Context(), c.cfg.DB, req.Invite, c.cfg.Clock.Now())
+		if err != nil {
+			c.log.Warn("invite language", "err", err)
+		}
+		if m := locales.Match(invited); m != "" {
+			lang = m
+		}
+	}
 	token, chatID, err := newToken()
 	if err == nil {
 		err = storage.CreateWebchatSession(r.Context(), c.cfg.DB, chatID, lang, c.cfg.Clock.Now())

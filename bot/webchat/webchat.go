@@ -19,6 +19,7 @@ import (
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/clock"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/media"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -50,6 +51,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies in front of the service (TRUSTED_PROXIES): only
 	// from them is X-Forwarded-For believed, for the per-address limits (clientip.go).
 	TrustedProxies []netip.Prefix
+	// Media is the transit store of files: uploads go in, passed-on files are downloaded
+	// from it (media.go). Without it the page takes no files.
+	Media *media.Store
 }
 
 // maxLongPoll is the longest wait a fetch may ask for.
@@ -92,6 +96,8 @@ func (c *Channel) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("POST /webchat/api/session", c.createSession)
 	mux.HandleFunc("POST /webchat/api/send", c.send)
 	mux.HandleFunc("GET /webchat/api/messages", c.messages)
+	mux.HandleFunc("POST /webchat/api/upload", c.upload)
+	mux.HandleFunc("GET /webchat/api/media/{id}", c.download)
 	mux.HandleFunc("GET /webchat/api/demo/personas", c.personas)
 	mux.HandleFunc("POST /webchat/api/demo/session", c.demoSession)
 	mux.HandleFunc("/webchat/api/", func(w http.ResponseWriter, r *http.Request) {
@@ -109,6 +115,6 @@ func apiMethods() map[string]string {
 	return map[string]string{
 		"/webchat/api/ui": http.MethodGet, "/webchat/api/session": http.MethodPost, "/webchat/api/send": http.MethodPost,
 		"/webchat/api/messages": http.MethodGet, "/webchat/api/demo/personas": http.MethodGet,
-		"/webchat/api/demo/session": http.MethodPost,
+		"/webchat/api/demo/session": http.MethodPost, "/webchat/api/upload": http.MethodPost,
 	}
 }

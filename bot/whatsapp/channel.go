@@ -10,6 +10,7 @@ import (
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/clock"
+	"github.com/insideaut/insidebot/media"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -44,6 +45,7 @@ type Deps struct {
 	Metrics    prometheus.Registerer // nil: not exported
 	HTTPClient *http.Client          // nil: NewHTTPClient()
 	Wake       func()                // tells the outbox there is new work; may be nil
+	Media      *media.Store          // passed-on files (media.go); nil: none in this process
 }
 
 // Channel is the WhatsApp Cloud API channel. It is the webhook (an http.Handler for
@@ -58,6 +60,7 @@ type Channel struct {
 	api     *client
 	wake    func()
 	metrics metrics
+	media   *media.Store
 }
 
 // Timings of the channel.
@@ -90,6 +93,7 @@ func New(cfg Config, d Deps) *Channel {
 		cfg: cfg, db: d.DB, redis: d.Redis, disp: d.Dispatcher, clock: d.Clock, log: d.Log, wake: d.Wake,
 		api:     &client{base: cfg.APIURL, phoneID: cfg.PhoneNumberID, token: cfg.AccessToken, http: d.HTTPClient},
 		metrics: newMetrics(d.Metrics),
+		media:   d.Media,
 	}
 	c.api.contact = c.learnContact
 	return c

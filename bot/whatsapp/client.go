@@ -129,8 +129,13 @@ func (c *client) do(ctx context.Context, path, contentType string, body io.Reade
 	if err != nil {
 		return &bot.SendError{Class: bot.Permanent, Reason: "WHATSAPP_API_URL does not make a valid request URL"}
 	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Content-Type", contentType)
+	return c.roundTrip(req, out)
+}
+
+// roundTrip makes an authorized Graph API request and decodes a success into out.
+func (c *client) roundTrip(req *http.Request, out any) error {
+	req.Header.Set("Authorization", "Bearer "+c.token)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return &bot.SendError{Class: bot.Retryable, Reason: c.scrub("graph api unreachable: " + transportReason(err))}

@@ -12,6 +12,8 @@ type message struct {
 	Interactive      *interactive `json:"interactive,omitempty"`
 	Image            *mediaRef    `json:"image,omitempty"`
 	Document         *mediaRef    `json:"document,omitempty"`
+	Audio            *mediaRef    `json:"audio,omitempty"`
+	Video            *mediaRef    `json:"video,omitempty"`
 	Template         *templateRef `json:"template,omitempty"`
 }
 

@@ -1,6 +1,7 @@
 package whatsapp
 
 import (
+	"encoding/json"
 	"strconv"
 	"time"
 
@@ -48,9 +49,12 @@ type inMessage struct {
 		Payload string `json:"payload"`
 		Text    string `json:"text"`
 	} `json:"button"`
-	Audio *struct {
-		Voice bool `json:"voice"`
-	} `json:"audio"`
+	// The files of image, audio, video and document messages, read leniently (media.go): a
+	// file of a shape the bot cannot use leaves a message it answers as such, not a dropped one.
+	Image    json.RawMessage `json:"image"`
+	Audio    json.RawMessage `json:"audio"`
+	Video    json.RawMessage `json:"video"`
+	Document json.RawMessage `json:"document"`
 }
 
 type inStatus struct {
@@ -88,7 +92,7 @@ func mediaName(m inMessage) string {
 	case "image":
 		return "photo"
 	case "audio":
-		if m.Audio != nil && m.Audio.Voice {
+		if f, ok := fileOf(m); ok && f.Voice {
 			return "voice"
 		}
 		return "audio"
@@ -134,5 +138,6 @@ func toIncoming(m inMessage, key storage.WhatsAppKey, now time.Time) (bot.Incomi
 		}
 	}
 	in.Kind, in.Media = bot.KindUnsupported, mediaName(m)
+	in.Attachment = attachmentOf(m)
 	return in, true
 }

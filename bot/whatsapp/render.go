@@ -27,6 +27,9 @@ const (
 type part struct {
 	msg  message
 	file *bot.File
+	// media, when set, is a passed-on file: uploaded (attachMedia) and its media id put in
+	// the message before it is sent.
+	media *bot.OutMedia
 }
 
 // rendered is a bot.Outgoing as WhatsApp messages, and the long list it starts, if any.
@@ -77,6 +80,10 @@ func render(out bot.Outgoing, token string) (rendered, error) {
 		} else {
 			p.msg.Document = m
 		}
+		r.parts = append(r.parts, p)
+	} else if out.Media != nil {
+		var p part
+		p, text = mediaPart(out.Media, text, interactiveNeeded)
 		r.parts = append(r.parts, p)
 	}
 	if !interactiveNeeded {

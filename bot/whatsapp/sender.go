@@ -51,6 +51,9 @@ func (c *Channel) Send(ctx context.Context, to bot.Recipient, out bot.Outgoing) 
 		ids = nil
 	}
 	resumed := len(ids) > 0
+	if err := c.attachMedia(ctx, r.parts, len(ids)); err != nil {
+		return "", err
+	}
 	for i := len(ids); i < len(r.parts); i++ {
 		id, err := c.sendPart(ctx, to.ChatID, r.parts[i])
 		if err != nil {
@@ -71,6 +74,7 @@ func (c *Channel) Send(ctx context.Context, to bot.Recipient, out bot.Outgoing) 
 	if resumed {
 		c.clearProgress(ctx, key)
 	}
+	c.mediaDelivered(ctx, out)
 	c.keepFallback(ctx, to, out, ids, last)
 	return ids[len(ids)-1], nil
 }

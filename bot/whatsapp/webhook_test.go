@@ -111,8 +111,31 @@ func TestWebhookMessages(t *testing.T) {
 		{"button_reply.json", []bot.Incoming{with(in("wamid.BUTTONREPLY01", bot.KindButton), func(i *bot.Incoming) { i.Data = "pl:12:done" })}},
 		{"list_reply.json", []bot.Incoming{with(in("wamid.LISTREPLY01", bot.KindButton), func(i *bot.Incoming) { i.Data = "lab:7" })}},
 		{"template_button.json", []bot.Incoming{with(in("wamid.TPLBUTTON01", bot.KindButton), func(i *bot.Incoming) { i.Data = "rem:open" })}},
-		{"audio.json", []bot.Incoming{with(in("wamid.AUDIO01", bot.KindUnsupported), func(i *bot.Incoming) { i.Media = "voice" })}},
-		{"image.json", []bot.Incoming{with(in("wamid.IMAGE01", bot.KindUnsupported), func(i *bot.Incoming) { i.Media = "photo" })}},
+		// Files, as Meta's documented payloads carry them: kind, declared type without its
+		// parameters, caption, file name, media id (no size).
+		{"audio.json", []bot.Incoming{with(in("wamid.AUDIO01", bot.KindUnsupported), func(i *bot.Incoming) {
+			i.Media, i.Attachment = "voice", bot.MediaItem{Kind: bot.MediaVoice, MIME: "audio/ogg", Ref: "1139581294117212"}
+		})}},
+		{"audio_file.json", []bot.Incoming{with(in("wamid.AUDIO02", bot.KindUnsupported), func(i *bot.Incoming) {
+			i.Media, i.Attachment = "audio", bot.MediaItem{Kind: bot.MediaAudio, MIME: "audio/mpeg", Ref: "1044113327753961"}
+		})}},
+		{"image.json", []bot.Incoming{with(in("wamid.IMAGE01", bot.KindUnsupported), func(i *bot.Incoming) {
+			i.Media, i.Attachment = "photo", bot.MediaItem{Kind: bot.MediaPhoto, MIME: "image/jpeg", Caption: "my permesso", Ref: "1521986498371340"}
+		})}},
+		{"video.json", []bot.Incoming{with(in("wamid.VIDEO01", bot.KindUnsupported), func(i *bot.Incoming) {
+			i.Media, i.Attachment = "video", bot.MediaItem{Kind: bot.MediaVideo, MIME: "video/mp4", Caption: "la porta rotta", Ref: "1203581194477615"}
+		})}},
+		{"document.json", []bot.Incoming{with(in("wamid.DOCUMENT01", bot.KindUnsupported), func(i *bot.Incoming) {
+			i.Media, i.Attachment = "document", bot.MediaItem{Kind: bot.MediaDocument, MIME: "application/pdf", Caption: "il contratto",
+				Name: "contratto_affitto.pdf", Ref: "1834772870665590"}
+		})}},
+		// A voice note from someone known only by their business-scoped user id.
+		{"bsuid_voice.json", []bot.Incoming{with(in("wamid.BSUIDVOICE01", bot.KindUnsupported), func(i *bot.Incoming) {
+			i.ChatID, i.UserID = "IT.13491208655302741918", "IT.13491208655302741918"
+			i.Media, i.Attachment = "voice", bot.MediaItem{Kind: bot.MediaVoice, MIME: "audio/ogg", Ref: "1139581294117299"}
+		})}},
+		// A file of a shape the bot cannot use: the message is still answered, without a file.
+		{"media_bad_shape.json", []bot.Incoming{with(in("wamid.BADMEDIA01", bot.KindUnsupported), func(i *bot.Incoming) { i.Media = "photo" })}},
 		{"sticker.json", []bot.Incoming{with(in("wamid.STICKER01", bot.KindUnsupported), func(i *bot.Incoming) { i.Media = "sticker" })}},
 		{"location.json", []bot.Incoming{with(in("wamid.LOCATION01", bot.KindUnsupported), func(i *bot.Incoming) { i.Media = "location" })}},
 		{"unsupported.json", []bot.Incoming{with(in("wamid.UNSUPPORTED01", bot.KindUnsupported), func(i *bot.Incoming) { i.Media = "unsupported" })}},

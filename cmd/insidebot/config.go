@@ -51,13 +51,17 @@ type Config struct {
 	MetricsAddr    string         // METRICS_ADDR, "off" for none
 
 	Privacy PrivacyConfig
+
+	MediaKey        string // MEDIA_KEY: 64 hex characters (config_media.go)
+	TranslateURL    string // TRANSLATE_URL
+	TranslateAPIKey string // TRANSLATE_API_KEY
 }
 
 // Secrets lists the configured secret values, so logs can be scrubbed of them.
 func (c Config) Secrets() []string {
 	var out []string
 	for _, s := range []string{c.TelegramToken, c.TelegramWebhookSecret, c.WhatsAppToken, c.WhatsAppAppSecret,
-		c.WhatsAppVerifyToken, c.ResearchKey, passwordOf(c.DatabaseURL), passwordOf(c.RedisURL)} {
+		c.WhatsAppVerifyToken, c.ResearchKey, passwordOf(c.DatabaseURL), passwordOf(c.RedisURL), c.MediaKey, c.TranslateAPIKey} {
 		if len(s) >= 4 {
 			out = append(out, s)
 		}
@@ -199,6 +203,9 @@ func loadConfig(getenv env) (Config, error) {
 		return c, err
 	}
 	if c.Privacy, err = loadPrivacyConfig(get); err != nil {
+		return c, err
+	}
+	if err := loadMediaConfig(&c, get); err != nil {
 		return c, err
 	}
 	return c, nil

@@ -8,7 +8,7 @@ import (
 // run once across replicas. It runs as a background loop, off the HTTP path.
 func (a *app) addScheduler() {
 	s := scheduler.New(scheduler.Deps{DB: a.db, Engine: a.engine, Broadcasts: a.engine, Clock: a.clock,
-		Log: a.log.With("component", "scheduler"), Metrics: a.metrics, Config: a.cfg.schedulerConfig(),
+		Log: a.log.With("component", "scheduler"), Metrics: a.metrics, Config: a.cfg.schedulerConfig(), Media: a.media,
 		Wake: func() {
 			if a.wake != nil {
 				a.wake()

@@ -22,7 +22,9 @@ import (
 	"github.com/insideaut/insidebot/bot/telegram"
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/media"
 	"github.com/insideaut/insidebot/storage"
+	"github.com/insideaut/insidebot/translate"
 )
 
 // shutdownGrace is how long shutdown waits for in-flight work at each stage.
@@ -56,6 +58,10 @@ type app struct {
 	wake func()
 	// telegram is the Bot API client, when TELEGRAM_BOT_TOKEN is set.
 	telegram *telegram.Client
+	// media is the transit store of passed-on files, translator the translation client
+	// (media.go).
+	media      *media.Store
+	translator *translate.Client
 }
 
 func serveCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
@@ -77,6 +83,9 @@ func serveCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.
 	}
 	if err := cfg.Privacy.checkServe(*demo); err != nil {
 		return fmt.Errorf("configuration: %w", err)
+	}
+	if cfg.MediaKey == "" && !*demo {
+		return fmt.Errorf("configuration: %w", errNoMediaKey)
 	}
 	a, err := build(ctx, cfg, log, *demo)
 	if err != nil {
@@ -116,6 +125,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 	a.metricsMux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{}))
 	a.gauges = newProjectGauges(a.db, log.With("component", "gauges"), a.metrics)
 	a.runners = append(a.runners, runner{name: "gauges", run: a.gauges.run})
+	if err := a.openMedia(); err != nil {
+		return a, err
+	}
 
 	if err := a.connectTelegram(ctx); err != nil {
 		return a, err
@@ -124,7 +136,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 		Settings: flows.Settings{BotUsername: a.botUsername(), PublicURL: cfg.PublicURL, Location: cfg.Timezone,
 			InviteTTL: cfg.InviteTTL, ResearchKey: []byte(cfg.ResearchKey),
 			PrivacyController: cfg.Privacy.Controller, PrivacyContact: cfg.Privacy.Contact},
-		Planner: scheduler.NewPlanner(cfg.schedulerConfig())})
+		Planner: scheduler.NewPlanner(cfg.schedulerConfig()), Media: a.media, Translator: a.translator})
 	a.dispatcher = bot.NewDispatcher(bot.DispatcherConfig{DB: a.db, Redis: a.redis, Handler: a.engine, Clock: a.clock,
 		Log: log.With("component", "dispatch"), Metrics: a.metrics, Flood: cfg.Inbound, Wake: func() {
 			if a.wake != nil {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/telegram"
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/locales"
@@ -37,7 +38,8 @@ func (a *app) wireTelegram() {
 	}
 	log := a.log.With("component", "telegram")
 	recv := telegram.NewReceiver(a.telegram, a.dispatcher, a.clock, log)
-	a.senders = append(a.senders, telegram.NewSender(a.telegram, log))
+	a.senders = append(a.senders, telegram.NewSender(a.telegram, log).WithMedia(a.media))
+	a.media.Register(bot.Telegram, a.telegram)
 	if a.cfg.TelegramWebhookURL != "" {
 		a.mux.Handle("POST "+telegram.WebhookPath, telegram.NewWebhook(recv, a.cfg.TelegramWebhookSecret, log))
 		a.runners = append(a.runners, runner{name: "telegram-webhook", run: func(ctx context.Context) error {

@@ -11,7 +11,7 @@ import (
 // the demo world and lets the page talk as its people.
 func (a *app) wireWebchat(ctx context.Context) error {
 	cfg := webchat.Config{DB: a.db, Redis: a.redis, Dispatcher: a.dispatcher, Catalog: a.catalog, Clock: a.clock,
-		Log: a.log.With("component", "webchat"), TrustedProxies: a.cfg.TrustedProxies}
+		Log: a.log.With("component", "webchat"), TrustedProxies: a.cfg.TrustedProxies, Media: a.media}
 	if a.demo {
 		d, created, err := demo.Seed(ctx, a.db, a.redis, demo.Options{Location: a.cfg.Timezone, InviteTTL: a.cfg.InviteTTL, Now: a.clock.Now()})
 		if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/whatsapp"
 )
 
@@ -14,13 +15,14 @@ func (a *app) wireWhatsApp() {
 	wa := whatsapp.New(whatsapp.Config{
 		APIURL: a.cfg.WhatsAppAPIURL, PhoneNumberID: a.cfg.WhatsAppPhoneNumberID, AccessToken: a.cfg.WhatsAppToken,
 		AppSecret: a.cfg.WhatsAppAppSecret, VerifyToken: a.cfg.WhatsAppVerifyToken, Templates: a.cfg.WhatsAppTemplates,
-	}, whatsapp.Deps{DB: a.db, Redis: a.redis, Dispatcher: a.dispatcher, Clock: a.clock, Log: log, Metrics: a.metrics,
+	}, whatsapp.Deps{DB: a.db, Redis: a.redis, Dispatcher: a.dispatcher, Clock: a.clock, Log: log, Metrics: a.metrics, Media: a.media,
 		Wake: func() {
 			if a.wake != nil {
 				a.wake()
 			}
 		}})
 	a.mux.Handle("/webhooks/whatsapp", wa)
+	a.media.Register(bot.WhatsApp, wa)
 	a.senders = append(a.senders, wa)
 	a.runners = append(a.runners, runner{name: "whatsapp", run: wa.Run})
 	for name, val := range map[string]string{

@@ -83,6 +83,14 @@ func (p *Page) Reload() {
 	p.Do(chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#composer")))
 }
 
+// ReloadTo loads the page again and waits until expr (JavaScript) is true: for a page that
+// shows something else than the composer (after "Delete my data").
+func (p *Page) ReloadTo(what, expr string) {
+	p.t.Helper()
+	p.Do(chromedp.Reload(), chromedp.WaitReady(chromedp.CSS("body")))
+	p.WaitFor(what, expr)
+}
+
 // Do runs browser actions, failing the test on an error.
 func (p *Page) Do(steps ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()

@@ -10,7 +10,8 @@
     lang: 'insidebot.webchat.lang',
     persona: 'insidebot.webchat.persona',
     personas: 'insidebot.webchat.personas',
-    sent: 'insidebot.webchat.sent'
+    sent: 'insidebot.webchat.sent',
+    erased: 'insidebot.webchat.erased'
   };
   var MAX_SENT = 100;
   var PAGE = 50; // the most messages one fetch returns
@@ -31,7 +32,9 @@
     gen: 0,          // the session generation: a poll of an older session stops
     poll: null,      // the AbortController of the running poll
     sent: [],        // this session's own messages, to show them among the bot's after a reload
-    persona: store.get(KEY.persona) || ''
+    persona: store.get(KEY.persona) || '',
+    invite: '',      // the invite code a new session is opened with (its language comes first)
+    erased: false    // the person's data was deleted: the page says so, and takes nothing more
   };
 
   function t(key, vars) {
@@ -76,11 +79,12 @@
 
   function api(method, path, body, signal) {
     var headers = { 'Accept': 'application/json' };
-    if (body !== undefined) { headers['Content-Type'] = 'application/json'; }
+    var form = typeof FormData !== 'undefined' && body instanceof FormData;
+    if (body !== undefined && !form) { headers['Content-Type'] = 'application/json'; }
     if (state.token) { headers['Authorization'] = 'Bearer ' + state.token; }
     return fetch(API + path, {
       method: method, headers: headers, signal: signal, cache: 'no-store', credentials: 'omit',
-      body: body === undefined ? undefined : JSON.stringify(body)
+      body: body === undefined ? undefined : (form ? body : JSON.stringify(body))
     }).then(function (resp) {
       return resp.json().catch(function () { return {}; }).then(function (b) {
         return { status: resp.status, body: b, retryAfter: b.retry_after_ms || 2000 };
@@ -90,21 +94,47 @@
 
   // --- rendering ---------------------------------------------------------------------------
 
-  var urlPattern = /\bhttps?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]]/g;
+  // A web address, or a run of digits that may be a phone number (telOf decides).
+  var linkPattern = /\bhttps?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]]|\+?\d[\d .\-]{1,18}\d/g;
 
-  // appendText writes text with its web addresses as links; never as HTML.
+  // telOf is the number to call for a run of digits that is a phone number ("" when it is
+  // not): an international number (+39..., 0039...), an Italian landline (0...), mobile
+  // (3...) or free number (800..., 803...), or an emergency number standing alone (112,
+  // 113, 115, 118, 1522). Dates, times, amounts, codes (MI-007) and ids stay text.
+  function telOf(s, before) {
+    if (before && /[\w#\/:.,\-+@]/.test(before)) { return ''; }
+    if (/^\d{1,2}[.\-]\d{1,2}[.\-]\d{2,4}$/.test(s)) { return ''; }
+    var compact = s.replace(/[ .\-]/g, '');
+    if (/^(\+|00)/.test(compact)) {
+      var digits = compact.replace(/^(\+|00)/, '');
+      return /^\d{8,15}$/.test(digits) ? '+' + digits : '';
+    }
+    if (s.indexOf('.') >= 0) { return ''; }
+    if (/^(112|113|115|118|1522)$/.test(s)) { return s; }
+    if (/^0\d{5,10}$/.test(compact) || /^3\d{8,9}$/.test(compact) || /^80[03]\d{3,6}$/.test(compact)) { return compact; }
+    return '';
+  }
+
+  // appendText writes text with its web addresses and phone numbers as links; never as HTML.
   function appendText(el, text) {
     var last = 0;
-    text.replace(urlPattern, function (url, at) {
-      el.appendChild(document.createTextNode(text.slice(last, at)));
+    text.replace(linkPattern, function (found, at) {
       var a = document.createElement('a');
-      a.href = url;
-      a.textContent = url;
-      a.target = '_blank';
-      a.rel = 'noopener noreferrer';
+      if (/^https?:/.test(found)) {
+        a.href = found;
+        a.target = '_blank';
+        a.rel = 'noopener noreferrer';
+      } else {
+        var tel = telOf(found, text.charAt(at - 1));
+        if (!tel) { return found; }
+        a.href = 'tel:' + tel;
+        a.className = 'tel';
+      }
+      a.textContent = found;
+      el.appendChild(document.createTextNode(text.slice(last, at)));
       el.appendChild(a);
-      last = at + url.length;
-      return url;
+      last = at + found.length;
+      return found;
     });
     el.appendChild(document.createTextNode(text.slice(last)));
   }
@@ -150,6 +180,7 @@
       img.alt = m.image.name || t('image');
       el.appendChild(img);
     }
+    if (m.media) { el.appendChild(mediaNode(m.media)); }
     if (m.document) {
       var a = document.createElement('a');
       a.className = 'file';
@@ -186,6 +217,57 @@
     }
     $('log').appendChild(el);
     scrollDown();
+  }
+
+  // mediaNode shows a file the bot passed on: fetched with the session's token (the server
+  // checks it, and the file expires), then a voice note or audio as a player, a photo inline, a
+  // video as a player, a PDF as a link to save it.
+  function mediaNode(md) {
+    var box = document.createElement('div');
+    box.className = 'media';
+    var headers = { 'Authorization': 'Bearer ' + state.token };
+    fetch(md.url, { headers: headers, cache: 'no-store', credentials: 'omit' }).then(function (resp) {
+      if (!resp.ok) { throw new Error(String(resp.status)); }
+      return resp.blob();
+    }).then(function (blob) {
+      var url = URL.createObjectURL(blob);
+      var node;
+      if (md.kind === 'voice' || md.kind === 'audio') {
+        node = document.createElement('audio');
+        node.controls = true;
+        node.preload = 'metadata';
+        node.setAttribute('aria-label', t('audio'));
+      } else if (md.kind === 'photo' && /^image\//.test(blob.type)) {
+        node = document.createElement('img');
+        node.alt = md.caption || t('image');
+      } else if ((md.kind === 'video' || md.kind === 'video_note') && /^video\//.test(blob.type)) {
+        node = document.createElement('video');
+        node.controls = true;
+        node.setAttribute('playsinline', '');
+        node.setAttribute('aria-label', t('video'));
+      } else {
+        node = document.createElement('a');
+        node.className = 'file';
+        node.href = url;
+        node.download = md.name || 'document.pdf';
+        node.textContent = t('download', { name: md.name || '' });
+      }
+      if (node.tagName !== 'A') { node.src = url; }
+      box.insertBefore(node, box.firstChild);
+      scrollDown();
+    }, function () {
+      var p = document.createElement('p');
+      p.className = 'gone';
+      p.textContent = t('media_gone');
+      box.insertBefore(p, box.firstChild);
+    });
+    if (md.caption) {
+      var c = document.createElement('p');
+      c.className = 'caption';
+      appendText(c, md.caption);
+      box.appendChild(c);
+    }
+    return box;
   }
 
   function renderMine(text) {
@@ -226,6 +308,26 @@
 
   // --- sessions ------------------------------------------------------------------------------
 
+  // showErased: the person's data was deleted. The page says so and offers a new conversation;
+  // what the bot still sends (its goodbye) is shown until the session ends.
+  function showErased() {
+    state.erased = true;
+    store.set(KEY.erased, '1');
+    store.del(KEY.token);
+    store.del(KEY.sent);
+    $('erased').hidden = false;
+    $('composer').hidden = true;
+    $('empty').hidden = true;
+    setStatus('');
+  }
+
+  function hideErased() {
+    state.erased = false;
+    store.del(KEY.erased);
+    $('erased').hidden = true;
+    $('composer').hidden = false;
+  }
+
   function useSession(token) {
     state.gen++;
     if (state.poll) { state.poll.abort(); state.poll = null; }
@@ -245,8 +347,11 @@
 
   function ensureSession() {
     if (state.token) { return Promise.resolve(true); }
-    return api('POST', 'session', { lang: navigator.language || '' }).then(function (r) {
+    var req = { lang: navigator.language || '' };
+    if (state.invite) { req.invite = state.invite; }
+    return api('POST', 'session', req).then(function (r) {
       if (r.status !== 201) { setStatus(r.status === 429 ? 'too_fast' : 'offline'); return false; }
+      state.invite = '';
       useSession(r.body.token);
       return loadUI(r.body.lang).then(function () { return true; });
     }, function () { setStatus('offline'); return false; });
@@ -265,14 +370,22 @@
         if (r.status === 200) {
           setStatus('');
           r.body.messages.forEach(renderBot);
+          // The person's own language, once the bot knows them: the page follows it.
+          if (r.body.lang && r.body.lang !== ui.lang) { loadUI(r.body.lang); }
+          if (r.body.erased && !state.erased) { showErased(); }
           // The history is read without waiting, page by page; then the person's own
           // messages that came after the last bot message are shown, and the poll waits.
           if (first && r.body.messages.length < PAGE) { flushSent(Infinity); first = false; }
           backoff = 1000;
           return loop();
         }
+        if (state.erased && (r.status === 401 || r.status === 410)) {
+          // The erased person's session has ended: the notice stays, nothing more comes.
+          state.poll = null;
+          return;
+        }
         if (r.status === 401) {
-          // The session is gone (erased, or the database was reset): start afresh.
+          // The session is gone (the database was reset): start afresh.
           forgetPersonaToken();
           if (state.persona) { pickPersona(state.persona); } else { useSession(null); }
           return;
@@ -303,18 +416,33 @@
     });
   }
 
+  // refusals maps an API error to the page's words for it.
+  var refusals = { too_long: 'too_long', too_large: 'media_too_large', not_accepted: 'media_not_accepted' };
+
   function deliver(id, body, el, gen, attempt) {
     if (gen !== state.gen) { return; }
-    var payload = { id: id };
-    if (body.data) { payload.data = body.data; } else { payload.text = body.text; }
+    var path = 'send', payload = { id: id };
+    if (body.file) {
+      path = 'upload';
+      payload = new FormData();
+      payload.append('id', id);
+      if (body.caption) { payload.append('caption', body.caption); }
+      payload.append('file', body.file, body.file.name || 'file');
+    } else if (body.data) { payload.data = body.data; } else { payload.text = body.text; }
     var wait = Math.min(1000 * Math.pow(2, attempt), 15000);
-    api('POST', 'send', payload).then(function (r) {
-      if (r.status === 200) { el.classList.remove('pending'); setStatus(''); return; }
+    api('POST', path, payload).then(function (r) {
+      if (r.status === 200) {
+        el.classList.remove('pending');
+        setStatus('');
+        if (r.body && r.body.erased) { showErased(); }
+        return;
+      }
+      if (r.status === 410 && r.body && r.body.error === 'erased') { el.classList.remove('pending'); showErased(); return; }
       if (r.status === 429) { setStatus('too_fast'); wait = r.retryAfter; }
       if (r.status === 429 || r.status === 503 || r.status >= 500) {
         return sleep(wait).then(function () { deliver(id, body, el, gen, attempt + 1); });
       }
-      failed(el, r.body && r.body.error === 'too_long' ? 'too_long' : 'failed', null);
+      failed(el, (r.body && refusals[r.body.error]) || 'failed', null);
     }, function () {
       setStatus('offline');
       if (attempt < 8) { return sleep(wait).then(function () { deliver(id, body, el, gen, attempt + 1); }); }
@@ -347,6 +475,27 @@
     send({ text: text }, text).then(function (ok) {
       // No session could be opened (offline): the text stays in the box to send again.
       if (!ok && !box.value) { box.value = text; grow(); }
+    });
+  }
+
+  // sendFile sends a chosen file, with what is typed as its caption.
+  function sendFile(file) {
+    var box = $('text');
+    var caption = box.value.trim();
+    if (file.size > 20 * 1024 * 1024) {
+      var big = renderMine('📎 ' + file.name);
+      failed(big, 'media_too_large', null);
+      return;
+    }
+    box.value = '';
+    grow();
+    var shown = '📎 ' + (file.name || '') + (caption ? '\n' + caption : '');
+    ensureSession().then(function (ok) {
+      if (!ok) { return; }
+      var el = renderMine(shown);
+      el.classList.add('pending');
+      remember(shown);
+      deliver(newId(), { file: file, caption: caption }, el, state.gen, 0);
     });
   }
 
@@ -397,6 +546,7 @@
   }
 
   function pickPersona(key) {
+    hideErased();
     state.persona = key;
     store.set(KEY.persona, key);
     if (!key) { showInvite(''); useSession(null); return Promise.resolve(); }
@@ -427,8 +577,16 @@
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submitText(); }
     });
     $('start').addEventListener('click', function () { send({ text: '/start' }, t('start')); });
-    $('new-chat').addEventListener('click', function () {
-      // On a shared phone: forget this conversation on this device.
+    $('attach').addEventListener('click', function () { $('file').click(); });
+    $('file').addEventListener('change', function (e) {
+      var f = e.target.files && e.target.files[0];
+      e.target.value = '';
+      if (f) { sendFile(f); }
+    });
+    function newChat() {
+      // On a shared phone: forget this conversation on this device, and its language.
+      hideErased();
+      store.del(KEY.lang);
       forgetPersonaToken();
       state.persona = '';
       store.del(KEY.persona);
@@ -436,7 +594,9 @@
       showInvite('');
       useSession(null);
       $('text').focus();
-    });
+    }
+    $('new-chat').addEventListener('click', newChat);
+    $('erased-new').addEventListener('click', newChat);
     $('persona').addEventListener('change', function (e) { pickPersona(e.target.value); });
 
     var params = new URLSearchParams(location.search);
@@ -446,16 +606,19 @@
     if (ui.demo) { ready = ready.then(loadPersonas); }
     ready.then(function () {
       if (invite) {
-        // An invite link: a fresh session that starts onboarding with the code. The code
-        // leaves the address bar at once.
+        // An invite link: a fresh session, in the language of the person invited, that
+        // starts onboarding with the code. The code leaves the address bar at once.
         history.replaceState(null, '', location.pathname);
         state.persona = '';
         store.del(KEY.persona);
         if (ui.demo) { $('persona').value = ''; }
+        hideErased();
         useSession(null);
+        state.invite = invite;
         send({ text: '/start ' + invite }, '/start ' + invite);
         return;
       }
+      if (store.get(KEY.erased)) { showErased(); return; }
       if (ui.demo && state.persona) {
         var p = personaTokens()[state.persona];
         if (p) { showInvite(p.invite); useSession(p.token); return loadUI(p.lang); }
