@@ -22,7 +22,7 @@ var pageTemplate = template.Must(template.ParseFS(staticFiles, "static/index.htm
 func uiKeys() []string {
 	return []string{"title", "intro", "conversation", "message_label", "placeholder", "send", "start", "connecting",
 		"offline", "sending", "failed", "retry", "too_fast", "too_long", "you", "bot_name", "image", "download",
-		"talk_as", "choose_persona", "demo_note", "demo_invite", "noscript", "new_chat"}
+		"talk_as", "choose_persona", "demo_note", "demo_invite", "noscript", "new_chat", "desk_tutor", "desk_coordinator"}
 }
 
 // ui is what the page needs to show itself in a language.
