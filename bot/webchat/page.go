@@ -25,7 +25,8 @@ func uiKeys() []string {
 	return []string{"title", "intro", "conversation", "message_label", "placeholder", "send", "start", "connecting",
 		"offline", "sending", "failed", "retry", "too_fast", "too_long", "you", "bot_name", "image", "download",
 		"talk_as", "choose_persona", "demo_note", "demo_invite", "noscript", "new_chat",
-		"attach", "audio", "video", "media_gone", "erased", "media_too_large", "media_not_accepted"}
+		"attach", "audio", "video", "media_gone", "erased", "media_too_large", "media_not_accepted",
+		"desk_tutor", "desk_coordinator"}
 }
 
 // ui is what the page needs to show itself in a language.

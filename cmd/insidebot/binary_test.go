@@ -189,7 +189,8 @@ func TestBinaryExitCodesAndJSONLogsThroughARedisOutage(t *testing.T) {
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "PRIVACY_CONTACT=privacy@example.org", "DATABASE_URL="+dbURL, "REDIS_URL="+proxied.String(), "REDIS_PREFIX="+prefix, "MEDIA_KEY="+testMediaKey,
 		"HTTP_ADDR="+httpAddr, "METRICS_ADDR="+freeAddr(t), "LOG_FORMAT=json", "LOG_LEVEL=debug",
-		"SCHEDULER_INTERVAL=100ms", "DATA_DIR="+t.TempDir(), "TELEGRAM_BOT_TOKEN=", "WHATSAPP_ACCESS_TOKEN=", "WHATSAPP_PHONE_NUMBER_ID=")
+		"SCHEDULER_INTERVAL=100ms", "DATA_DIR="+t.TempDir(), "TELEGRAM_BOT_TOKEN=", "WHATSAPP_ACCESS_TOKEN=", "WHATSAPP_PHONE_NUMBER_ID=",
+		"PRIVACY_CONTACT=privacy@example.org")
 	stderr := &syncBuffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {

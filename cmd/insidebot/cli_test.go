@@ -17,6 +17,7 @@ func TestHelpAndUsageErrors(t *testing.T) {
 		{"invite", "--help"}, {"invite", "--role", "tutor", "-h"},
 		{"import", "--help"}, {"import", "leads", "--help"},
 		{"export", "--help"}, {"export", "research", "--help"},
+		{"desk-link", "--help"}, {"desk-link", "--staff", "3", "-h"},
 	} {
 		var stdout, stderr bytes.Buffer
 		err := run(context.Background(), args, envOf(nil), &stdout, &stderr)
@@ -37,6 +38,8 @@ func TestHelpAndUsageErrors(t *testing.T) {
 		{[]string{"migrate", "now"}, "migrate takes no arguments"},
 		{[]string{"healthcheck", "x"}, "healthcheck takes no arguments"},
 		{[]string{"serve", "extra"}, `unexpected argument "extra"`},
+		{[]string{"desk-link"}, "--staff <id> is required"},
+		{[]string{"desk-link", "--staff", "x"}, `invalid value "x" for flag -staff`},
 	} {
 		var stdout, stderr bytes.Buffer
 		err := run(context.Background(), c.args, envOf(nil), &stdout, &stderr)

@@ -6,6 +6,7 @@
 //	insidebot invite ...         create a person and a one-time invite code
 //	insidebot import ...         load beneficiaries, leads or lab sessions from a CSV file
 //	insidebot export research    write the pseudonymised research dataset
+//	insidebot desk-link ...      print a one-time login link to the desk for a staff member
 //	insidebot healthcheck        exit 0 when the running server answers /healthz
 package main
 
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 		return importCmd(ctx, args, getenv, stdout, stderr)
 	case "export":
 		return exportCmd(ctx, args, getenv, stdout, stderr)
+	case "desk-link":
+		return deskLinkCmd(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":
 		return healthcheckCmd(ctx, args, getenv, stdout)
 	case "help", "-h", "--help":
@@ -76,6 +79,8 @@ Commands:
                                check every row, then import them all (or nothing)
   insidebot export research --out <file.csv> [--territory MI]
                                write the pseudonymised research dataset
+  insidebot desk-link --staff <id>
+                               print a one-time login link to the desk (valid 10 minutes)
   insidebot healthcheck        exit 0 when the server on HTTP_ADDR answers /healthz
 
 Configuration comes from environment variables: see README.md.

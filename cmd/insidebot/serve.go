@@ -20,6 +20,7 @@ import (
 	"github.com/insideaut/insidebot/bot/clock"
 	"github.com/insideaut/insidebot/bot/scheduler"
 	"github.com/insideaut/insidebot/bot/telegram"
+	"github.com/insideaut/insidebot/bot/webchat/demo"
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/media"
@@ -62,6 +63,8 @@ type app struct {
 	// (media.go).
 	media      *media.Store
 	translator *translate.Client
+	// demoWorld is the seeded demo, with --demo (the web chat and the desk use it).
+	demoWorld *demo.Demo
 }
 
 func serveCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
@@ -145,6 +148,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 		}})
 	a.addScheduler()
 	if err := a.wireWebchat(ctx); err != nil {
+		return a, err
+	}
+	if err := a.wireDesk(); err != nil {
 		return a, err
 	}
 	a.mux.HandleFunc("GET /healthz", a.healthz)

@@ -17,7 +17,7 @@ func (a *app) wireWebchat(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		cfg.Demo = d
+		cfg.Demo, a.demoWorld = d, d
 		a.log.Info("demo ready: open the web chat and pick a person to talk as", "url", a.cfg.PublicURL+"/",
 			"seeded_now", created, "new_visitor_invite_code", d.InviteCode())
 	}

@@ -41,37 +41,10 @@ type options struct{ lang string }
 // Lang sets the browser's language (navigator.language and Accept-Language), such as "ar".
 func Lang(code string) Option { return func(o *options) { o.lang = code } }
 
-// Open starts Chromium (failing the test when it is missing) and opens url.
+// Open starts Chromium (failing the test when it is missing) at a phone's size and opens url.
 func Open(t *testing.T, url string, opt ...Option) *Page {
 	t.Helper()
-	if _, err := os.Stat(ChromiumPath); err != nil {
-		t.Fatalf("Chromium is needed for the web chat test and is missing (%v): make test installs it, or apt-get install chromium", err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(ChromiumPath),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(phoneWidth, phoneHeight),
-	}
-	var o options
-	for _, f := range opt {
-		f(&o)
-	}
-	if o.lang != "" {
-		opts = append(opts, chromedp.Flag("lang", o.lang), chromedp.Flag("accept-lang", o.lang))
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	// The first call starts the browser, which lives as long as that call's context: no timeout.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	p := &Page{t: t, ctx: ctx}
+	p := Launch(t, phoneWidth, phoneHeight, opt...)
 	p.Do(chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
 		chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("#composer")))
 	return p

@@ -1,0 +1,59 @@
+package desk
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/insideaut/insidebot/storage"
+)
+
+// homeView is Home as its template shows it.
+type homeView struct {
+	CaseloadTitle string
+	Caseload      storage.CaseloadTotals
+	Alerts        []alertRow
+	AlertsTotal   int
+	More          bool // not every open alert is listed
+}
+
+// alertRow is one open alert, read-only for now.
+type alertRow struct {
+	Code string
+	What string
+	When string // in the staff member's language and BOT_TIMEZONE
+	At   string // machine-readable (UTC), for <time datetime>
+}
+
+// home is the staff member's start page: their open alerts and their caseload's figures.
+func (d *Desk) home(w http.ResponseWriter, r *Request) error {
+	h, err := loadHome(r.Context(), d.cfg.DB, r.Staff, r.Now, d.cfg.Location)
+	if err != nil {
+		return err
+	}
+	v := homeView{Caseload: h.Caseload, AlertsTotal: h.AlertsTotal, More: len(h.Alerts) < h.AlertsTotal}
+	switch {
+	case h.Scope.TutorID != 0:
+		v.CaseloadTitle = r.L.T("desk.home.caseload_mine")
+	case h.Scope.Territory != "":
+		v.CaseloadTitle = r.L.T("desk.home.caseload_territory", "Territory", h.TerritoryName)
+	default:
+		v.CaseloadTitle = r.L.T("desk.home.caseload_all")
+	}
+	for _, a := range h.Alerts {
+		at := a.CreatedAt.In(d.cfg.Location)
+		v.Alerts = append(v.Alerts, alertRow{Code: a.Code, What: alertText(r, a.Kind), When: r.L.DateTime(at), At: a.CreatedAt.UTC().Format(time.RFC3339)})
+	}
+	return d.render(w, r, http.StatusOK, "home", r.L.T("desk.home.title"), v)
+}
+
+// alertText says what an alert is about, in words; a kind this desk does not know yet reads
+// "needs your attention".
+func alertText(r *Request, kind string) string {
+	switch kind {
+	case storage.AlertStepHelp, storage.AlertStepDone, storage.AlertLeadInterest, storage.AlertRSVPNo, storage.AlertAbsent,
+		storage.AlertMessage, storage.AlertBlocked, storage.AlertErased, storage.AlertStepOverdue, storage.AlertInactive,
+		storage.AlertOnboarded, storage.AlertConsentChange:
+		return r.L.T("desk.alert." + kind)
+	}
+	return r.L.T("desk.alert.unknown")
+}

@@ -1,0 +1,60 @@
+package desk
+
+import (
+	"net/http"
+	"slices"
+)
+
+// HandlerFunc serves one page to a signed-in staff member. It returns an error only for a
+// failure (the staff member gets a localized error page and the error is logged); a refusal
+// it answers itself (Desk.OutOfScope for a record out of scope).
+type HandlerFunc func(w http.ResponseWriter, r *Request) error
+
+// route is one page or action of a signed-in staff member.
+type route struct {
+	method string
+	path   string // a net/http pattern path, under /desk/
+	// nav is the page's label in the navigation bar (desk.nav.<nav>), "" for none; href is
+	// where that link points (path without its pattern marks).
+	nav, href string
+	// roles that may use it; none: every staff role. Anyone else gets 404, audited.
+	roles []string
+	// maxBody bounds a POST's body (default maxForm).
+	maxBody int64
+	handle  HandlerFunc
+}
+
+// maxForm is the largest form a POST may send unless its route says otherwise.
+const maxForm = 64 << 10
+
+// routes is the desk's one table of pages: what each is, where, and who may see it. The
+// navigation bar is built from it, in this order, with the entries of the staff member's role.
+func (d *Desk) routes() []route {
+	return []route{
+		{method: http.MethodGet, path: "/desk/{$}", nav: "home", href: "/desk/", handle: d.home},
+	}
+}
+
+// allows tells whether a role may use the route.
+func (rt route) allows(role string) bool {
+	return len(rt.roles) == 0 || slices.Contains(rt.roles, role)
+}
+
+// navItem is one link of the navigation bar.
+type navItem struct {
+	Label   string
+	Href    string
+	Current bool
+}
+
+// nav is the navigation bar of a staff member on a page.
+func (d *Desk) nav(r *Request) []navItem {
+	var out []navItem
+	for _, rt := range d.routes() {
+		if rt.nav == "" || !rt.allows(r.Staff.Role) {
+			continue
+		}
+		out = append(out, navItem{Label: r.L.T("desk.nav." + rt.nav), Href: rt.href, Current: r.URL.Path == rt.href})
+	}
+	return out
+}
