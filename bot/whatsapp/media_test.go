@@ -162,14 +162,17 @@ func TestMediaRetriesAndRefusals(t *testing.T) {
 		t.Fatalf("%d uploads for one file", len(u))
 	}
 
-	// Outside the 24 hours nothing is uploaded: the template goes, the file waits.
+	// Outside the 24 hours nothing is uploaded: the template goes, the message and its file wait.
 	e.graph.reset()
 	later := putFile(t, st, bot.MediaPhoto, "", mediatest.JPEG(500))
-	if _, err := e.send(bot.Recipient{ChatID: waA}, bot.Outgoing{Lang: "it", Media: &bot.OutMedia{Kind: bot.MediaPhoto, Transit: later}}); err != nil {
-		t.Fatal(err)
+	if _, err := e.send(bot.Recipient{ChatID: waA}, bot.Outgoing{Lang: "it", Media: &bot.OutMedia{Kind: bot.MediaPhoto, Transit: later}}); !isHeld(err) {
+		t.Fatalf("outside the window: %v, want held", err)
 	}
 	if len(e.graph.uploaded()) != 0 {
 		t.Fatal("uploaded outside the window")
+	}
+	if sent := e.graph.sent(); len(sent) != 1 || sent[0].Template == nil {
+		t.Fatalf("outside the window, sent %+v: want the one template", sent)
 	}
 	if _, err := st.Info(context.Background(), later); err != nil {
 		t.Fatalf("the file of a message not yet delivered went: %v", err)

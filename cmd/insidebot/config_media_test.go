@@ -48,7 +48,7 @@ func TestMediaAndTranslationConfig(t *testing.T) {
 		t.Fatalf("no MEDIA_KEY: a key of the process (%v)", err)
 	}
 	var stderr bytes.Buffer
-	err = run(context.Background(), []string{"serve"}, envOf(nil), &bytes.Buffer{}, &stderr)
+	err = run(context.Background(), []string{"serve"}, envOf(map[string]string{"PRIVACY_CONTACT": "privacy@example.org"}), &bytes.Buffer{}, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "MEDIA_KEY") || !strings.Contains(err.Error(), "openssl rand -hex 32") {
 		t.Fatalf("serve without MEDIA_KEY: %v", err)
 	}
