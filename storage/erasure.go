@@ -83,6 +83,7 @@ func EraseBeneficiary(ctx context.Context, q Queryer, id int64, now time.Time) (
 	steps := []struct{ what, query string }{
 		{"delete identities", `DELETE FROM identities WHERE beneficiary_id = ?`},
 		{"delete invites", `DELETE FROM invites WHERE beneficiary_id = ?`},
+		{"delete their conversation with the tutor", `DELETE FROM conversation_messages WHERE beneficiary_id = ?`},
 		{"cancel reminders", `UPDATE reminders SET status = 'cancelled', reason = 'erased' WHERE beneficiary_id = ? AND status = 'pending'`},
 	}
 	for _, s := range steps {

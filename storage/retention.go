@@ -113,13 +113,19 @@ WHERE outbox_id IN (`+placeholders(len(ids))+`) AND held`, append(readyArgs, ids
 // PurgeWebchat applies the retention of the web chat's history: messages stored before
 // `before` are removed, batch rows at a time from where the last purge stopped.
 func PurgeWebchat(ctx context.Context, db *DB, before time.Time) (int64, error) {
+	return purgeOlder(ctx, db, "webchat_messages", before)
+}
+
+// purgeOlder removes the rows of table (an id and a created_at column, ids growing with time)
+// written before `before`, batch rows at a time from where the last purge of table stopped.
+func purgeOlder(ctx context.Context, db *DB, table string, before time.Time) (int64, error) {
 	var deleted int64
-	err := purgeByID(ctx, db, "webchat_messages", func(tx *Tx, from int64) (int64, bool, int64, error) {
+	err := purgeByID(ctx, db, table, func(tx *Tx, from int64) (int64, bool, int64, error) {
 		var rows []struct {
 			ID        int64     `db:"id"`
 			CreatedAt time.Time `db:"created_at"`
 		}
-		if err := tx.Select(ctx, &rows, `SELECT id, created_at FROM webchat_messages WHERE id >= ? ORDER BY id LIMIT ?`, from, PurgeBatch); err != nil {
+		if err := tx.Select(ctx, &rows, `SELECT id, created_at FROM `+table+` WHERE id >= ? ORDER BY id LIMIT ?`, from, PurgeBatch); err != nil {
 			return 0, false, 0, err
 		}
 		next, done := from, len(rows) < PurgeBatch
@@ -131,7 +137,7 @@ func PurgeWebchat(ctx context.Context, db *DB, before time.Time) (int64, error) 
 			next = r.ID + 1
 		}
 		if next > from {
-			n, err := execCount(ctx, tx, `DELETE FROM webchat_messages WHERE id >= ? AND id < ?`, from, next)
+			n, err := execCount(ctx, tx, `DELETE FROM `+table+` WHERE id >= ? AND id < ?`, from, next)
 			if err != nil {
 				return 0, false, 0, err
 			}

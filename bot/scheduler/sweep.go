@@ -116,8 +116,9 @@ func (s *Scheduler) planHousekeeping(ctx context.Context, now time.Time) error {
 	return err
 }
 
-// purgeMessages applies MESSAGE_RETENTION: delivered messages and the web chat's history older
-// than it go, a batch at a time; messages still held that long expire (their sender drops them).
+// purgeMessages applies MESSAGE_RETENTION: delivered messages, the web chat's history and the
+// conversations between beneficiaries and tutors older than it go, a batch at a time; messages
+// still held that long expire (their sender drops them).
 // What fails is done by the next day's housekeeping.
 func (s *Scheduler) purgeMessages(ctx context.Context, now time.Time) {
 	before := now.Add(-s.cfg.MessageRetention)
@@ -130,10 +131,14 @@ func (s *Scheduler) purgeMessages(ctx context.Context, now time.Time) {
 			s.wake()
 		}
 	}
-	n, err := storage.PurgeWebchat(ctx, s.db, before)
-	if err != nil {
+	if n, err := storage.PurgeWebchat(ctx, s.db, before); err != nil {
 		s.log.Warn("housekeeping: web chat history not purged", "err", err)
-		return
+	} else {
+		s.log.Info("housekeeping: web chat history purged", "deleted", n)
 	}
-	s.log.Info("housekeeping: web chat history purged", "deleted", n)
+	if n, err := storage.PurgeConversations(ctx, s.db, before); err != nil {
+		s.log.Warn("housekeeping: conversations with tutors not purged", "err", err)
+	} else {
+		s.log.Info("housekeeping: conversations with tutors purged", "deleted", n)
+	}
 }
