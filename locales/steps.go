@@ -1,5 +1,7 @@
 package locales
 
+import "strings"
+
 // StandardStep is a step of the standard-step catalogue that tutors add to a plan by key.
 // Its title and plain-language explanation are the messages steps.<key>.title and
 // steps.<key>.explain in every language.
@@ -54,4 +56,16 @@ func StandardStepByKey(key string) (StandardStep, bool) {
 		}
 	}
 	return StandardStep{}, false
+}
+
+// StepTitle is how a plan step is named in l's language: the catalogue's title for a standard
+// step (key), the free title as written otherwise, "Step N" when it has neither.
+func (l *Localizer) StepTitle(key, title string, position int) string {
+	if _, ok := StandardStepByKey(key); ok {
+		return l.T("steps." + key + ".title")
+	}
+	if t := strings.TrimSpace(title); t != "" {
+		return t
+	}
+	return l.T("plan.untitled", "N", position)
 }
