@@ -123,3 +123,60 @@ func TestDeskInChromium(t *testing.T) {
 	c.WaitFor("nothing wider than the phone in Arabic", `document.documentElement.scrollWidth <= window.innerWidth`)
 	screenshot(c, "desk-home-ar-390")
 }
+
+// A coordinator reads People and a person's page in Chromium, at 1440 and at 390 pixels: every
+// text AA, nothing wider than a phone (the table scrolls inside its frame), no message key.
+func TestDeskPeopleInChromium(t *testing.T) {
+	db := storagetest.SQLite(t)
+	h := newHarness(t, db)
+	tutor := h.staff(storage.RoleTutor, "MI", "active", "it", "Marco Bassi")
+	people := caseload(t, h, tutor)
+	ctx := context.Background()
+	for i, m := range []storage.NewConversationMessage{
+		{BeneficiaryID: people[0].ID, StaffID: tutor.ID, Direction: storage.ToTutor, Body: "Ho trovato una stanza in via Padova, posso andare a vederla domani?"},
+		{BeneficiaryID: people[0].ID, StaffID: tutor.ID, Direction: storage.ToPerson, Body: "Sì! Ti accompagno io alle 10."},
+		{BeneficiaryID: people[0].ID, StaffID: tutor.ID, Direction: storage.ToTutor, MediaKind: "voice"},
+	} {
+		if _, err := storage.AppendConversation(ctx, db, m, t0.Add(time.Duration(i)*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.clock.Set(t0.Add(9 * time.Hour))
+	coord := h.staff(storage.RoleCoordinator, "MI", "active", "it", "Giulia Ferri")
+	c := browsertest.Launch(t, 1440, 900, browsertest.Lang("it"))
+	c.Do(chromedp.EmulateViewport(1440, 900))
+	c.Do(chromedp.Navigate(h.link(coord.ID)), chromedp.WaitVisible(chromedp.CSS("#sign-in")), chromedp.Click(chromedp.CSS("#sign-in")))
+	c.WaitFor("Home", `document.querySelector('h1') !== null && location.pathname === '/desk/'`)
+	c.Do(chromedp.Navigate(h.srv.URL + "/desk/people"))
+	c.WaitFor("People with three rows", `document.querySelectorAll('table.people tbody tr').length === 3`)
+	checks := map[string]string{
+		"nothing wider than the window":    `document.documentElement.scrollWidth <= window.innerWidth`,
+		"no text below AA contrast":        contrastFailures + ` === ''`,
+		"the page's own text is not a key": `!document.body.innerText.includes('desk.')`,
+		"every filter labelled":            `[...document.querySelectorAll('select, input:not([type=hidden])')].every(e => document.querySelector('label[for="' + e.id + '"]'))`,
+	}
+	for what, expr := range checks {
+		c.WaitFor(what+" (People, 1440 px)", expr)
+	}
+	screenshot(c, "desk-people-1440")
+	c.Do(chromedp.Click(chromedp.CSS("table.people tbody tr th a")))
+	c.WaitFor("the person's page", fmt.Sprintf(`location.pathname === '/desk/people/%s' && document.querySelectorAll('.talk-msg').length === 3`, people[0].Code))
+	for what, expr := range checks {
+		c.WaitFor(what+" (a person, 1440 px)", expr)
+	}
+	c.WaitFor("the plan beside the conversation", `document.querySelector('.person .panel + .panel').getBoundingClientRect().top ===
+		document.querySelector('.person .panel').getBoundingClientRect().top`)
+	screenshot(c, "desk-person-1440")
+
+	c.Do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	for what, expr := range checks {
+		c.WaitFor(what+" (a person, 390 px)", expr)
+	}
+	screenshot(c, "desk-person-390")
+	c.Do(chromedp.Navigate(h.srv.URL + "/desk/people"))
+	c.WaitFor("People at 390 px", `document.querySelectorAll('table.people tbody tr').length === 3`)
+	for what, expr := range checks {
+		c.WaitFor(what+" (People, 390 px)", expr)
+	}
+	screenshot(c, "desk-people-390")
+}

@@ -43,6 +43,9 @@ type Config struct {
 	PublicURL string
 	// Location is BOT_TIMEZONE: times and "today" are shown in it.
 	Location *time.Location
+	// MessageRetention is MESSAGE_RETENTION: how long the conversations with tutors are kept
+	// (720 hours when zero), which a person's page says.
+	MessageRetention time.Duration
 	// Demo, set only by serve --demo, lets /desk/demo-login open the desk as the demo's staff.
 	// Without it that path does not exist.
 	Demo DemoStaff
@@ -77,6 +80,9 @@ func New(cfg Config) (*Desk, error) {
 	}
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
+	}
+	if cfg.MessageRetention <= 0 {
+		cfg.MessageRetention = 720 * time.Hour
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	u, err := url.Parse(cfg.PublicURL)

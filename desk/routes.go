@@ -32,6 +32,8 @@ const maxForm = 64 << 10
 func (d *Desk) routes() []route {
 	return []route{
 		{method: http.MethodGet, path: "/desk/{$}", nav: "home", href: "/desk/", handle: d.home},
+		{method: http.MethodGet, path: "/desk/people", nav: "people", href: "/desk/people", handle: d.people},
+		{method: http.MethodGet, path: "/desk/people/{code}", handle: d.person},
 	}
 }
 

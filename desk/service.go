@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -65,4 +66,117 @@ func loadHome(ctx context.Context, q storage.Queryer, s storage.Staff, now time.
 		h.TerritoryName = t.Name
 	}
 	return h, nil
+}
+
+// peopleList is a page of the People list with what its filters offer.
+type peopleList struct {
+	Rows  []storage.PersonRow
+	Total int
+	// TerritoryName names the staff member's territory ("" when they have none).
+	TerritoryName string
+	// Territories and Tutors are the filters' choices within the staff member's scope.
+	Territories []storage.Territory
+	Tutors      []storage.Staff
+}
+
+// loadPeople reads one page of the people pq selects (pq.Scope being the staff member's) and
+// the territories and tutors a coordinator or admin may filter on.
+func loadPeople(ctx context.Context, q storage.Queryer, pq storage.PeopleQuery) (peopleList, error) {
+	var l peopleList
+	var err error
+	if l.Rows, l.Total, err = storage.People(ctx, q, pq); err != nil {
+		return l, err
+	}
+	if pq.Scope.TutorID != 0 {
+		return l, nil
+	}
+	all, err := storage.Territories(ctx, q)
+	if err != nil {
+		return l, err
+	}
+	for _, t := range all {
+		if pq.Scope.Territory == "" || t.Code == pq.Scope.Territory {
+			l.Territories = append(l.Territories, t)
+		}
+		if t.Code == pq.Scope.Territory {
+			l.TerritoryName = t.Name
+		}
+	}
+	if l.Tutors, err = storage.TutorsIn(ctx, q, pq.Scope.Territory); err != nil {
+		return l, err
+	}
+	return l, nil
+}
+
+// conversationShown is how many of the newest messages with the tutor a person's page shows.
+const conversationShown = 50
+
+// inScope tells whether a staff member may see a beneficiary: the same rule as their caseload.
+func inScope(s storage.Staff, b storage.Beneficiary) bool {
+	f := caseloadScope(s)
+	if f.TutorID != 0 && (!b.TutorID.Valid || b.TutorID.Int64 != f.TutorID) {
+		return false
+	}
+	return f.Territory == "" || b.Territory == f.Territory
+}
+
+// personData is what a person's page shows.
+type personData struct {
+	B             storage.Beneficiary
+	TerritoryName string
+	Tutor         *storage.Staff
+	Steps         []storage.PlanStep
+	Conversation  []storage.ConversationMessage // oldest first
+	Alerts        []storage.Alert
+	Labs          []storage.LabRecord
+	Interests     []storage.LeadInterest
+}
+
+// errOutOfScope is loadPerson's answer for a person the staff member may not see, or who does
+// not exist (the same answer, so the desk tells nothing of who is there).
+var errOutOfScope = errors.New("desk: person out of scope")
+
+// loadPerson reads what a person's page shows, for a staff member who may see them.
+func loadPerson(ctx context.Context, q storage.Queryer, s storage.Staff, code string) (personData, error) {
+	var p personData
+	b, err := storage.BeneficiaryByCode(ctx, q, code)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && (b.Status == storage.BeneficiaryErased || !inScope(s, b))) {
+		return p, errOutOfScope
+	}
+	if err != nil {
+		return p, err
+	}
+	p.B = b
+	if t, err := storage.TerritoryByCode(ctx, q, b.Territory); err == nil {
+		p.TerritoryName = t.Name
+	} else {
+		return p, err
+	}
+	if b.TutorID.Valid {
+		t, err := storage.StaffByID(ctx, q, b.TutorID.Int64)
+		if err != nil {
+			return p, err
+		}
+		p.Tutor = &t
+	}
+	if p.Steps, err = storage.StepsOf(ctx, q, b.ID); err != nil {
+		return p, err
+	}
+	msgs, err := storage.ConversationOf(ctx, q, b.ID, 0, conversationShown)
+	if err != nil {
+		return p, err
+	}
+	for i := len(msgs) - 1; i >= 0; i-- {
+		p.Conversation = append(p.Conversation, msgs[i])
+	}
+	if p.Alerts, err = storage.OpenAlertsAbout(ctx, q, b.ID); err != nil {
+		return p, err
+	}
+	if p.Labs, err = storage.LabRecordsOf(ctx, q, b.ID, 20); err != nil {
+		return p, err
+	}
+	if p.Interests, err = storage.InterestsOf(ctx, q, b.ID); err != nil {
+		return p, err
+	}
+	return p, nil
 }

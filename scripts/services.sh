@@ -54,8 +54,13 @@ ensure_redis() {
   redis_ready || { log "Redis did not start"; exit 1; }
 }
 
+# The browser tests' screenshots need emoji and the bot's scripts (Arabic, Bengali, Ge'ez),
+# or they show boxes.
 ensure_chromium() {
   command -v chromium >/dev/null 2>&1 || apt_install chromium
+  for font in fonts-noto-color-emoji fonts-noto-core; do
+    dpkg -s "$font" >/dev/null 2>&1 || apt_install "$font"
+  done
 }
 
 ensure_postgres

@@ -72,3 +72,12 @@ func HandleAlert(ctx context.Context, q Queryer, id, by int64, now time.Time) (b
 	n, err := execCount(ctx, q, `UPDATE alerts SET handled_at = ?, handled_by = ? WHERE id = ? AND handled_at IS NULL`, now, by, id)
 	return n == 1, err
 }
+
+// OpenAlertsAbout lists the open alerts about a beneficiary, whoever they are for, newest first.
+func OpenAlertsAbout(ctx context.Context, q Queryer, beneficiaryID int64) ([]Alert, error) {
+	var out []Alert
+	if err := q.Select(ctx, &out, alertSelect+` WHERE a.beneficiary_id = ? AND a.handled_at IS NULL ORDER BY a.id DESC`, beneficiaryID); err != nil {
+		return nil, fmt.Errorf("open alerts about %d: %w", beneficiaryID, err)
+	}
+	return out, nil
+}

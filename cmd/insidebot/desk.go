@@ -17,7 +17,7 @@ import (
 // as the demo's tutor or coordinator.
 func (a *app) wireDesk() error {
 	cfg := desk.Config{DB: a.db, Catalog: a.catalog, Clock: a.clock, Log: a.log.With("component", "desk"),
-		PublicURL: a.cfg.PublicURL, Location: a.cfg.Timezone}
+		PublicURL: a.cfg.PublicURL, Location: a.cfg.Timezone, MessageRetention: a.cfg.Scheduler.MessageRetention}
 	if a.demoWorld != nil {
 		cfg.Demo = a.demoWorld
 		a.log.Info("demo desk: open it as the demo's staff", "tutor", a.cfg.PublicURL+"/desk/demo-login?as=tutor",

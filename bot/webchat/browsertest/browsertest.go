@@ -90,7 +90,8 @@ func (p *Page) Eval(expr string) string {
 func (p *Page) WaitFor(what, expr string) {
 	p.t.Helper()
 	deadline := time.Now().Add(waitLimit)
-	for p.Eval("!!("+expr+")") != "true" {
+	// A page still loading may lack what expr reads: an exception is "not yet".
+	for p.Eval("(() => { try { return !!("+expr+"); } catch (e) { return false; } })()") != "true" {
 		if time.Now().After(deadline) {
 			p.Screenshot("timeout")
 			p.t.Fatalf("waited %s for %s; page: %s", waitLimit, what, p.Eval(`document.body.innerText`))
