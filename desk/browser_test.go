@@ -179,4 +179,14 @@ func TestDeskPeopleInChromium(t *testing.T) {
 		c.WaitFor(what+" (People, 390 px)", expr)
 	}
 	screenshot(c, "desk-people-390")
+
+	c.Do(chromedp.Navigate(h.srv.URL + "/desk/figures"))
+	c.WaitFor("the chart drawn", `document.querySelector('img.chart').complete && document.querySelector('img.chart').naturalWidth > 0`)
+	for what, expr := range checks {
+		c.WaitFor(what+" (Figures, 390 px)", expr)
+	}
+	screenshot(c, "desk-figures-390")
+	c.Do(chromedp.EmulateViewport(1440, 900))
+	c.WaitFor("the chart beside the words", `document.querySelector('img.chart').getBoundingClientRect().left > window.innerWidth / 2`)
+	screenshot(c, "desk-figures-1440")
 }

@@ -3,6 +3,8 @@ package desk
 import (
 	"net/http"
 	"slices"
+
+	"github.com/insideaut/insidebot/storage"
 )
 
 // HandlerFunc serves one page to a signed-in staff member. It returns an error only for a
@@ -34,8 +36,13 @@ func (d *Desk) routes() []route {
 		{method: http.MethodGet, path: "/desk/{$}", nav: "home", href: "/desk/", handle: d.home},
 		{method: http.MethodGet, path: "/desk/people", nav: "people", href: "/desk/people", handle: d.people},
 		{method: http.MethodGet, path: "/desk/people/{code}", handle: d.person},
+		{method: http.MethodGet, path: "/desk/figures", nav: "figures", href: "/desk/figures", roles: staffWhoReadFigures(), handle: d.figuresPage},
+		{method: http.MethodGet, path: "/desk/figures/steps.svg", roles: staffWhoReadFigures(), handle: d.figuresChart},
 	}
 }
+
+// staffWhoReadFigures are the roles that read the project's figures (as /stats in the chat).
+func staffWhoReadFigures() []string { return []string{storage.RoleCoordinator, storage.RoleAdmin} }
 
 // allows tells whether a role may use the route.
 func (rt route) allows(role string) bool {

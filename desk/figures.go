@@ -1,0 +1,90 @@
+package desk
+
+import (
+	"net/http"
+
+	"github.com/insideaut/insidebot/figures"
+	"github.com/insideaut/insidebot/storage"
+)
+
+// figuresView is the Figures page as its template shows it.
+type figuresView struct {
+	Lines       []string // the figures in words, the first one their title
+	Territories []option // the territory picker, empty for a coordinator of one territory
+	ChartURL    string
+	ChartAlt    string
+	Empty       bool // no plan step to chart
+}
+
+// figuresScope is the territory whose figures a request asks for ("" for all): a coordinator
+// of a territory sees only theirs; an admin, or a coordinator of every territory, picks one.
+// ok is false for a territory that does not exist.
+func (d *Desk) figuresScope(r *Request) (code, name string, all []storage.Territory, ok bool, err error) {
+	if own := caseloadScope(r.Staff).Territory; own != "" {
+		t, err := storage.TerritoryByCode(r.Context(), d.cfg.DB, own)
+		return own, t.Name, nil, err == nil, err
+	}
+	if all, err = storage.Territories(r.Context(), d.cfg.DB); err != nil {
+		return "", "", nil, false, err
+	}
+	want := r.URL.Query().Get("territory")
+	if want == "" {
+		return "", r.L.T("stats.scope_all"), all, true, nil
+	}
+	for _, t := range all {
+		if t.Code == want {
+			return t.Code, t.Name, all, true, nil
+		}
+	}
+	return "", "", all, false, nil
+}
+
+// figuresPage shows the project's figures, in words and as a chart, for the staff member's
+// territory or the one picked.
+func (d *Desk) figuresPage(w http.ResponseWriter, r *Request) error {
+	code, name, all, ok, err := d.figuresScope(r)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return d.OutOfScope(w, r, "desk.figures", "territory", r.URL.Query().Get("territory"))
+	}
+	f, err := storage.ProjectFigures(r.Context(), d.cfg.DB, code)
+	if err != nil {
+		return err
+	}
+	v := figuresView{Lines: figures.Lines(r.L, name, f), ChartURL: "/desk/figures/steps.svg", Empty: len(f.Steps) == 0,
+		ChartAlt: r.L.T("stats.chart_title", "Scope", name)}
+	if code != "" {
+		v.ChartURL += "?territory=" + code
+	}
+	if all != nil {
+		v.Territories = []option{{Value: "", Label: r.L.T("stats.scope_all"), Selected: code == ""}}
+		for _, t := range all {
+			v.Territories = append(v.Territories, option{Value: t.Code, Label: t.Name, Selected: t.Code == code})
+		}
+	}
+	return d.render(w, r, http.StatusOK, "figures", r.L.T("desk.figures.title"), v)
+}
+
+// figuresChart is the chart of plan steps by area and status as an SVG image.
+func (d *Desk) figuresChart(w http.ResponseWriter, r *Request) error {
+	code, name, _, ok, err := d.figuresScope(r)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return d.OutOfScope(w, r, "desk.figures", "territory", r.URL.Query().Get("territory"))
+	}
+	f, err := storage.ProjectFigures(r.Context(), d.cfg.DB, code)
+	if err != nil {
+		return err
+	}
+	svg, err := figures.StepsChart(r.L, name, f.Steps).SVG()
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	_, _ = w.Write(svg)
+	return nil
+}
