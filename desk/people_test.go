@@ -148,8 +148,18 @@ func TestAPersonsPageAndItsScope(t *testing.T) {
 				t.Fatalf("%s: %d, want 404", code, p.status)
 			}
 		}
-		if denied := h.audit("desk.person", storage.OutcomeDenied); len(denied) < 2 || denied[0].TargetID == "" {
-			t.Fatalf("out-of-scope attempts not audited: %+v", denied)
+		denied := h.audit("desk.person", storage.OutcomeDenied)
+		if len(denied) != 5 {
+			t.Fatalf("%d out-of-scope attempts audited, want 5: %+v", len(denied), denied)
+		}
+		// By internal id, never by code: erasure leaves the id meaningless.
+		if last := denied[len(denied)-1]; last.TargetID != strconv.FormatInt(other[0].ID, 10) {
+			t.Fatalf("the attempt on another tutor's person names %q", last.TargetID)
+		}
+		for _, e := range denied {
+			if strings.Contains(e.TargetID+e.Detail, "MI-") {
+				t.Fatalf("the audit log names a code: %+v", e)
+			}
 		}
 	})
 }

@@ -3,6 +3,7 @@ package desk
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,11 +50,17 @@ type messageRow struct {
 func (d *Desk) person(w http.ResponseWriter, r *Request) error {
 	code := r.PathValue("code")
 	if !plausibleCode(code) {
-		return d.OutOfScope(w, r, "desk.person", "beneficiary", "(not a code)")
+		return d.OutOfScope(w, r, "desk.person", "beneficiary", "")
 	}
 	p, err := loadPerson(r.Context(), d.cfg.DB, r.Staff, code)
-	if errors.Is(err, errOutOfScope) {
-		return d.OutOfScope(w, r, "desk.person", "beneficiary", code)
+	// The audit log names a person by their internal id, never by code; a code that names no
+	// one is not recorded either.
+	if out, ok := errors.AsType[outOfScope](err); ok {
+		target := ""
+		if out.ID != 0 {
+			target = strconv.FormatInt(out.ID, 10)
+		}
+		return d.OutOfScope(w, r, "desk.person", "beneficiary", target)
 	}
 	if err != nil {
 		return err

@@ -132,19 +132,25 @@ type personData struct {
 	Interests     []storage.LeadInterest
 }
 
-// errOutOfScope is loadPerson's answer for a person the staff member may not see, or who does
-// not exist (the same answer, so the desk tells nothing of who is there).
-var errOutOfScope = errors.New("desk: person out of scope")
+// outOfScope is loadPerson's answer for a person the staff member may not see, or who does
+// not exist (the same answer on the page, so the desk tells nothing of who is there). ID is
+// the person's internal id, what the audit log names people by (0: no such person).
+type outOfScope struct{ ID int64 }
+
+func (outOfScope) Error() string { return "desk: person out of scope" }
 
 // loadPerson reads what a person's page shows, for a staff member who may see them.
 func loadPerson(ctx context.Context, q storage.Queryer, s storage.Staff, code string) (personData, error) {
 	var p personData
 	b, err := storage.BeneficiaryByCode(ctx, q, code)
-	if errors.Is(err, storage.ErrNotFound) || (err == nil && (b.Status == storage.BeneficiaryErased || !inScope(s, b))) {
-		return p, errOutOfScope
+	if errors.Is(err, storage.ErrNotFound) {
+		return p, outOfScope{}
 	}
 	if err != nil {
 		return p, err
+	}
+	if b.Status == storage.BeneficiaryErased || !inScope(s, b) {
+		return p, outOfScope{ID: b.ID}
 	}
 	p.B = b
 	if t, err := storage.TerritoryByCode(ctx, q, b.Territory); err == nil {
