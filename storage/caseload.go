@@ -47,30 +47,17 @@ func (r CaseloadRow) Name() string {
 	return r.Code
 }
 
-const caseloadSelect = `SELECT b.id, b.code, b.display_name, b.status, b.last_inbound_at,
-COUNT(s.id) AS steps_total,
-COALESCE(SUM(CASE WHEN s.status = 'done' THEN 1 ELSE 0 END), 0) AS steps_done,
-COALESCE(SUM(CASE WHEN s.status <> 'done' AND s.due_date IS NOT NULL AND s.due_date < ? THEN 1 ELSE 0 END), 0) AS steps_overdue
-FROM beneficiaries b LEFT JOIN plan_steps s ON s.beneficiary_id = b.id`
-
-const caseloadGroup = ` GROUP BY b.id, b.code, b.display_name, b.status, b.last_inbound_at ORDER BY b.code LIMIT ? OFFSET ?`
-
 // Caseload lists the invited and active beneficiaries f selects, by code, one page at a time,
 // with steps done / total and steps overdue on today (YYYY-MM-DD), and the total count.
 func Caseload(ctx context.Context, q Queryer, f CaseloadFilter, today string, limit, offset int) ([]CaseloadRow, int, error) {
-	where, args := f.where()
-	var total int
-	if err := q.Get(ctx, &total, `SELECT COUNT(*) FROM beneficiaries b`+where, args...); err != nil {
-		return nil, 0, fmt.Errorf("count caseload: %w", err)
-	}
-	if limit <= 0 {
-		limit = 10
-	}
-	all := append([]any{today}, args...)
-	all = append(all, limit, offset)
-	var out []CaseloadRow
-	if err := q.Select(ctx, &out, caseloadSelect+where+caseloadGroup, all...); err != nil {
+	rows, total, err := People(ctx, q, PeopleQuery{Scope: f, Today: today, Limit: limit, Offset: offset, Sort: "code"})
+	if err != nil {
 		return nil, 0, fmt.Errorf("caseload: %w", err)
+	}
+	out := make([]CaseloadRow, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, CaseloadRow{ID: r.ID, Code: r.Code, DisplayName: r.DisplayName, Status: r.Status, LastInboundAt: r.LastInboundAt,
+			StepsTotal: r.StepsTotal, StepsDone: r.StepsDone, StepsOverdue: r.StepsOverdue})
 	}
 	return out, total, nil
 }

@@ -45,19 +45,24 @@ func (r PersonRow) Name() string {
 	return r.Code
 }
 
-// peopleOrder is each sort's ORDER BY, the code breaking ties.
+// peopleOrder is each sort's ORDER BY over the page's candidates (alias b), the code breaking
+// ties.
 func peopleOrder(sort string) string {
 	switch sort {
 	case "activity":
 		return ` ORDER BY CASE WHEN b.last_inbound_at IS NULL THEN 1 ELSE 0 END, b.last_inbound_at DESC, b.code`
 	case "overdue":
-		return ` ORDER BY steps_overdue DESC, b.code`
+		return ` ORDER BY (` + overdueOf + `) DESC, b.code`
 	}
 	return ` ORDER BY b.code`
 }
 
+// overdueOf counts the steps of beneficiary b past their due date on the day bound to ?.
+const overdueOf = `SELECT COUNT(*) FROM plan_steps s WHERE s.beneficiary_id = b.id AND s.status <> 'done' AND s.due_date IS NOT NULL AND s.due_date < ?`
+
 // People lists one page of the beneficiaries q selects, with their plan's figures, and how
-// many there are in all.
+// many there are in all. The page is chosen first (by index where the order allows) and only
+// its people's steps are counted, so a page costs the same in a caseload of 10 or 10,000.
 func People(ctx context.Context, q Queryer, pq PeopleQuery) ([]PersonRow, int, error) {
 	where := ` WHERE 1 = 1`
 	var args []any
@@ -85,10 +90,8 @@ func People(ctx context.Context, q Queryer, pq PeopleQuery) ([]PersonRow, int, e
 	if pq.Lang != "" {
 		add(`b.lang = ?`, pq.Lang)
 	}
-	overdue := `SELECT COUNT(*) FROM plan_steps s WHERE s.beneficiary_id = b.id AND s.status <> 'done' AND s.due_date IS NOT NULL AND s.due_date < ?`
 	if pq.Overdue {
-		where += ` AND (` + overdue + `) > 0`
-		args = append(args, pq.Today)
+		add(`b.id IN (SELECT s.beneficiary_id FROM plan_steps s WHERE s.status <> 'done' AND s.due_date IS NOT NULL AND s.due_date < ?)`, pq.Today)
 	}
 	var total int
 	if err := q.Get(ctx, &total, `SELECT COUNT(*) FROM beneficiaries b`+where, args...); err != nil {
@@ -97,16 +100,37 @@ func People(ctx context.Context, q Queryer, pq PeopleQuery) ([]PersonRow, int, e
 	if pq.Limit <= 0 {
 		pq.Limit = 50
 	}
+	page := `SELECT b.id FROM beneficiaries b` + where + peopleOrder(pq.Sort) + ` LIMIT ? OFFSET ?`
+	pageArgs := append([]any{}, args...)
+	if pq.Sort == "overdue" {
+		pageArgs = append(pageArgs, pq.Today)
+	}
+	pageArgs = append(pageArgs, pq.Limit, pq.Offset)
+	var ids []int64
+	if err := q.Select(ctx, &ids, page, pageArgs...); err != nil {
+		return nil, 0, fmt.Errorf("people: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, total, nil
+	}
 	query := `SELECT b.id, b.code, b.display_name, b.lang, b.territory, b.tutor_id, t.display_name AS tutor_name, b.status, b.last_inbound_at,
 (SELECT COUNT(*) FROM plan_steps s WHERE s.beneficiary_id = b.id) AS steps_total,
 (SELECT COUNT(*) FROM plan_steps s WHERE s.beneficiary_id = b.id AND s.status = 'done') AS steps_done,
-(` + overdue + `) AS steps_overdue
-FROM beneficiaries b LEFT JOIN staff t ON t.id = b.tutor_id` + where + peopleOrder(pq.Sort) + ` LIMIT ? OFFSET ?`
-	all := append([]any{pq.Today}, args...)
-	all = append(all, pq.Limit, pq.Offset)
-	var out []PersonRow
-	if err := q.Select(ctx, &out, query, all...); err != nil {
+(` + overdueOf + `) AS steps_overdue
+FROM beneficiaries b LEFT JOIN staff t ON t.id = b.tutor_id WHERE b.id IN (` + placeholders(len(ids)) + `)`
+	byID := map[int64]PersonRow{}
+	var rows []PersonRow
+	if err := q.Select(ctx, &rows, query, append([]any{pq.Today}, anys(ids)...)...); err != nil {
 		return nil, 0, fmt.Errorf("people: %w", err)
+	}
+	for _, r := range rows {
+		byID[r.ID] = r
+	}
+	out := make([]PersonRow, 0, len(ids))
+	for _, id := range ids {
+		if r, ok := byID[id]; ok {
+			out = append(out, r)
+		}
 	}
 	return out, total, nil
 }
