@@ -66,7 +66,7 @@ func main() {
 	flag.IntVar(&o.history, "history", 200_000, "delivered outbox rows and handled updates seeded")
 	flag.IntVar(&o.pacingRate, "pacing-rate", 100, "TELEGRAM_RATE for the pacing run, and the fake's strict limit")
 	flag.IntVar(&o.pacingN, "pacing-n", 10_000, "recipients of the pacing run")
-	flag.StringVar(&o.profile, "profile", "", "write a 10 s CPU profile of insidebot under load into this directory (needs PPROF=1 support)")
+	flag.StringVar(&o.profile, "profile", "", "write a CPU profile (10 s) of insidebot under each load into this directory (PPROF=on)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the PostgreSQL schema and temporary files")
 	flag.Parse()
 	var err error
@@ -286,8 +286,15 @@ func (b *bench) backend(ctx context.Context, kind string, loads []int, pacing bo
 			return fmt.Errorf("echo bot: %w", err)
 		}
 		bot, err := b.load(ctx, chats, func(endpoint string) (*proc, error) {
-			return startProc(ctx, b.bin, b.env(s.env, endpoint, append(unlimited, "HTTP_ADDR="+freeAddr())...),
-				filepath.Join(b.dir, kind+"-insidebot.log"), "serve")
+			extra := append(slices.Clone(unlimited), "HTTP_ADDR="+freeAddr())
+			if b.o.profile != "" {
+				extra = append(extra, "METRICS_ADDR="+freeAddr(), "PPROF=on")
+			}
+			p, err := startProc(ctx, b.bin, b.env(s.env, endpoint, extra...), filepath.Join(b.dir, kind+"-insidebot.log"), "serve")
+			if p != nil && b.o.profile != "" {
+				p.profileTo = filepath.Join(b.o.profile, fmt.Sprintf("%s-%d.pprof", kind, chats))
+			}
+			return p, err
 		})
 		if err != nil {
 			return fmt.Errorf("insidebot: %w", err)
@@ -320,7 +327,16 @@ func (b *bench) load(ctx context.Context, chats int, start func(endpoint string)
 	defer cancel()
 	fake.start(loopCtx, chatIDs(chats), 10*time.Second)
 	time.Sleep(b.o.warmup)
+	profiled := make(chan error, 1)
+	if p.profileTo != "" {
+		go func() { profiled <- p.profile(ctx, min(10*time.Second, b.o.measure)) }()
+	} else {
+		profiled <- nil
+	}
 	w := fake.measure(b.o.measure)
+	if err := <-profiled; err != nil {
+		fmt.Fprintln(os.Stderr, "binbench: profile:", err)
+	}
 	fake.stop()
 	res.perSecond = float64(w.replies) / w.closed.Sub(w.open).Seconds()
 	res.p50, res.p99 = percentile(w.latencies, .50), percentile(w.latencies, .99)
@@ -343,9 +359,11 @@ func percentile(lat []time.Duration, p float64) float64 {
 
 // proc is a bot process under test.
 type proc struct {
-	cmd      *exec.Cmd
-	log      string
-	httpAddr string
+	cmd         *exec.Cmd
+	log         string
+	httpAddr    string
+	metricsAddr string
+	profileTo   string
 	started  time.Time
 	done     chan struct{}
 }
@@ -366,6 +384,9 @@ func startProc(ctx context.Context, bin string, env []string, logPath string, ar
 	for _, e := range env {
 		if a, ok := strings.CutPrefix(e, "HTTP_ADDR="); ok {
 			p.httpAddr = a
+		}
+		if a, ok := strings.CutPrefix(e, "METRICS_ADDR="); ok && a != "off" {
+			p.metricsAddr = a
 		}
 	}
 	p.started = time.Now()
@@ -415,6 +436,36 @@ func (p *proc) waitHealthy(ctx context.Context) (time.Duration, error) {
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
+}
+
+// profile writes a CPU profile of d to profileTo, from PPROF=on on METRICS_ADDR.
+func (p *proc) profile(ctx context.Context, d time.Duration) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet,
+		fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", p.metricsAddr, int(d.Seconds())), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("pprof answered %s", resp.Status)
+	}
+	if err := os.MkdirAll(filepath.Dir(p.profileTo), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(p.profileTo)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	fmt.Printf("  CPU profile of insidebot: %s\n", p.profileTo)
+	return f.Close()
 }
 
 // peakRSS is the process's peak resident set (VmHWM), in MiB.
