@@ -464,8 +464,26 @@ func (p *proc) profile(ctx context.Context, d time.Duration) error {
 		f.Close()
 		return err
 	}
-	fmt.Printf("  CPU profile of insidebot: %s\n", p.profileTo)
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return err
+	}
+	// What the goroutines wait on, and the service's own figures, at the end of the profile.
+	for suffix, path := range map[string]string{".goroutines.txt": "/debug/pprof/goroutine?debug=1", ".metrics.txt": "/metrics"} {
+		resp, err := http.Get("http://" + p.metricsAddr + path)
+		if err != nil {
+			return err
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(strings.TrimSuffix(p.profileTo, ".pprof")+suffix, b, 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("  CPU profile, goroutines and metrics of insidebot: %s*\n", strings.TrimSuffix(p.profileTo, ".pprof"))
+	return nil
 }
 
 // peakRSS is the process's peak resident set (VmHWM), in MiB.

@@ -63,25 +63,28 @@ FROM g JOIN identities i ON i.id = 1 + (x * 7 + ?) % ?`,
 }
 
 // chatIDs is the first n seeded people's Telegram chat ids.
-func chatIDs(n int) []int64 {
+func chatIDs(n int) []int64 { return chatRange(0, n) }
+
+// chatRange is the Telegram chat ids of n seeded people from the first-th (from 0).
+func chatRange(first, n int) []int64 {
 	out := make([]int64, n)
 	for i := range out {
-		out[i] = chatBase + int64(i) + 1
+		out[i] = chatBase + int64(first+i) + 1
 	}
 	return out
 }
 
-// enqueueBroadcast queues one bulk message to each of n seeded people, as a confirmed
-// broadcast leaves them, for the pacing run.
-func enqueueBroadcast(ctx context.Context, db *storage.DB, n int) error {
+// enqueueBroadcast queues one bulk message to each of the people chats names (seeded, from
+// first on), as a confirmed broadcast leaves them, for the pacing run.
+func enqueueBroadcast(ctx context.Context, db *storage.DB, first int, chats []int64) error {
 	payload, err := bot.Outgoing{Text: "📢 Laboratorio domani alle 10"}.Encode()
 	if err != nil {
 		return err
 	}
 	now := time.Now()
 	return db.InTx(ctx, func(tx *storage.Tx) error {
-		for i, chat := range chatIDs(n) {
-			if _, err := storage.Enqueue(ctx, tx, storage.NewOutboxMessage{IdentityID: int64(i + 1), Channel: bot.Telegram,
+		for i, chat := range chats {
+			if _, err := storage.Enqueue(ctx, tx, storage.NewOutboxMessage{IdentityID: int64(first + i + 1), Channel: bot.Telegram,
 				ChatID: strconv.FormatInt(chat, 10), Priority: storage.PriorityBulk, Kind: "broadcast", Payload: payload}, now); err != nil {
 				return err
 			}
