@@ -364,8 +364,8 @@ type proc struct {
 	httpAddr    string
 	metricsAddr string
 	profileTo   string
-	started  time.Time
-	done     chan struct{}
+	started     time.Time
+	done        chan struct{}
 }
 
 func startProc(ctx context.Context, bin string, env []string, logPath string, arg string) (*proc, error) {
