@@ -202,17 +202,7 @@ func (l *loop) run(ctx context.Context) {
 		l.mu.Unlock()
 		claimed := 0
 		if free > 0 {
-			// One transaction for the claim's statements (wake due heads, take ready ones,
-			// lease their messages): one durable commit instead of one per statement.
-			var msgs []storage.OutboxMessage
-			err := l.s.cfg.DB.InTx(ctx, func(tx *storage.Tx) error {
-				var err error
-				msgs, err = l.claimer.Claim(ctx, tx, free, l.s.cfg.Clock.Now(), l.s.cfg.Lease)
-				return err
-			})
-			if err != nil {
-				msgs = nil
-			}
+			msgs, err := l.claimer.Claim(ctx, l.s.cfg.DB, free, l.s.cfg.Clock.Now(), l.s.cfg.Lease)
 			switch {
 			case err != nil && ctx.Err() == nil:
 				if !failing {
