@@ -4,7 +4,7 @@ BIN       := bin/insidebot
 PKGS      := ./...
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: run build test lint bench services i18n clean
+.PHONY: run build test lint bench microbench services i18n clean
 
 ## run: start the bot with embedded SQLite and Redis and demo data, web chat on http://127.0.0.1:8080
 run: build
@@ -32,8 +32,13 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(PKGS)
 
-## bench: the pipeline and pacing benchmarks against PostgreSQL and Redis
+## bench: the built binary measured from outside (bench/binbench): updates/s against a bare echo
+## bot, p50/p99, on PostgreSQL + Redis and on the embedded SQLite, and broadcast pacing (~6 min)
 bench: services
+	$(GO) run ./bench/binbench $(BENCHFLAGS)
+
+## microbench: the in-process Go benchmarks (one function or one package at a time; not the binary)
+microbench: services
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./...
 
 ## i18n: build/i18n/translate.<lang>.toml, the messages each language still lacks (goi18n merge)

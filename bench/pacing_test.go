@@ -18,7 +18,8 @@ const (
 	pacingMessages = 300 // ten seconds of a broadcast
 )
 
-// BenchmarkBroadcastPacing queues a broadcast of 300 bulk messages (one per chat) and lets the
+// BenchmarkBroadcastPacing (a micro-benchmark of the outbox in-process; make bench measures
+// pacing through the binary) queues a broadcast of 300 bulk messages (one per chat) and lets the
 // outbox send it at TELEGRAM_RATE=30 to a fake Bot API that answers 429 when a message arrives
 // faster than 30 per second (a token bucket with room for 3, so network jitter is tolerated).
 // It reports the achieved rate over the configured one and the 429s received.

@@ -1,5 +1,7 @@
-// Package bench measures the inbound pipeline and broadcast pacing against PostgreSQL and Redis
-// (make bench). It holds benchmarks only: speed is measured here, never asserted by tests.
+// Package bench holds in-process micro-benchmarks of the inbound pipeline and of the outbox's
+// pacing against PostgreSQL and Redis (make microbench). They measure the pieces wired in one
+// process on fresh tables, not the service: the figures of the built binary, as Telegram sees
+// it, come from make bench (bench/binbench). Speed is measured here, never asserted by tests.
 package bench
 
 import (
@@ -227,7 +229,8 @@ func echo(b *testing.B, fake *fakeBotAPI) (webhookURL string) {
 	return srv.URL
 }
 
-// BenchmarkPipeline reports, for the real pipeline and for the echo floor: updates per second
+// BenchmarkPipeline is a micro-benchmark (in-process, webhook, fresh tables; make bench measures
+// the binary). It reports, for the pipeline and for an in-process echo handler: updates per second
 // (closed loop over 40 connections, each update from its own chat), p50 and p99 from update to
 // reply at the fake Bot API, and the same latencies at a steady 500 updates per second.
 func BenchmarkPipeline(b *testing.B) {

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/insideaut/insidebot/bot/clock"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -33,10 +35,11 @@ const KindThrottled Kind = "throttled"
 
 // floodGate applies a FloodLimit.
 type floodGate struct {
-	redis *storage.Redis
-	clock clock.Clock
-	limit FloodLimit
-	log   *slog.Logger
+	redis  *storage.Redis
+	script *redis.Script // floodScript, run by its hash
+	clock  clock.Clock
+	limit  FloodLimit
+	log    *slog.Logger
 }
 
 // floodScript is a generic cell rate algorithm over the clock's time (ARGV[1], ms): KEYS[1]
@@ -68,7 +71,7 @@ func (g *floodGate) admit(ctx context.Context, in Incoming) (Incoming, bool) {
 	}
 	who := Redact(in.Channel + ":" + in.UserID)
 	keys := []string{g.redis.Key("flood", who), g.redis.Key("flood", who, "told")}
-	verdict, err := g.redis.Client().Eval(ctx, floodScript, keys, g.clock.Now().UnixMilli(),
+	verdict, err := g.redis.Script(ctx, g.script, keys, g.clock.Now().UnixMilli(),
 		g.limit.Interval.Milliseconds(), g.limit.Burst).Int()
 	if err != nil {
 		g.log.Warn("inbound limit unknown, update handled", "err", err)
@@ -89,5 +92,5 @@ func newFloodGate(cfg DispatcherConfig) *floodGate {
 	if cfg.Flood.Burst < 1 || cfg.Flood.Interval <= 0 || cfg.Redis == nil {
 		return nil
 	}
-	return &floodGate{redis: cfg.Redis, clock: cfg.Clock, limit: cfg.Flood, log: cfg.Log}
+	return &floodGate{redis: cfg.Redis, script: redis.NewScript(floodScript), clock: cfg.Clock, limit: cfg.Flood, log: cfg.Log}
 }

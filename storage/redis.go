@@ -16,15 +16,27 @@ import (
 // Redis holds what may be lost: conversation state with a TTL, rate-limit buckets, locks and
 // counters. Every key is under a prefix, so several deployments or tests can share a server.
 type Redis struct {
-	client redis.UniversalClient
-	prefix string
-	mini   *miniredis.Miniredis
+	client  redis.UniversalClient
+	prefix  string
+	mini    *miniredis.Miniredis
+	scripts scripts
+}
+
+// scripts are the Lua scripts run on every update or send: each is sent once and then run by
+// its hash (EVALSHA; go-redis loads it again if the server forgot it).
+type scripts struct {
+	release, extend, take, takeCapped *redis.Script
+}
+
+func newScripts() scripts {
+	return scripts{release: redis.NewScript(releaseLock), extend: redis.NewScript(extendLock),
+		take: redis.NewScript(takeToken), takeCapped: redis.NewScript(takeCapped)}
 }
 
 // OpenRedis connects to redisURL or, when it is empty, starts an in-process miniredis that
 // serves the same code path.
 func OpenRedis(ctx context.Context, redisURL, prefix string) (*Redis, error) {
-	r := &Redis{prefix: prefix}
+	r := &Redis{prefix: prefix, scripts: newScripts()}
 	if redisURL == "" {
 		m := miniredis.NewMiniRedis()
 		if err := m.Start(); err != nil {
@@ -143,7 +155,7 @@ func (r *Redis) WaitLock(ctx context.Context, key string, ttl, wait time.Duratio
 
 // Release lets go of the lock if it is still ours.
 func (l *Lock) Release(ctx context.Context) error {
-	if err := l.r.client.Eval(ctx, releaseLock, []string{l.key}, l.token).Err(); err != nil {
+	if err := l.r.scripts.release.Run(ctx, l.r.client, []string{l.key}, l.token).Err(); err != nil {
 		return fmt.Errorf("release lock: %w", err)
 	}
 	return nil
@@ -153,7 +165,7 @@ const extendLock = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.c
 
 // Extend keeps the lock for ttl more; false when it was lost.
 func (l *Lock) Extend(ctx context.Context, ttl time.Duration) (bool, error) {
-	n, err := l.r.client.Eval(ctx, extendLock, []string{l.key}, l.token, ttl.Milliseconds()).Int()
+	n, err := l.r.scripts.extend.Run(ctx, l.r.client, []string{l.key}, l.token, ttl.Milliseconds()).Int()
 	if err != nil {
 		return false, fmt.Errorf("extend lock: %w", err)
 	}
@@ -190,11 +202,73 @@ return wait`
 // leaving at least reserve tokens for others. It returns 0 when taken, or how long to wait
 // before trying again.
 func (r *Redis) TakeToken(ctx context.Context, key string, rate float64, burst, reserve float64) (time.Duration, error) {
-	ms, err := r.client.Eval(ctx, takeToken, []string{r.Key("bucket", key)}, rate, burst, reserve).Int64()
+	ms, err := r.scripts.take.Run(ctx, r.client, []string{r.Key("bucket", key)}, rate, burst, reserve).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("rate limit %s: %w", key, err)
 	}
 	return time.Duration(ms) * time.Millisecond, nil
+}
+
+// takeCapped is takeToken with a hard cap on top: besides the bucket (which shapes the pace
+// and keeps bulk traffic's reserve), at most ARGV[4] tokens are taken in any window of ARGV[5]
+// ms, counted in a log of when they were taken (KEYS[2], a sorted set, in microseconds). A
+// token bucket alone lets its burst through on top of the rate in one second; a platform that
+// counts sends per second answers those with 429. When the log is full it returns the ms until
+// its oldest entry leaves the window.
+const takeCapped = `
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local reserve = tonumber(ARGV[3])
+local cap = tonumber(ARGV[4])
+local window = tonumber(ARGV[5]) * 1000
+local t = redis.call("TIME")
+local nowus = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local now = math.floor(nowus / 1000)
+redis.call("ZREMRANGEBYSCORE", KEYS[2], "-inf", nowus - window)
+if redis.call("ZCARD", KEYS[2]) >= cap then
+  local oldest = redis.call("ZRANGE", KEYS[2], 0, 0, "WITHSCORES")
+  local wait = math.ceil((tonumber(oldest[2]) + window - nowus) / 1000)
+  if wait < 1 then wait = 1 end
+  return wait
+end
+local b = redis.call("HMGET", KEYS[1], "tokens", "ts")
+local tokens = tonumber(b[1])
+local ts = tonumber(b[2])
+if tokens == nil then tokens = burst; ts = now end
+tokens = math.min(burst, tokens + (now - ts) * rate / 1000)
+local wait = 0
+if tokens - 1 >= reserve then
+  tokens = tokens - 1
+  redis.call("ZADD", KEYS[2], nowus, ARGV[6])
+  redis.call("PEXPIRE", KEYS[2], math.ceil(window / 1000) + 1000)
+else
+  wait = math.ceil((reserve + 1 - tokens) * 1000 / rate)
+  if wait < 1 then wait = 1 end
+end
+redis.call("HSET", KEYS[1], "tokens", tostring(tokens), "ts", tostring(now))
+redis.call("PEXPIRE", KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
+return wait`
+
+// TakeCapped is TakeToken that also never lets more than capN tokens go in any window (a
+// channel's sends per second as the platform counts them). It returns 0 when taken, or how
+// long to wait before trying again.
+func (r *Redis) TakeCapped(ctx context.Context, key string, rate, burst, reserve float64, capN int, window time.Duration) (time.Duration, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return 0, fmt.Errorf("rate limit %s: %w", key, err)
+	}
+	ms, err := r.scripts.takeCapped.Run(ctx, r.client, []string{r.Key("bucket", key), r.Key("bucket", key, "log")},
+		rate, burst, reserve, capN, window.Milliseconds(), hex.EncodeToString(b)).Int64()
+	if err != nil {
+		return 0, fmt.Errorf("rate limit %s: %w", key, err)
+	}
+	return time.Duration(ms) * time.Millisecond, nil
+}
+
+// Script runs a Lua script by its hash, loading it the first time (the caller keeps s, made
+// once with redis.NewScript).
+func (r *Redis) Script(ctx context.Context, s *redis.Script, keys []string, args ...any) *redis.Cmd {
+	return s.Run(ctx, r.client, keys, args...)
 }
 
 // PauseUntil holds back a key (a chat told to wait by a 429) until a time.

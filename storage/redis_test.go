@@ -155,3 +155,28 @@ func TestRedisCountersStateDedup(t *testing.T) {
 		}
 	})
 }
+
+// TakeCapped never lets more than its cap go in a window, whatever the bucket holds, and says
+// how long until the oldest send leaves the window.
+func TestRedisTakeCappedNeverExceedsTheCap(t *testing.T) {
+	redisBackends(t, func(t *testing.T, r *storage.Redis) {
+		ctx := context.Background()
+		for i := range 5 {
+			if w, err := r.TakeCapped(ctx, "capped", 1000, 1000, 0, 5, time.Second); err != nil || w != 0 {
+				t.Fatalf("take %d: wait %v, %v", i, w, err)
+			}
+		}
+		w, err := r.TakeCapped(ctx, "capped", 1000, 1000, 0, 5, time.Second)
+		if err != nil || w <= 0 || w > time.Second {
+			t.Fatalf("sixth take in the second: wait %v, %v; want a wait of at most a second", w, err)
+		}
+		time.Sleep(w)
+		if w, err := r.TakeCapped(ctx, "capped", 1000, 1000, 0, 5, time.Second); err != nil || w != 0 {
+			t.Fatalf("after the wait: %v, %v", w, err)
+		}
+		// The bucket still shapes: a reserve it cannot leave is a wait, and takes nothing.
+		if w, err := r.TakeCapped(ctx, "shaped", 1, 1, 1, 5, time.Second); err != nil || w <= 0 {
+			t.Fatalf("bucket without tokens above its reserve: %v, %v", w, err)
+		}
+	})
+}

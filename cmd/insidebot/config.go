@@ -49,6 +49,7 @@ type Config struct {
 	Inbound        bot.FloodLimit // INBOUND_BURST, INBOUND_INTERVAL
 	TrustedProxies []netip.Prefix // TRUSTED_PROXIES
 	MetricsAddr    string         // METRICS_ADDR, "off" for none
+	Pprof          bool           // PPROF=on: Go's profiler on METRICS_ADDR under /debug/pprof/
 
 	Privacy PrivacyConfig
 

@@ -40,6 +40,15 @@ func loadServerConfig(c *Config, get func(name, def string) string) error {
 			return configError{name: "METRICS_ADDR", expect: "another address than HTTP_ADDR: /metrics is never served on the public listener", got: c.MetricsAddr}
 		}
 	}
+	switch pprof := get("PPROF", "off"); pprof {
+	case "on", "off":
+		c.Pprof = pprof == "on"
+		if c.Pprof && c.MetricsAddr == "off" {
+			return configError{name: "PPROF", expect: "needs METRICS_ADDR: the profiler is served there, never on the public listener"}
+		}
+	default:
+		return configError{name: "PPROF", expect: "on or off", got: pprof}
+	}
 	return nil
 }
 

@@ -26,6 +26,15 @@ func TestServerConfig(t *testing.T) {
 	if cfg.Inbound != (bot.FloodLimit{Burst: 20, Interval: 500 * time.Millisecond}) || cfg.MetricsAddr != "off" || len(cfg.TrustedProxies) != 3 {
 		t.Fatalf("%+v %q %v", cfg.Inbound, cfg.MetricsAddr, cfg.TrustedProxies)
 	}
+	if cfg.Pprof {
+		t.Fatal("the profiler is on by default")
+	}
+	if on, err := loadConfig(envOf(map[string]string{"PPROF": "on"})); err != nil || !on.Pprof {
+		t.Fatalf("PPROF=on: %v %v", on.Pprof, err)
+	}
+	if _, err := loadConfig(envOf(map[string]string{"PPROF": "on", "METRICS_ADDR": "off"})); err == nil || !strings.HasPrefix(err.Error(), "PPROF") {
+		t.Fatalf("PPROF=on without METRICS_ADDR: %v", err)
+	}
 	for i, p := range want {
 		if cfg.TrustedProxies[i] != p {
 			t.Fatalf("proxies %v, want %v", cfg.TrustedProxies, want)
@@ -35,6 +44,7 @@ func TestServerConfig(t *testing.T) {
 		{"INBOUND_BURST": "2"}, {"INBOUND_BURST": "many"}, {"INBOUND_INTERVAL": "fast"}, {"INBOUND_INTERVAL": "2h"},
 		{"TRUSTED_PROXIES": "10.0.0.0/33"}, {"TRUSTED_PROXIES": "proxy.internal"},
 		{"METRICS_ADDR": "9090"}, {"METRICS_ADDR": "127.0.0.1:8080"},
+		{"PPROF": "yes"},
 	} {
 		var name string
 		for k := range bad {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sync"
 	"time"
 
@@ -126,6 +127,15 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 	a.metrics = prometheus.NewRegistry()
 	a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.metricsMux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{}))
+	if cfg.Pprof {
+		// Go's profiler, for measuring the service under load (make bench -profile); on the
+		// metrics listener only.
+		a.metricsMux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		a.metricsMux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		a.metricsMux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+		a.metricsMux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+		a.metricsMux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	}
 	a.gauges = newProjectGauges(a.db, log.With("component", "gauges"), a.metrics)
 	a.runners = append(a.runners, runner{name: "gauges", run: a.gauges.run})
 	if err := a.openMedia(); err != nil {
