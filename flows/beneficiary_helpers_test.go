@@ -10,9 +10,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/insideaut/insidebot/bot"
-	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/flows/flowtest"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -73,7 +73,7 @@ func assertWithinLimits(t *testing.T, h *flowtest.Harness) {
 			if utf8.RuneCountInString(b.Text) > 20 {
 				t.Errorf("label %q is over 20 characters", b.Text)
 			}
-			if len(b.Data) > flows.MaxDataBytes {
+			if len(b.Data) > notify.MaxDataBytes {
 				t.Errorf("payload %q over 64 bytes", b.Data)
 			}
 		}

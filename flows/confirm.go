@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -74,8 +75,8 @@ func (c *Ctx) askToConfirm(ctx context.Context, text, yesID, button, action, tar
 		return err
 	}
 	return c.Reply(ctx, bot.Outgoing{Text: text, Buttons: [][]bot.Button{
-		{{Text: c.T(yesID), Data: Data(button, token)}},
-		{{Text: c.T("coordform.cancel_button"), Data: Data(buttonFormCancel)}},
+		{{Text: c.T(yesID), Data: notify.Data(button, token)}},
+		{{Text: c.T("coordform.cancel_button"), Data: notify.Data(buttonFormCancel)}},
 	}})
 }
 

@@ -10,7 +10,10 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -111,11 +114,11 @@ func (e *Engine) createBroadcast(ctx context.Context, c *Ctx, v map[string]strin
 // broadcastPreview shows a draft as it will go: how many receive it in which language, who is
 // left out and why, the message itself, and the buttons that send, schedule or drop it.
 func (e *Engine) broadcastPreview(ctx context.Context, c *Ctx, b storage.Broadcast) error {
-	a, err := parseAudience(b.Audience)
+	a, err := domain.ParseAudience(b.Audience)
 	if err != nil {
 		return err
 	}
-	recipients, err := storage.Recipients(ctx, c.Tx, a.filter())
+	recipients, err := storage.Recipients(ctx, c.Tx, a.Filter())
 	if err != nil {
 		return err
 	}
@@ -137,7 +140,7 @@ func (e *Engine) broadcastPreview(ctx context.Context, c *Ctx, b storage.Broadca
 	if err != nil {
 		return err
 	}
-	s, announces, err := broadcastSession(ctx, c.Tx, b)
+	s, announces, err := domain.BroadcastSession(ctx, c.Tx, b)
 	if err != nil {
 		return err
 	}
@@ -145,8 +148,8 @@ func (e *Engine) broadcastPreview(ctx context.Context, c *Ctx, b storage.Broadca
 	if announces {
 		sess = &s
 	}
-	sample := e.broadcastMessage(c.L, b, sess, texts).Text
-	lines := []string{c.T("broadcast.preview", "ID", b.ID, "Audience", who, "Total", total, "ByLang", countsByKey(byLang, nil),
+	sample := e.domain.BroadcastMessage(c.L, b, sess, texts).Text
+	lines := []string{c.T("broadcast.preview", "ID", b.ID, "Audience", who, "Total", total, "ByLang", notify.CountsByKey(byLang, nil),
 		"Excluded", e.exclusionText(c, excluded), "Lang", c.L.Native(), "Sample", sample)}
 	if len(texts) > 0 {
 		langs := make([]string, 0, len(texts))
@@ -169,45 +172,21 @@ func (e *Engine) broadcastPreview(ctx context.Context, c *Ctx, b storage.Broadca
 		return err
 	}
 	rows := [][]bot.Button{{
-		{Text: c.T("broadcast.btn_confirm"), Data: Data(buttonBroadcastConfirm, id, send)},
-		{Text: c.T("broadcast.btn_schedule"), Data: Data(buttonBroadcastSchedule, id)},
+		{Text: c.T("broadcast.btn_confirm"), Data: notify.Data(buttonBroadcastConfirm, id, send)},
+		{Text: c.T("broadcast.btn_schedule"), Data: notify.Data(buttonBroadcastSchedule, id)},
 	}}
 	if sess == nil {
-		rows = append(rows, []bot.Button{{Text: c.T("broadcast.btn_translate"), Data: Data(buttonBroadcastTranslate, id)}})
+		rows = append(rows, []bot.Button{{Text: c.T("broadcast.btn_translate"), Data: notify.Data(buttonBroadcastTranslate, id)}})
 	}
 	rows = append(rows, []bot.Button{drop})
 	return c.Reply(ctx, bot.Outgoing{Text: strings.Join(lines, "\n"), Buttons: rows})
-}
-
-// countsByKey renders counts as "fr 6, en 5, it 3" (largest first), naming keys with label
-// when set.
-func countsByKey(counts map[string]int, label func(string) string) string {
-	keys := make([]string, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if counts[keys[i]] != counts[keys[j]] {
-			return counts[keys[i]] > counts[keys[j]]
-		}
-		return keys[i] < keys[j]
-	})
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		name := k
-		if label != nil {
-			name = label(k)
-		}
-		parts = append(parts, fmt.Sprintf("%s %d", name, counts[k]))
-	}
-	return strings.Join(parts, ", ")
 }
 
 func (e *Engine) exclusionText(c *Ctx, excluded map[string]int) string {
 	if len(excluded) == 0 {
 		return c.T("broadcast.none_excluded")
 	}
-	return countsByKey(excluded, func(k string) string { return c.T("broadcast.reason_" + k) })
+	return notify.CountsByKey(excluded, func(k string) string { return c.T("broadcast.reason_" + k) })
 }
 
 // myBroadcast finds the broadcast a button or step names; only its author (or an admin) may act
@@ -221,7 +200,7 @@ func (c *Ctx) myBroadcast(ctx context.Context, action string, id int64) (storage
 	if err != nil {
 		return b, false, err
 	}
-	if b.CreatedBy != c.staffID() && c.Actor.Role() != RoleAdmin {
+	if b.CreatedBy != c.staffID() && c.Actor.Role() != domain.RoleAdmin {
 		if err := c.auditDenied(ctx, action, "broadcast", strconv.FormatInt(id, 10)); err != nil {
 			return b, false, err
 		}
@@ -246,7 +225,7 @@ func (c *Ctx) broadcastCancelButton(ctx context.Context, id int64) (bot.Button, 
 	if err != nil {
 		return bot.Button{}, err
 	}
-	return bot.Button{Text: c.T("broadcast.btn_cancel"), Data: Data(buttonBroadcastCancel, id, token)}, nil
+	return bot.Button{Text: c.T("broadcast.btn_cancel"), Data: notify.Data(buttonBroadcastCancel, id, token)}, nil
 }
 
 // takeBroadcastToken uses up the token of a pressed Send or Cancel button of broadcast b
@@ -284,7 +263,7 @@ func (e *Engine) handleBroadcastConfirm(ctx context.Context, c *Ctx) error {
 		return err
 	}
 	c.Answer(c.T("broadcast.confirmed_toast"))
-	if err := e.StartBroadcast(ctx, c.Tx, b.ID, c.Now); err != nil {
+	if err := e.domain.StartBroadcast(ctx, c.Tx, b.ID, c.Now); err != nil {
 		return err
 	}
 	if b.CreatedBy != c.staffID() {
@@ -340,7 +319,7 @@ func (e *Engine) handleBroadcastSchedule(ctx context.Context, c *Ctx) error {
 }
 
 func cancelRow(c *Ctx) [][]bot.Button {
-	return [][]bot.Button{{{Text: c.T("coordform.cancel_button"), Data: Data(buttonFormCancel)}}}
+	return [][]bot.Button{{{Text: c.T("coordform.cancel_button"), Data: notify.Data(buttonFormCancel)}}}
 }
 
 // handleBroadcastWhen takes the date and time a draft is to be sent at.
@@ -391,15 +370,15 @@ func (c *Ctx) parseMoment(in string) (time.Time, error) {
 	if strings.TrimSpace(t) == "" || strings.ContainsAny(strings.TrimSpace(t), " \n") {
 		return time.Time{}, badInput("broadcast.bad_when", "Input", strings.TrimSpace(in))
 	}
-	date, err := ParseDate(d)
+	date, err := civil.ParseDate(d)
 	if err != nil {
 		return time.Time{}, badInput("broadcast.bad_when", "Input", strings.TrimSpace(in))
 	}
-	h, m, err := ParseClock(t)
+	h, m, err := civil.ParseClock(t)
 	if err != nil {
 		return time.Time{}, badInput("broadcast.bad_when", "Input", strings.TrimSpace(in))
 	}
-	at, err := At(date, h, m, c.e.set.Location)
+	at, err := civil.At(date, h, m, c.e.set.Location)
 	if err != nil {
 		return time.Time{}, badInput("broadcast.bad_when", "Input", strings.TrimSpace(in))
 	}
@@ -421,11 +400,11 @@ func (e *Engine) handleBroadcastTranslate(ctx context.Context, c *Ctx) error {
 	if b.SessionID.Valid {
 		return c.ReplyText(ctx, "broadcast.no_versions_for_session")
 	}
-	a, err := parseAudience(b.Audience)
+	a, err := domain.ParseAudience(b.Audience)
 	if err != nil {
 		return err
 	}
-	recipients, err := storage.Recipients(ctx, c.Tx, a.filter())
+	recipients, err := storage.Recipients(ctx, c.Tx, a.Filter())
 	if err != nil {
 		return err
 	}
@@ -441,7 +420,7 @@ func (e *Engine) handleBroadcastTranslate(ctx context.Context, c *Ctx) error {
 			continue
 		}
 		lang, _ := e.cat.Lang(code)
-		rows = append(rows, []bot.Button{{Text: lang.Native, Data: Data(buttonBroadcastLang, b.ID, code)}})
+		rows = append(rows, []bot.Button{{Text: lang.Native, Data: notify.Data(buttonBroadcastLang, b.ID, code)}})
 	}
 	rows = append(rows, cancelRow(c)...)
 	return c.Reply(ctx, bot.Outgoing{Text: c.T("broadcast.ask_lang"), Buttons: rows})
@@ -517,7 +496,7 @@ func (e *Engine) handleBroadcasts(ctx context.Context, c *Ctx) error {
 	}
 	lines := []string{c.T("broadcast.list_title")}
 	for _, b := range list {
-		a, err := parseAudience(b.Audience)
+		a, err := domain.ParseAudience(b.Audience)
 		if err != nil {
 			return err
 		}

@@ -37,7 +37,7 @@ WHERE chat_key = ? AND broadcast_id = ?`, reason, storage.ChatKey(chat.Channel, 
 func progress(t *testing.T, h *flowtest.Harness, id int64) {
 	t.Helper()
 	ctx := h.Ctx()
-	if err := h.DB.InTx(ctx, func(tx *storage.Tx) error { return h.Engine.BroadcastProgress(ctx, tx, id, h.Clock.Now()) }); err != nil {
+	if err := h.DB.InTx(ctx, func(tx *storage.Tx) error { return h.Domain.BroadcastProgress(ctx, tx, id, h.Clock.Now()) }); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -248,7 +248,7 @@ func scheduledBroadcast(t *testing.T, opts ...flowtest.Option) {
 	// The scheduler, at the due time, twice (two replicas racing): sent once.
 	h.Clock.Set(due)
 	for range 2 {
-		if err := h.DB.InTx(ctx, func(tx *storage.Tx) error { return h.Engine.StartBroadcast(ctx, tx, id, h.Clock.Now()) }); err != nil {
+		if err := h.DB.InTx(ctx, func(tx *storage.Tx) error { return h.Domain.StartBroadcast(ctx, tx, id, h.Clock.Now()) }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -280,7 +280,7 @@ func TestCancelledScheduledBroadcastNeverStarts(t *testing.T) {
 	if len(rs) != 1 || rs[0].Status != storage.ReminderCancelled {
 		t.Fatalf("reminder = %+v", rs)
 	}
-	if err := h.DB.InTx(ctx, func(tx *storage.Tx) error { return h.Engine.StartBroadcast(ctx, tx, id, h.Clock.Now()) }); err != nil {
+	if err := h.DB.InTx(ctx, func(tx *storage.Tx) error { return h.Domain.StartBroadcast(ctx, tx, id, h.Clock.Now()) }); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(broadcastOutbox(t, h.DB, id)); n != 0 {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -209,9 +210,9 @@ func (e *Engine) enrolPeople(ctx context.Context, c *Ctx, s storage.Session, peo
 		if err := c.Audit(ctx, "/enrol", "beneficiary", strconv.FormatInt(b.ID, 10), "session="+strconv.FormatInt(s.ID, 10)); err != nil {
 			return err
 		}
-		sent, err := c.SendTo(ctx, Person{BeneficiaryID: b.ID}, "notice", func(l *locales.Localizer) bot.Outgoing {
+		sent, err := c.SendTo(ctx, notify.Person{BeneficiaryID: b.ID}, "notice", func(l *locales.Localizer) bot.Outgoing {
 			return bot.Outgoing{Text: l.T("enrol.notice", "Lab", s.LabName, "Module", s.ModuleName, "When", e.sessionWhen(l, s.StartsAt),
-				"Place", s.Place, "Map", mapLink(s))}
+				"Place", s.Place, "Map", notify.MapLink(s))}
 		})
 		if err != nil {
 			return err

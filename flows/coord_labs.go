@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -48,7 +49,7 @@ func (e *Engine) labAddForm() *form {
 			// A coordinator's lab belongs to their territory; an admin's to the whole project. A
 			// coordinator of every territory would make a project-wide lab: that is an admin's.
 			territory := c.scopeTerritory()
-			if territory == "" && c.Actor.Role() != RoleAdmin {
+			if territory == "" && c.Actor.Role() != domain.RoleAdmin {
 				if err := c.auditDenied(ctx, "/lab add", "lab", ""); err != nil {
 					return err
 				}
@@ -122,7 +123,7 @@ func (c *Ctx) checkLabChange(ctx context.Context, action string, lab storage.Lab
 
 func (c *Ctx) mayChangeLab(lab storage.Lab) bool {
 	if !lab.Territory.Valid {
-		return c.Actor.Role() == RoleAdmin
+		return c.Actor.Role() == domain.RoleAdmin
 	}
 	return c.Actor.CanUseTerritory(lab.Territory.String)
 }
@@ -200,7 +201,7 @@ func (e *Engine) handleLabs(ctx context.Context, c *Ctx) error {
 		}
 	}
 	out := bot.Outgoing{Text: strings.Join(lines, "\n")}
-	if c.Actor.Role().Has(Coordinators) {
+	if c.Actor.Role().Has(domain.Coordinators) {
 		out.Text += "\n\n" + c.T("labsadmin.list_hint")
 	}
 	return c.Reply(ctx, out)

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/insideaut/insidebot/flows"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/flows/flowtest"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -229,7 +229,7 @@ func TestCoordinatorCommandsForEveryRole(t *testing.T) {
 func TestMenusListTheCoordinatorsCommandsOnlyToThem(t *testing.T) {
 	h := flowtest.New(t)
 	it := h.Catalog.For("it")
-	names := func(role flows.Role) []string {
+	names := func(role domain.Role) []string {
 		var out []string
 		for _, c := range h.Engine.Menu(role, it) {
 			if c.Description == "" || strings.Contains(c.Description, "qualcosa non ha funzionato") {
@@ -239,17 +239,17 @@ func TestMenusListTheCoordinatorsCommandsOnlyToThem(t *testing.T) {
 		}
 		return out
 	}
-	coord := names(flows.RoleCoordinator)
+	coord := names(domain.RoleCoordinator)
 	for _, c := range []string{"labs", "lab", "module", "session", "enrol", "broadcast", "broadcasts", "stats", "export"} {
-		if !slices.Contains(coord, c) || !slices.Contains(names(flows.RoleAdmin), c) {
+		if !slices.Contains(coord, c) || !slices.Contains(names(domain.RoleAdmin), c) {
 			t.Errorf("/%s missing from the coordinators' and admins' menus", c)
 		}
 	}
-	tutor := names(flows.RoleTutor)
+	tutor := names(domain.RoleTutor)
 	if !slices.Contains(tutor, "labs") || slices.Contains(tutor, "broadcast") || slices.Contains(tutor, "export") {
 		t.Errorf("tutor menu = %v", tutor)
 	}
-	if ben := names(flows.RoleBeneficiary); slices.Contains(ben, "lab") || slices.Contains(ben, "session") || slices.Contains(ben, "broadcast") {
+	if ben := names(domain.RoleBeneficiary); slices.Contains(ben, "lab") || slices.Contains(ben, "session") || slices.Contains(ben, "broadcast") {
 		t.Errorf("beneficiary menu = %v", ben)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -15,7 +17,7 @@ import (
 // scopeTerritory is the territory a staff member is limited to: their own, or "" when they
 // act on every territory (admins, coordinators without one).
 func (c *Ctx) scopeTerritory() string {
-	if c.Actor.Staff == nil || c.Actor.Role() == RoleAdmin || !c.Actor.Staff.Territory.Valid {
+	if c.Actor.Staff == nil || c.Actor.Role() == domain.RoleAdmin || !c.Actor.Staff.Territory.Valid {
 		return ""
 	}
 	return c.Actor.Staff.Territory.String
@@ -151,11 +153,11 @@ func (e *Engine) sessionWhen(l *locales.Localizer, t time.Time) string {
 
 // checkDate reads a civil date that is not before today.
 func (c *Ctx) checkDate(in string) (string, error) {
-	d, err := ParseDate(in)
+	d, err := civil.ParseDate(in)
 	if err != nil {
 		return "", badInput("coordform.bad_date", "Input", in)
 	}
-	if d < Today(c.Now, c.e.set.Location) {
+	if d < civil.Today(c.Now, c.e.set.Location) {
 		return "", badInput("coordform.date_past", "Input", in)
 	}
 	return d, nil
@@ -163,11 +165,11 @@ func (c *Ctx) checkDate(in string) (string, error) {
 
 // checkFutureTime reads a time of day that, on the date already given, is in the future.
 func (c *Ctx) checkFutureTime(date, in string) (string, time.Time, error) {
-	h, m, err := ParseClock(in)
+	h, m, err := civil.ParseClock(in)
 	if err != nil {
 		return "", time.Time{}, badInput("coordform.bad_time", "Input", in)
 	}
-	at, err := At(date, h, m, c.e.set.Location)
+	at, err := civil.At(date, h, m, c.e.set.Location)
 	if err != nil {
 		return "", time.Time{}, badInput("coordform.bad_date", "Input", date)
 	}

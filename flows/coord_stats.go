@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -111,13 +112,13 @@ func (e *Engine) sendStats(ctx context.Context, c *Ctx, territory string) error 
 		}
 		var row []bot.Button
 		if territory != "" {
-			row = append(row, bot.Button{Text: c.T("stats.btn_all"), Data: Data(buttonStats, allScope)})
+			row = append(row, bot.Button{Text: c.T("stats.btn_all"), Data: notify.Data(buttonStats, allScope)})
 		}
 		for _, t := range ts {
 			if t.Code == territory {
 				continue
 			}
-			row = append(row, bot.Button{Text: t.Code, Data: Data(buttonStats, t.Code)})
+			row = append(row, bot.Button{Text: t.Code, Data: notify.Data(buttonStats, t.Code)})
 			if len(row) == 5 {
 				rows, row = append(rows, row), nil
 			}

@@ -10,7 +10,10 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 )
 
 // Button routes of the beneficiary's journeys (payload names; they count against the 64 bytes).
@@ -101,7 +104,7 @@ func (c *Ctx) withPager(rows [][]bot.Button, page, pages int, dataFor func(page 
 }
 
 func (c *Ctx) menuRow() []bot.Button {
-	return []bot.Button{btn(c.T("menu.back_menu"), Data(ButtonMenu))}
+	return []bot.Button{btn(c.T("menu.back_menu"), notify.Data(ButtonMenu))}
 }
 
 // member runs h for a beneficiary who finished onboarding; one who has not agreed to the
@@ -122,10 +125,10 @@ func (e *Engine) member(h HandlerFunc) HandlerFunc {
 
 func (e *Engine) menuRoutes() []Route {
 	return []Route{
-		{Command: "menu", Roles: RoleBeneficiary, Help: "menu.cmd_menu", Handle: e.member(e.showMenu)},
-		{Button: ButtonMenu, Roles: RoleBeneficiary, Handle: e.member(e.showMenu)},
-		{Fallback: true, Roles: RoleBeneficiary, Action: "fallback", Handle: e.beneficiaryFallback},
-		{Media: true, Roles: RoleBeneficiary, Action: "media", Handle: e.beneficiaryMedia},
+		{Command: "menu", Roles: domain.RoleBeneficiary, Help: "menu.cmd_menu", Handle: e.member(e.showMenu)},
+		{Button: ButtonMenu, Roles: domain.RoleBeneficiary, Handle: e.member(e.showMenu)},
+		{Fallback: true, Roles: domain.RoleBeneficiary, Action: "fallback", Handle: e.beneficiaryFallback},
+		{Media: true, Roles: domain.RoleBeneficiary, Action: "media", Handle: e.beneficiaryMedia},
 	}
 }
 
@@ -136,14 +139,14 @@ func (e *Engine) menuMessage(c *Ctx, hintID string) bot.Outgoing {
 		text = c.T(hintID) + "\n\n" + text
 	}
 	items := []bot.Button{
-		btn(c.T("menu.plan"), Data(ButtonPlan, 0)),
-		btn(c.T("menu.housing"), Data(ButtonHousing)),
-		btn(c.T("menu.jobs"), Data(ButtonJobs)),
-		btn(c.T("menu.labs"), Data(ButtonLabs, 0)),
-		btn(c.T("menu.tutor"), Data(ButtonMyTutor)),
-		btn(c.T("menu.language"), Data(ButtonLanguage)),
-		btn(c.T("menu.privacy"), Data(ButtonPrivacy)),
-		btn(c.T("menu.help"), Data(ButtonHelp)),
+		btn(c.T("menu.plan"), notify.Data(ButtonPlan, 0)),
+		btn(c.T("menu.housing"), notify.Data(ButtonHousing)),
+		btn(c.T("menu.jobs"), notify.Data(ButtonJobs)),
+		btn(c.T("menu.labs"), notify.Data(ButtonLabs, 0)),
+		btn(c.T("menu.tutor"), notify.Data(notify.ButtonMyTutor)),
+		btn(c.T("menu.language"), notify.Data(ButtonLanguage)),
+		btn(c.T("menu.privacy"), notify.Data(ButtonPrivacy)),
+		btn(c.T("menu.help"), notify.Data(ButtonHelp)),
 	}
 	return bot.Outgoing{Text: text, Buttons: grid(items, buttonsPerRow)}
 }
@@ -291,7 +294,7 @@ func foldWord(s string) string {
 
 // civilDate renders a YYYY-MM-DD date in the person's language.
 func (e *Engine) civilDate(l *locales.Localizer, d string) string {
-	t, err := time.ParseInLocation(CivilDate, d, e.set.Location)
+	t, err := time.ParseInLocation(civil.Layout, d, e.set.Location)
 	if err != nil {
 		return d
 	}

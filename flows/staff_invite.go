@@ -10,7 +10,9 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -32,7 +34,7 @@ func (e *Engine) tutorInvite(ctx context.Context, c *Ctx) error {
 	kind := tutorInviteBeneficiary
 	if len(args) > 0 && strings.EqualFold(args[0], "tutor") {
 		kind, args = tutorInviteTutor, args[1:]
-		if !Coordinators.Has(c.Actor.Role()) {
+		if !domain.Coordinators.Has(c.Actor.Role()) {
 			return c.Deny(ctx, "/invite tutor", "territory", strings.Join(args, " "))
 		}
 		if len(args) > 1 {
@@ -41,7 +43,7 @@ func (e *Engine) tutorInvite(ctx context.Context, c *Ctx) error {
 	} else if len(args) > 2 {
 		return c.ReplyText(ctx, "invite.usage")
 	}
-	if len(tutorFields(c)) == 0 && Coordinators.Has(c.Actor.Role()) {
+	if len(tutorFields(c)) == 0 && domain.Coordinators.Has(c.Actor.Role()) {
 		kind = ""
 	}
 	lang, terr := "", ""
@@ -100,15 +102,15 @@ func (e *Engine) tutorInviteButton(ctx context.Context, c *Ctx) error {
 // tutorInviteFlow asks what is still missing, then creates the person and their invite.
 func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr string) error {
 	l := c.L
-	if kind == tutorInviteTutor && !Coordinators.Has(c.Actor.Role()) {
+	if kind == tutorInviteTutor && !domain.Coordinators.Has(c.Actor.Role()) {
 		c.ClearStep()
 		return c.Deny(ctx, "/invite tutor", "territory", terr)
 	}
 	if kind == "" {
 		c.SetStep(stepTutorInvite, nil)
 		return c.Reply(ctx, bot.Outgoing{Text: l.T("invite.ask_kind"), Buttons: [][]bot.Button{
-			{{Text: l.T("invite.kind_beneficiary"), Data: Data(ButtonTutorInvite, tutorInviteBeneficiary)},
-				{Text: l.T("invite.kind_tutor"), Data: Data(ButtonTutorInvite, tutorInviteTutor)}},
+			{{Text: l.T("invite.kind_beneficiary"), Data: notify.Data(ButtonTutorInvite, tutorInviteBeneficiary)},
+				{Text: l.T("invite.kind_tutor"), Data: notify.Data(ButtonTutorInvite, tutorInviteTutor)}},
 			tutorCancelRow(l),
 		}})
 	}
@@ -117,7 +119,7 @@ func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr s
 		var rows [][]bot.Button
 		var row []bot.Button
 		for _, lg := range locales.Languages() {
-			row = append(row, bot.Button{Text: lg.Native, Data: Data(ButtonTutorInvite, kind, lg.Code, terr)})
+			row = append(row, bot.Button{Text: lg.Native, Data: notify.Data(ButtonTutorInvite, kind, lg.Code, terr)})
 			if len(row) == 2 {
 				rows = append(rows, row)
 				row = nil
@@ -141,7 +143,7 @@ func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr s
 			langArg = "-"
 		}
 		for _, t := range ts {
-			row = append(row, bot.Button{Text: tutorLabel(t.Code + " " + t.Name), Data: Data(ButtonTutorInvite, kind, langArg, t.Code)})
+			row = append(row, bot.Button{Text: tutorLabel(t.Code + " " + t.Name), Data: notify.Data(ButtonTutorInvite, kind, langArg, t.Code)})
 			if len(row) == 3 {
 				rows = append(rows, row)
 				row = nil

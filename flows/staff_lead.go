@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -102,11 +104,11 @@ func (e *Engine) tutorLead(ctx context.Context, c *Ctx) error {
 func (e *Engine) tutorLeadMenu(ctx context.Context, c *Ctx, withClose bool) error {
 	l := c.L
 	rows := [][]bot.Button{{
-		{Text: l.T("lead.kind.housing"), Data: Data(ButtonTutorLead, "k", storage.LeadHousing)},
-		{Text: l.T("lead.kind.job"), Data: Data(ButtonTutorLead, "k", storage.LeadJob)},
+		{Text: l.T("lead.kind.housing"), Data: notify.Data(ButtonTutorLead, "k", storage.LeadHousing)},
+		{Text: l.T("lead.kind.job"), Data: notify.Data(ButtonTutorLead, "k", storage.LeadJob)},
 	}}
 	if withClose {
-		rows = append(rows, []bot.Button{{Text: l.T("lead.close_one"), Data: Data(ButtonTutorLead, "c")}})
+		rows = append(rows, []bot.Button{{Text: l.T("lead.close_one"), Data: notify.Data(ButtonTutorLead, "c")}})
 	}
 	return c.Reply(ctx, bot.Outgoing{Text: l.T("lead.ask_kind"), Buttons: append(rows, tutorCancelRow(l))})
 }
@@ -125,7 +127,7 @@ func (e *Engine) tutorLeadStart(ctx context.Context, c *Ctx, kind, terr string) 
 		var rows [][]bot.Button
 		var row []bot.Button
 		for _, t := range ts {
-			row = append(row, bot.Button{Text: tutorLabel(t.Code + " " + t.Name), Data: Data(ButtonTutorLead, "t", kind, t.Code)})
+			row = append(row, bot.Button{Text: tutorLabel(t.Code + " " + t.Name), Data: notify.Data(ButtonTutorLead, "t", kind, t.Code)})
 			if len(row) == 3 {
 				rows = append(rows, row)
 				row = nil
@@ -148,19 +150,19 @@ func (e *Engine) tutorLeadAsk(ctx context.Context, c *Ctx, data map[string]strin
 	c.SetStep(stepTutorLead, data)
 	if field == tutorLeadConfirm {
 		return c.Reply(ctx, bot.Outgoing{Text: l.T("lead.ask_confirm") + "\n\n" + e.tutorLeadSummary(c, data), Buttons: [][]bot.Button{
-			{{Text: l.T("lead.publish"), Data: Data(ButtonTutorLead, "ok")}}, tutorCancelRow(l),
+			{{Text: l.T("lead.publish"), Data: notify.Data(ButtonTutorLead, "ok")}}, tutorCancelRow(l),
 		}})
 	}
 	var rows [][]bot.Button
 	switch field {
 	case tutorLeadTitle:
 	case tutorLeadShared:
-		rows = append(rows, []bot.Button{{Text: l.T("lead.yes"), Data: Data(ButtonTutorLead, "y")}, {Text: l.T("lead.no"), Data: Data(ButtonTutorLead, "n")}},
-			[]bot.Button{{Text: l.T("lead.skip"), Data: Data(ButtonTutorLead, "s")}})
+		rows = append(rows, []bot.Button{{Text: l.T("lead.yes"), Data: notify.Data(ButtonTutorLead, "y")}, {Text: l.T("lead.no"), Data: notify.Data(ButtonTutorLead, "n")}},
+			[]bot.Button{{Text: l.T("lead.skip"), Data: notify.Data(ButtonTutorLead, "s")}})
 	case tutorLeadExpiry:
-		rows = append(rows, []bot.Button{{Text: l.T("lead.no_expiry"), Data: Data(ButtonTutorLead, "s")}})
+		rows = append(rows, []bot.Button{{Text: l.T("lead.no_expiry"), Data: notify.Data(ButtonTutorLead, "s")}})
 	default:
-		rows = append(rows, []bot.Button{{Text: l.T("lead.skip"), Data: Data(ButtonTutorLead, "s")}})
+		rows = append(rows, []bot.Button{{Text: l.T("lead.skip"), Data: notify.Data(ButtonTutorLead, "s")}})
 	}
 	rows = append(rows, tutorCancelRow(l))
 	return c.Reply(ctx, bot.Outgoing{Text: l.T("lead.ask."+field, "Kind", l.T("lead.kind."+data["k"]), "Territory", data["t"]), Buttons: rows})
@@ -225,7 +227,7 @@ func (e *Engine) tutorLeadText(ctx context.Context, c *Ctx) error {
 		data[field] = d
 	case tutorLeadConfirm:
 		return c.Reply(ctx, bot.Outgoing{Text: c.T("lead.use_buttons"), Buttons: [][]bot.Button{
-			{{Text: c.T("lead.publish"), Data: Data(ButtonTutorLead, "ok")}}, tutorCancelRow(c.L),
+			{{Text: c.T("lead.publish"), Data: notify.Data(ButtonTutorLead, "ok")}}, tutorCancelRow(c.L),
 		}})
 	default:
 		limit, known := tutorLeadLimits()[field]
@@ -378,7 +380,7 @@ func tutorNullString(s string) sql.NullString { return sql.NullString{String: s,
 // tutorLeadClosePicker offers the open leads the staff member may close.
 func (e *Engine) tutorLeadClosePicker(ctx context.Context, c *Ctx) error {
 	terr := ""
-	if c.Actor.Role() != RoleAdmin && c.Actor.Staff.Territory.Valid {
+	if c.Actor.Role() != domain.RoleAdmin && c.Actor.Staff.Territory.Valid {
 		terr = c.Actor.Staff.Territory.String
 	}
 	leads, err := storage.OpenLeadsIn(ctx, c.Tx, terr, tutorPage)
@@ -402,7 +404,7 @@ func (e *Engine) tutorLeadClosePicker(ctx context.Context, c *Ctx) error {
 	var rows [][]bot.Button
 	for _, ld := range leads {
 		lines = append(lines, l.T("lead.line", "ID", ld.ID, "Kind", l.T("lead.kind."+ld.Kind), "Title", ld.Title, "Territory", ld.Territory))
-		rows = append(rows, []bot.Button{{Text: tutorLabel("🔒 #" + strconv.FormatInt(ld.ID, 10) + " " + ld.Title), Data: Data(ButtonTutorLead, "x", ld.ID, token)}})
+		rows = append(rows, []bot.Button{{Text: tutorLabel("🔒 #" + strconv.FormatInt(ld.ID, 10) + " " + ld.Title), Data: notify.Data(ButtonTutorLead, "x", ld.ID, token)}})
 	}
 	rows = append(rows, tutorCancelRow(l))
 	return c.Reply(ctx, bot.Outgoing{Text: strings.Join(lines, "\n"), Buttons: rows})

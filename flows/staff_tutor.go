@@ -9,7 +9,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -46,39 +49,39 @@ const tutorPage = 10
 // Actor.CanUseTerritory); /invite tutor is checked in its handler.
 func (e *Engine) tutorRoutes() []Route {
 	return []Route{
-		{Command: "mine", Roles: Staff, Help: "staffhelp.mine", Handle: e.tutorMine},
-		{Command: "b", Roles: Staff, Help: "staffhelp.b", Handle: e.tutorCardCommand},
-		{Command: "alerts", Roles: Staff, Help: "staffhelp.alerts", Handle: e.tutorAlerts},
-		{Command: "reply", Roles: Staff, Help: "staffhelp.reply", Handle: e.tutorReply},
-		{Command: "step", Roles: Staff, Help: "staffhelp.step", Handle: e.tutorStep},
-		{Command: "invite", Roles: Staff, Help: "staffhelp.invite", Handle: e.tutorInvite},
-		{Command: "lead", Roles: Staff, Help: "staffhelp.lead", Handle: e.tutorLead},
-		{Command: "attendance", Roles: Staff, Help: "staffhelp.attendance", Handle: e.tutorAttendance},
-		{Command: "lang", Roles: Staff, Help: "staffhelp.lang", Handle: e.tutorLang},
-		{Command: "help", Roles: Staff, Help: "staffhelp.help", Handle: e.tutorHelp},
-		{Command: "menu", Roles: Staff, Handle: e.tutorHelp},
+		{Command: "mine", Roles: domain.Staff, Help: "staffhelp.mine", Handle: e.tutorMine},
+		{Command: "b", Roles: domain.Staff, Help: "staffhelp.b", Handle: e.tutorCardCommand},
+		{Command: "alerts", Roles: domain.Staff, Help: "staffhelp.alerts", Handle: e.tutorAlerts},
+		{Command: "reply", Roles: domain.Staff, Help: "staffhelp.reply", Handle: e.tutorReply},
+		{Command: "step", Roles: domain.Staff, Help: "staffhelp.step", Handle: e.tutorStep},
+		{Command: "invite", Roles: domain.Staff, Help: "staffhelp.invite", Handle: e.tutorInvite},
+		{Command: "lead", Roles: domain.Staff, Help: "staffhelp.lead", Handle: e.tutorLead},
+		{Command: "attendance", Roles: domain.Staff, Help: "staffhelp.attendance", Handle: e.tutorAttendance},
+		{Command: "lang", Roles: domain.Staff, Help: "staffhelp.lang", Handle: e.tutorLang},
+		{Command: "help", Roles: domain.Staff, Help: "staffhelp.help", Handle: e.tutorHelp},
+		{Command: "menu", Roles: domain.Staff, Handle: e.tutorHelp},
 
-		{Button: ButtonTutorCard, Roles: Staff, Handle: e.tutorCardButton},
-		{Button: ButtonTutorMinePage, Roles: Staff, Handle: e.tutorMinePage},
-		{Button: ButtonAlertOpen, Roles: Staff, Handle: e.tutorAlertOpen},
-		{Button: ButtonAlertReply, Roles: Staff, Handle: e.tutorAlertReply},
-		{Button: ButtonTutorAlertDone, Roles: Staff, Handle: e.tutorAlertDone},
-		{Button: ButtonTutorAlertsPage, Roles: Staff, Handle: e.tutorAlertsPage},
-		{Button: ButtonTutorWrite, Roles: Staff, Handle: e.tutorWriteButton},
-		{Button: ButtonTutorStep, Roles: Staff, Handle: e.tutorStepButton},
-		{Button: ButtonTutorInvite, Roles: Staff, Handle: e.tutorInviteButton},
-		{Button: ButtonTutorLead, Roles: Staff, Handle: e.tutorLeadButton},
-		{Button: ButtonTutorAttendance, Roles: Staff, Handle: e.tutorAttendanceButton},
-		{Button: ButtonTutorLang, Roles: Staff, Handle: e.tutorLangButton},
-		{Button: ButtonTutorCancel, Roles: Staff, Handle: e.tutorCancel},
+		{Button: ButtonTutorCard, Roles: domain.Staff, Handle: e.tutorCardButton},
+		{Button: ButtonTutorMinePage, Roles: domain.Staff, Handle: e.tutorMinePage},
+		{Button: notify.ButtonAlertOpen, Roles: domain.Staff, Handle: e.tutorAlertOpen},
+		{Button: notify.ButtonAlertReply, Roles: domain.Staff, Handle: e.tutorAlertReply},
+		{Button: ButtonTutorAlertDone, Roles: domain.Staff, Handle: e.tutorAlertDone},
+		{Button: ButtonTutorAlertsPage, Roles: domain.Staff, Handle: e.tutorAlertsPage},
+		{Button: ButtonTutorWrite, Roles: domain.Staff, Handle: e.tutorWriteButton},
+		{Button: ButtonTutorStep, Roles: domain.Staff, Handle: e.tutorStepButton},
+		{Button: ButtonTutorInvite, Roles: domain.Staff, Handle: e.tutorInviteButton},
+		{Button: ButtonTutorLead, Roles: domain.Staff, Handle: e.tutorLeadButton},
+		{Button: ButtonTutorAttendance, Roles: domain.Staff, Handle: e.tutorAttendanceButton},
+		{Button: ButtonTutorLang, Roles: domain.Staff, Handle: e.tutorLangButton},
+		{Button: ButtonTutorCancel, Roles: domain.Staff, Handle: e.tutorCancel},
 
-		{Step: stepTutorReply, Roles: Staff, Action: "reply", Handle: e.tutorReplyText},
-		{Step: stepTutorStepTitle, Roles: Staff, Action: "/step add", Handle: e.tutorStepTitleText},
-		{Step: stepTutorStepDue, Roles: Staff, Action: "/step add", Handle: e.tutorStepDueText},
-		{Step: stepTutorStepNewDue, Roles: Staff, Action: "/step due", Handle: e.tutorStepNewDueText},
-		{Step: stepTutorLead, Roles: Staff, Action: "/lead add", Handle: e.tutorLeadText},
+		{Step: stepTutorReply, Roles: domain.Staff, Action: "reply", Handle: e.tutorReplyText},
+		{Step: stepTutorStepTitle, Roles: domain.Staff, Action: "/step add", Handle: e.tutorStepTitleText},
+		{Step: stepTutorStepDue, Roles: domain.Staff, Action: "/step add", Handle: e.tutorStepDueText},
+		{Step: stepTutorStepNewDue, Roles: domain.Staff, Action: "/step due", Handle: e.tutorStepNewDueText},
+		{Step: stepTutorLead, Roles: domain.Staff, Action: "/lead add", Handle: e.tutorLeadText},
 
-		{Fallback: true, Roles: Staff, Action: "fallback", Handle: e.tutorFallback},
+		{Fallback: true, Roles: domain.Staff, Action: "fallback", Handle: e.tutorFallback},
 	}
 }
 
@@ -87,11 +90,11 @@ func tutorFields(c *Ctx) []string { return strings.Fields(c.In.Text) }
 
 // tutorCaseloadFilter is whom "my beneficiaries" means: a tutor's own, a coordinator's
 // territory, everyone for admins and all-territory coordinators.
-func tutorCaseloadFilter(a Actor) storage.CaseloadFilter {
+func tutorCaseloadFilter(a domain.Actor) storage.CaseloadFilter {
 	switch a.Role() {
-	case RoleTutor:
+	case domain.RoleTutor:
 		return storage.CaseloadFilter{TutorID: a.Staff.ID}
-	case RoleCoordinator:
+	case domain.RoleCoordinator:
 		if a.Staff.Territory.Valid {
 			return storage.CaseloadFilter{Territory: a.Staff.Territory.String}
 		}
@@ -121,7 +124,7 @@ func tutorRefuse(ctx context.Context, c *Ctx, action, targetKind, targetID, msgI
 func (e *Engine) tutorStale(ctx context.Context, c *Ctx, targetKind, targetID string) error {
 	action, msg := "text:"+c.State.Step, "staffhelp.stale_form"
 	if c.In.Kind == bot.KindButton {
-		name, _ := ParseData(c.In.Data)
+		name, _ := notify.ParseData(c.In.Data)
 		action, msg = "button:"+name, "staffhelp.stale"
 	}
 	if err := tutorDenied(ctx, c, action, targetKind, targetID); err != nil {
@@ -146,7 +149,7 @@ func (e *Engine) tutorBeneficiaryByID(ctx context.Context, c *Ctx, id int64) (st
 
 // tutorCancelRow is the row with the Cancel button every form step shows.
 func tutorCancelRow(l *locales.Localizer) []bot.Button {
-	return []bot.Button{{Text: l.T("staffhelp.cancel"), Data: Data(ButtonTutorCancel)}}
+	return []bot.Button{{Text: l.T("staffhelp.cancel"), Data: notify.Data(ButtonTutorCancel)}}
 }
 
 // tutorCancel ends the open form; nothing was saved.
@@ -170,7 +173,7 @@ func tutorLabel(s string) string {
 
 // tutorCivilDate renders a civil date (YYYY-MM-DD) in the language.
 func tutorCivilDate(l *locales.Localizer, date string) string {
-	d, err := time.Parse(CivilDate, date)
+	d, err := time.Parse(civil.Layout, date)
 	if err != nil {
 		return date
 	}
@@ -189,7 +192,7 @@ func tutorName(b storage.Beneficiary) string {
 func tutorPager(l *locales.Localizer, name string, offset, total int, extra ...any) []bot.Button {
 	at := func(n int) string {
 		args := append(append([]any{}, extra...), n)
-		return Data(name, args...)
+		return notify.Data(name, args...)
 	}
 	var row []bot.Button
 	if offset > 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -91,11 +92,11 @@ func IsStartWord(text string) bool { return isWord(text, startWords()) }
 
 func (e *Engine) stopRoutes() []Route {
 	return []Route{
-		{Match: func(c *Ctx) bool { return c.In.Kind == bot.KindText && IsStopWord(c.In.Text) }, Roles: RoleBeneficiary,
+		{Match: func(c *Ctx) bool { return c.In.Kind == bot.KindText && IsStopWord(c.In.Text) }, Roles: domain.RoleBeneficiary,
 			Action: "stop", Handle: e.stopAnnouncements},
-		{Match: func(c *Ctx) bool { return c.In.Kind == bot.KindText && IsStartWord(c.In.Text) }, Roles: RoleBeneficiary,
+		{Match: func(c *Ctx) bool { return c.In.Kind == bot.KindText && IsStartWord(c.In.Text) }, Roles: domain.RoleBeneficiary,
 			Action: "start-announcements", Handle: e.startAnnouncements},
-		{Command: "stop", Roles: RoleBeneficiary, Handle: e.stopAnnouncements},
+		{Command: "stop", Roles: domain.RoleBeneficiary, Handle: e.stopAnnouncements},
 	}
 }
 

@@ -81,7 +81,7 @@ func TestScheduledBroadcastThroughSchedulerAndOutbox(t *testing.T) {
 
 	sender := &recordingTelegram{blocked: chats[2].ID, got: map[string][]bot.Outgoing{}}
 	svc := outbox.New(outbox.Config{DB: h.DB, Redis: h.Redis, Senders: []bot.Sender{sender}, Clock: h.Clock,
-		Poll: 20 * time.Millisecond, Unreachable: h.Engine.IdentityUnreachable, BroadcastMessageDone: h.Engine.BroadcastProgress})
+		Poll: 20 * time.Millisecond, Unreachable: h.Engine.IdentityUnreachable, BroadcastMessageDone: h.Domain.BroadcastProgress})
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { _ = svc.Run(runCtx); close(done) }()

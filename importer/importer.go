@@ -16,7 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/insideaut/insidebot/bot"
-	"github.com/insideaut/insidebot/flows"
+	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -222,7 +222,7 @@ func (c checker) date(col string, required bool) string {
 	if v == "" {
 		return ""
 	}
-	d, err := flows.ParseDate(v)
+	d, err := civil.ParseDate(v)
 	if err != nil {
 		c.bad(col, "importer.bad_date", "Value", v)
 		return ""

@@ -1,4 +1,4 @@
-package flows
+package domain
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"github.com/insideaut/insidebot/storage"
 )
 
-// Erasure happens in two steps. The beneficiary's "Yes, delete" (privacy.go) erases everything
+// Erasure happens in two steps. The beneficiary's "Yes, delete" (flows/privacy.go) erases everything
 // in its update's transaction and Redis once it commits. Deliveries under way at that moment
 // (a message to the person's web chat, a relayed text to the tutor's), and the goodbye and the
 // tutor's alert that erasure itself sends, still write their chat ids and texts afterwards: the
@@ -17,27 +17,27 @@ import (
 // erasurePurgesPerPass bounds the second purges one scheduler pass runs.
 const erasurePurgesPerPass = 20
 
-// eraseFromRedis runs the Redis part of an erasure; a failure is logged (the second purge
+// EraseFromRedis runs the Redis part of an erasure; a failure is logged (the second purge
 // does it again).
-func (e *Engine) eraseFromRedis(ctx context.Context, n storage.ErasureNeedles, final bool) {
+func (s *Service) EraseFromRedis(ctx context.Context, n storage.ErasureNeedles, final bool) {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := e.redis.ErasePersonRedis(rctx, n, final); err != nil {
-		e.log.Warn("erasure: redis not cleared yet, the second purge will", "err", err)
+	if err := s.redis.ErasePersonRedis(rctx, n, final); err != nil {
+		s.log.Warn("erasure: redis not cleared yet, the second purge will", "err", err)
 	}
 }
 
 // FinishErasures runs the second purges due at now and returns how many it finished. Each
 // clears Redis first, then SQL and its own record in one transaction, so a failure leaves it
 // for the next pass. Replicas running it together do the same work twice, harmlessly.
-func (e *Engine) FinishErasures(ctx context.Context, db *storage.DB, now time.Time) (int, error) {
+func (s *Service) FinishErasures(ctx context.Context, db *storage.DB, now time.Time) (int, error) {
 	due, err := storage.DueErasurePurges(ctx, db, now, erasurePurgesPerPass)
 	if err != nil {
 		return 0, err
 	}
 	done := 0
 	for _, p := range due {
-		if err := e.redis.ErasePersonRedis(ctx, p.Needles, true); err != nil {
+		if err := s.redis.ErasePersonRedis(ctx, p.Needles, true); err != nil {
 			return done, err
 		}
 		var finished bool
