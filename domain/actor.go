@@ -50,6 +50,9 @@ type Actor struct {
 	Identity    *storage.Identity    // nil when the account is not linked
 	Beneficiary *storage.Beneficiary // set for a beneficiary
 	Staff       *storage.Staff       // set for a staff member
+	// CLI is the operator at the command line (insidebot invite, import): the audit log names
+	// them as such, and they may do what the command does.
+	CLI bool
 }
 
 // Role is the actor's role.
@@ -85,6 +88,8 @@ func (a Actor) AuditActor() (string, sql.NullInt64) {
 		return storage.ActorStaff, sql.NullInt64{Int64: a.Staff.ID, Valid: true}
 	case a.Beneficiary != nil:
 		return storage.ActorBeneficiary, sql.NullInt64{Int64: a.Beneficiary.ID, Valid: true}
+	case a.CLI:
+		return storage.ActorCLI, sql.NullInt64{}
 	}
 	return storage.ActorSystem, sql.NullInt64{}
 }

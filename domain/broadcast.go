@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -255,4 +256,82 @@ func (s *Service) tellAuthor(ctx context.Context, q storage.Queryer, b storage.B
 		return nil
 	}
 	return err
+}
+
+// ErrWrongState is an action a record's status does not allow any more (a broadcast no longer
+// a draft); nothing changed.
+var ErrWrongState = errors.New("not in a state that allows it")
+
+// mayManageBroadcast refuses (audited) a staff member who is neither the author nor an admin.
+func (s *Service) mayManageBroadcast(ctx context.Context, q storage.Queryer, now time.Time, a Actor, action string, b storage.Broadcast) error {
+	if !a.CanManageBroadcast(b) {
+		return s.refused(ctx, q, now, a, action, "broadcast", strconv.FormatInt(b.ID, 10))
+	}
+	return nil
+}
+
+// ConfirmBroadcast sends a draft now: it moves it to sending once (ErrWrongState when it is no
+// longer a draft), audits it and fans it out (StartBroadcast).
+func (s *Service) ConfirmBroadcast(ctx context.Context, q storage.Queryer, now time.Time, a Actor, b storage.Broadcast) error {
+	const action = "broadcast confirm"
+	if err := s.mayManageBroadcast(ctx, q, now, a, action, b); err != nil {
+		return err
+	}
+	moved, err := storage.TransitionBroadcast(ctx, q, b.ID, storage.BroadcastDraft, storage.BroadcastSending, now)
+	if err != nil {
+		return err
+	}
+	if !moved {
+		return ErrWrongState
+	}
+	if err := Audit(ctx, q, now, a, action, "broadcast", strconv.FormatInt(b.ID, 10), ""); err != nil {
+		return err
+	}
+	return s.StartBroadcast(ctx, q, b.ID, now)
+}
+
+// ScheduleBroadcast schedules a draft for at: the scheduler starts it then (StartBroadcast).
+// ErrWrongState when it is no longer a draft.
+func (s *Service) ScheduleBroadcast(ctx context.Context, q storage.Queryer, now time.Time, a Actor, b storage.Broadcast, at time.Time) error {
+	const action = "broadcast schedule"
+	if err := s.mayManageBroadcast(ctx, q, now, a, action, b); err != nil {
+		return err
+	}
+	moved, err := storage.TransitionBroadcast(ctx, q, b.ID, storage.BroadcastDraft, storage.BroadcastScheduled, at)
+	if err != nil {
+		return err
+	}
+	if !moved {
+		return ErrWrongState
+	}
+	if err := storage.PlanBroadcast(ctx, q, b.ID, at, now); err != nil {
+		return err
+	}
+	return Audit(ctx, q, now, a, action, "broadcast", strconv.FormatInt(b.ID, 10), "at="+at.UTC().Format(time.RFC3339))
+}
+
+// CancelBroadcast drops a draft or a scheduled broadcast (and its planned start).
+// ErrWrongState when it is neither any more.
+func (s *Service) CancelBroadcast(ctx context.Context, q storage.Queryer, now time.Time, a Actor, b storage.Broadcast) error {
+	const action = "broadcast cancel"
+	if err := s.mayManageBroadcast(ctx, q, now, a, action, b); err != nil {
+		return err
+	}
+	moved := false
+	if b.Status == storage.BroadcastDraft || b.Status == storage.BroadcastScheduled {
+		var err error
+		moved, err = storage.TransitionBroadcast(ctx, q, b.ID, b.Status, storage.BroadcastCancelled, now)
+		if err != nil {
+			return err
+		}
+	}
+	if !moved {
+		return ErrWrongState
+	}
+	if b.Status == storage.BroadcastScheduled {
+		if _, err := storage.CancelBroadcastPlan(ctx, q, b.ID); err != nil {
+			return err
+		}
+	}
+	return Audit(ctx, q, now, a, action, "broadcast", strconv.FormatInt(b.ID, 10), "was="+b.Status)
 }

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/insideaut/insidebot/storage"
@@ -53,4 +54,27 @@ func (s *Service) FinishErasures(ctx context.Context, db *storage.DB, now time.T
 		}
 	}
 	return done, nil
+}
+
+// ErasePerson erases a beneficiary at their own request (storage.EraseBeneficiary), alerts
+// their tutor with the code they knew and audits it, in tx; Redis is cleared once tx commits.
+// Only the beneficiary themselves may: anyone else is refused (ErrDenied, audited). An
+// erasure already done finds nobody (storage.ErrNotFound).
+func (s *Service) ErasePerson(ctx context.Context, tx *storage.Tx, now time.Time, a Actor, b storage.Beneficiary) error {
+	if a.Beneficiary == nil || a.Beneficiary.ID != b.ID {
+		return s.refused(ctx, tx, now, a, "erase", "beneficiary", strconv.FormatInt(b.ID, 10))
+	}
+	needles, err := storage.EraseBeneficiary(ctx, tx, b.ID, now)
+	if err != nil {
+		return err
+	}
+	// After the erasure, so that it does not take the alert with everything naming the person.
+	if err := s.AlertTutor(ctx, tx, now, b, storage.AlertErased, 0, ""); err != nil {
+		return err
+	}
+	if err := Audit(ctx, tx, now, a, "erase", "beneficiary", strconv.FormatInt(b.ID, 10), ""); err != nil {
+		return err
+	}
+	tx.AfterCommit(func() { s.EraseFromRedis(ctx, needles, false) })
+	return nil
 }

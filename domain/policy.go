@@ -63,3 +63,18 @@ func (a Actor) IsCoordinator() bool { return Coordinators.Has(a.Role()) }
 func (a Actor) CanManageBroadcast(b storage.Broadcast) bool {
 	return a.Staff != nil && (b.CreatedBy == a.Staff.ID || a.Role() == RoleAdmin)
 }
+
+// CaseloadFilter is whom "my beneficiaries" means: a tutor's own, a coordinator's territory,
+// everyone for admins and all-territory coordinators. It is CanSeeBeneficiary as a filter
+// for storage queries.
+func (a Actor) CaseloadFilter() storage.CaseloadFilter {
+	switch a.Role() {
+	case RoleTutor:
+		return storage.CaseloadFilter{TutorID: a.Staff.ID}
+	case RoleCoordinator:
+		if a.Staff.Territory.Valid {
+			return storage.CaseloadFilter{Territory: a.Staff.Territory.String}
+		}
+	}
+	return storage.CaseloadFilter{}
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -54,9 +55,7 @@ func (c *Ctx) takeConfirm(ctx context.Context, action string, i int) (target str
 			return target, ok, err
 		}
 	}
-	kind, id := c.Actor.AuditActor()
-	if err := storage.Audit(ctx, c.Tx, storage.AuditEntry{At: c.Now, ActorKind: kind, ActorID: id, Action: action,
-		TargetKind: "button", Outcome: storage.OutcomeDenied, Detail: "expired or unknown confirmation"}); err != nil {
+	if err := domain.Refuse(ctx, c.Tx, c.Now, c.Actor, action, "button", "", "expired or unknown confirmation"); err != nil {
 		return "", false, err
 	}
 	c.ClearStep()

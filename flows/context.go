@@ -74,20 +74,27 @@ func (c *Ctx) ClearStep() {
 
 // Audit records what the actor did in the audit log, in the update's transaction.
 func (c *Ctx) Audit(ctx context.Context, action, targetKind, targetID, detail string) error {
-	kind, id := c.Actor.AuditActor()
-	return storage.Audit(ctx, c.Tx, storage.AuditEntry{At: c.Now, ActorKind: kind, ActorID: id, Action: action,
-		TargetKind: targetKind, TargetID: targetID, Detail: detail})
+	return domain.Audit(ctx, c.Tx, c.Now, c.Actor, action, targetKind, targetID, detail)
+}
+
+// Refuse records a refused action in the audit log (domain.Refuse) without answering.
+func (c *Ctx) Refuse(ctx context.Context, action, targetKind, targetID string) error {
+	return domain.Refuse(ctx, c.Tx, c.Now, c.Actor, action, targetKind, targetID, "")
 }
 
 // Deny refuses an action: a short localized message for staff, written to the audit log.
 // Beneficiaries and unknown people never learn that a staff action exists: they get the
 // answer to unknown input instead.
 func (c *Ctx) Deny(ctx context.Context, action, targetKind, targetID string) error {
-	kind, id := c.Actor.AuditActor()
-	if err := storage.Audit(ctx, c.Tx, storage.AuditEntry{At: c.Now, ActorKind: kind, ActorID: id, Action: action,
-		TargetKind: targetKind, TargetID: targetID, Outcome: storage.OutcomeDenied}); err != nil {
+	if err := c.Refuse(ctx, action, targetKind, targetID); err != nil {
 		return err
 	}
+	return c.answerDenied(ctx)
+}
+
+// answerDenied answers a refused action (already audited): a short localized message for
+// staff, the answer to unknown input for everyone else.
+func (c *Ctx) answerDenied(ctx context.Context) error {
 	if c.Actor.Staff != nil {
 		return c.ReplyText(ctx, "auth.denied")
 	}

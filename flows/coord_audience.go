@@ -14,7 +14,7 @@ import (
 // checkAudience reads an audience typed by staff, limited to the territories they may reach.
 func (c *Ctx) checkAudience(ctx context.Context, action, in string) (string, error) {
 	low := strings.ToLower(strings.TrimSpace(in))
-	scope := c.scopeTerritory()
+	scope := c.Actor.ScopeTerritory()
 	kind, value, found := strings.Cut(low, ":")
 	switch {
 	case low == "all" || low == "tutti" || low == "*":
@@ -62,7 +62,7 @@ func (c *Ctx) checkAudience(ctx context.Context, action, in string) (string, err
 // reach.
 func audienceChoices(ctx context.Context, c *Ctx, _ map[string]string) ([]choice, error) {
 	all := choice{label: c.T("broadcast.all_button"), value: "all"}
-	if t := c.scopeTerritory(); t != "" {
+	if t := c.Actor.ScopeTerritory(); t != "" {
 		all.label = c.T("broadcast.all_button_territory", "Territory", t)
 		return []choice{all}, nil
 	}

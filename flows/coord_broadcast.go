@@ -97,7 +97,7 @@ func (e *Engine) createBroadcast(ctx context.Context, c *Ctx, v map[string]strin
 		sessionID, _ = strconv.ParseInt(id, 10, 64)
 		body = ""
 	}
-	b, err := storage.CreateBroadcast(ctx, c.Tx, c.staffID(), v["audience"], body, sessionID, c.Now)
+	b, err := storage.CreateBroadcast(ctx, c.Tx, c.Actor.StaffID(), v["audience"], body, sessionID, c.Now)
 	if err != nil {
 		return err
 	}
@@ -200,8 +200,8 @@ func (c *Ctx) myBroadcast(ctx context.Context, action string, id int64) (storage
 	if err != nil {
 		return b, false, err
 	}
-	if b.CreatedBy != c.staffID() && c.Actor.Role() != domain.RoleAdmin {
-		if err := c.auditDenied(ctx, action, "broadcast", strconv.FormatInt(id, 10)); err != nil {
+	if !c.Actor.CanManageBroadcast(b) {
+		if err := c.Refuse(ctx, action, "broadcast", strconv.FormatInt(id, 10)); err != nil {
 			return b, false, err
 		}
 		return b, false, c.Unknown(ctx)
@@ -252,21 +252,15 @@ func (e *Engine) handleBroadcastConfirm(ctx context.Context, c *Ctx) error {
 		return err
 	}
 	c.ClearStep()
-	moved, err := storage.TransitionBroadcast(ctx, c.Tx, b.ID, storage.BroadcastDraft, storage.BroadcastSending, c.Now)
+	err = e.domain.ConfirmBroadcast(ctx, c.Tx, c.Now, c.Actor, b)
+	if errors.Is(err, domain.ErrWrongState) {
+		return c.ReplyText(ctx, "broadcast.not_draft", "ID", b.ID, "Status", c.statusName(b.Status))
+	}
 	if err != nil {
 		return err
 	}
-	if !moved {
-		return c.ReplyText(ctx, "broadcast.not_draft", "ID", b.ID, "Status", c.statusName(b.Status))
-	}
-	if err := c.Audit(ctx, action, "broadcast", strconv.FormatInt(b.ID, 10), ""); err != nil {
-		return err
-	}
 	c.Answer(c.T("broadcast.confirmed_toast"))
-	if err := e.domain.StartBroadcast(ctx, c.Tx, b.ID, c.Now); err != nil {
-		return err
-	}
-	if b.CreatedBy != c.staffID() {
+	if b.CreatedBy != c.Actor.StaffID() {
 		// The author gets the progress and the report; whoever confirmed for them is told so.
 		return c.ReplyText(ctx, "broadcast.confirmed_for_author", "ID", b.ID)
 	}
@@ -284,22 +278,11 @@ func (e *Engine) handleBroadcastCancel(ctx context.Context, c *Ctx) error {
 		return err
 	}
 	c.ClearStep()
-	moved := false
-	if b.Status == storage.BroadcastDraft || b.Status == storage.BroadcastScheduled {
-		moved, err = storage.TransitionBroadcast(ctx, c.Tx, b.ID, b.Status, storage.BroadcastCancelled, c.Now)
-		if err != nil {
-			return err
-		}
-	}
-	if !moved {
+	err = e.domain.CancelBroadcast(ctx, c.Tx, c.Now, c.Actor, b)
+	if errors.Is(err, domain.ErrWrongState) {
 		return c.ReplyText(ctx, "broadcast.cannot_cancel", "ID", b.ID, "Status", c.statusName(b.Status))
 	}
-	if b.Status == storage.BroadcastScheduled {
-		if _, err := storage.CancelBroadcastPlan(ctx, c.Tx, b.ID); err != nil {
-			return err
-		}
-	}
-	if err := c.Audit(ctx, action, "broadcast", strconv.FormatInt(b.ID, 10), "was="+b.Status); err != nil {
+	if err != nil {
 		return err
 	}
 	return c.ReplyText(ctx, "broadcast.cancelled", "ID", b.ID)
@@ -342,18 +325,12 @@ func (e *Engine) handleBroadcastWhen(ctx context.Context, c *Ctx) error {
 		return err
 	}
 	c.ClearStep()
-	moved, err := storage.TransitionBroadcast(ctx, c.Tx, b.ID, storage.BroadcastDraft, storage.BroadcastScheduled, at)
-	if err != nil {
-		return err
-	}
-	if !moved {
+	// The scheduler calls domain.Service.StartBroadcast when it is due.
+	err = e.domain.ScheduleBroadcast(ctx, c.Tx, c.Now, c.Actor, b, at)
+	if errors.Is(err, domain.ErrWrongState) {
 		return c.ReplyText(ctx, "broadcast.not_draft", "ID", b.ID, "Status", c.statusName(b.Status))
 	}
-	// The scheduler calls Engine.StartBroadcast when it is due.
-	if err := storage.PlanBroadcast(ctx, c.Tx, b.ID, at, c.Now); err != nil {
-		return err
-	}
-	if err := c.Audit(ctx, action, "broadcast", strconv.FormatInt(b.ID, 10), "at="+at.UTC().Format(time.RFC3339)); err != nil {
+	if err != nil {
 		return err
 	}
 	drop, err := c.broadcastCancelButton(ctx, b.ID)
@@ -487,7 +464,7 @@ func (e *Engine) handleBroadcasts(ctx context.Context, c *Ctx) error {
 	if extra := strings.TrimSpace(c.In.Text); extra != "" {
 		return c.ReplyText(ctx, "coordform.refused", "Problem", c.T("coordform.extra", "Extra", extra), "Usage", c.T("broadcast.usage_list"))
 	}
-	list, err := storage.RecentBroadcasts(ctx, c.Tx, c.scopeTerritory(), c.staffID(), 10)
+	list, err := storage.RecentBroadcasts(ctx, c.Tx, c.Actor.ScopeTerritory(), c.Actor.StaffID(), 10)
 	if err != nil {
 		return err
 	}

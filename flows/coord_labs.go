@@ -48,14 +48,14 @@ func (e *Engine) labAddForm() *form {
 		run: func(ctx context.Context, c *Ctx, v map[string]string) error {
 			// A coordinator's lab belongs to their territory; an admin's to the whole project. A
 			// coordinator of every territory would make a project-wide lab: that is an admin's.
-			territory := c.scopeTerritory()
+			territory := c.Actor.ScopeTerritory()
 			if territory == "" && c.Actor.Role() != domain.RoleAdmin {
-				if err := c.auditDenied(ctx, "/lab add", "lab", ""); err != nil {
+				if err := c.Refuse(ctx, "/lab add", "lab", ""); err != nil {
 					return err
 				}
 				return c.ReplyText(ctx, "labsadmin.project_wide_admins")
 			}
-			lab, err := storage.CreateLabIn(ctx, c.Tx, territory, v["name"], "", c.staffID(), c.Now)
+			lab, err := storage.CreateLabIn(ctx, c.Tx, territory, v["name"], "", c.Actor.StaffID(), c.Now)
 			if err != nil {
 				return err
 			}
@@ -112,7 +112,7 @@ func (c *Ctx) checkLabChange(ctx context.Context, action string, lab storage.Lab
 	if c.mayChangeLab(lab) {
 		return nil
 	}
-	if err := c.auditDenied(ctx, action, "lab", strconv.FormatInt(lab.ID, 10)); err != nil {
+	if err := c.Refuse(ctx, action, "lab", strconv.FormatInt(lab.ID, 10)); err != nil {
 		return err
 	}
 	if lab.Territory.Valid {
@@ -170,7 +170,7 @@ func (e *Engine) handleLabs(ctx context.Context, c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	sessions, err := storage.UpcomingSessions(ctx, c.Tx, c.scopeTerritory(), c.Now, 500)
+	sessions, err := storage.UpcomingSessions(ctx, c.Tx, c.Actor.ScopeTerritory(), c.Now, 500)
 	if err != nil {
 		return err
 	}

@@ -122,7 +122,7 @@ func (e *Engine) sessionAddForm() *form {
 					}
 					// A lab of another territory is not the coordinator's to schedule.
 					if m.LabTerritory.Valid && !c.Actor.CanUseTerritory(m.LabTerritory.String) {
-						if err := c.auditDenied(ctx, action, "lab", strconv.FormatInt(m.LabID, 10)); err != nil {
+						if err := c.Refuse(ctx, action, "lab", strconv.FormatInt(m.LabID, 10)); err != nil {
 							return "", err
 						}
 						return "", badInput("labsadmin.lab_foreign", "ID", m.LabID, "Territory", m.LabTerritory.String)
@@ -134,7 +134,7 @@ func (e *Engine) sessionAddForm() *form {
 					return c.territoryChoices(ctx)
 				},
 				auto: func(c *Ctx, _ map[string]string) (string, bool) {
-					t := c.scopeTerritory()
+					t := c.Actor.ScopeTerritory()
 					return t, t != ""
 				},
 				check: func(ctx context.Context, c *Ctx, v map[string]string, in string) (string, error) {
@@ -203,7 +203,7 @@ func (e *Engine) addSession(ctx context.Context, c *Ctx, v map[string]string) er
 	}
 	place, mapURL, open := parsePlace(v["place"])
 	s, err := storage.CreateSession(ctx, c.Tx, storage.NewSession{ModuleID: moduleID, Territory: v["territory"], StartsAt: starts,
-		EndsAt: starts.Add(SessionLength), Place: place, MapURL: mapURL, OpenEnrolment: open, CreatedBy: c.staffID()}, c.Now)
+		EndsAt: starts.Add(SessionLength), Place: place, MapURL: mapURL, OpenEnrolment: open, CreatedBy: c.Actor.StaffID()}, c.Now)
 	if err != nil {
 		return err
 	}

@@ -87,6 +87,11 @@ func New(d Deps) *Engine {
 // Settings returns the engine's settings.
 func (e *Engine) Settings() Settings { return e.set }
 
+// links are where invites lead.
+func (e *Engine) links() domain.Links {
+	return domain.Links{BotUsername: e.set.BotUsername, PublicURL: e.set.PublicURL, InviteTTL: e.set.InviteTTL}
+}
+
 // Domain is the domain layer the conversations act through.
 func (e *Engine) Domain() *domain.Service { return e.domain }
 
@@ -131,6 +136,10 @@ func (e *Engine) Handle(ctx context.Context, tx *storage.Tx, in bot.Incoming) (b
 			_, c.args = notify.ParseData(in.Data)
 		}
 		err = res.route.Handle(ctx, c)
+		if errors.Is(err, domain.ErrDenied) {
+			// The domain refused and audited it: answer as a refusal, nothing changed.
+			err = c.answerDenied(ctx)
+		}
 	case res.denied != nil:
 		err = c.Deny(ctx, res.denied.action(), "", "")
 	default:

@@ -275,7 +275,7 @@ func (e *Engine) visibleLead(ctx context.Context, c *Ctx) (l storage.Lead, f lea
 	if err != nil {
 		return l, f, false, false, err
 	}
-	if l.Territory != c.Actor.Beneficiary.Territory || l.Kind != f.storageKind() {
+	if !c.Actor.CanSeeLead(l) || l.Kind != f.storageKind() {
 		return l, f, false, false, nil
 	}
 	expired := l.ExpiresOn.Valid && l.ExpiresOn.String < civil.Today(c.Now, e.set.Location)
@@ -370,17 +370,16 @@ func (e *Engine) leadInterest(ctx context.Context, c *Ctx) error {
 	if gone {
 		return e.showLeads(ctx, c, f, c.T("leads.gone"))
 	}
-	b := c.Actor.Beneficiary
-	added, err := storage.AddInterest(ctx, c.Tx, l.ID, b.ID, c.Now)
+	added, err := e.domain.RecordLeadInterest(ctx, c.Tx, c.Now, c.Actor, l, clip(l.Title, maxLineRunes))
+	if errors.Is(err, domain.ErrDenied) {
+		return c.Unknown(ctx)
+	}
 	if err != nil {
 		return err
 	}
 	if !added {
 		c.Answer(c.T("leads.interest_already"))
 		return e.showLead(ctx, c, l, f, true, c.T("leads.interest_already"))
-	}
-	if err := c.AlertTutor(ctx, *b, storage.AlertLeadInterest, l.ID, clip(l.Title, maxLineRunes)); err != nil {
-		return err
 	}
 	note := c.T("leads.interest_saved") + " " + e.tutorToldLine(c)
 	return e.showLead(ctx, c, l, f, true, note)

@@ -347,18 +347,7 @@ func (e *Engine) onboardingConsent(ctx context.Context, c *Ctx) error {
 				[]bot.Button{btn(c.T("onboarding.agree"), notify.Data(ButtonOnbConsent, "s", 1))},
 				[]bot.Button{btn(c.T("privacy.erase"), notify.Data(ButtonErase))})
 		}
-		if err := storage.SetConsent(ctx, c.Tx, b.ID, storage.ConsentService, &c.Now); err != nil {
-			return err
-		}
-		if !b.OnboardedAt.Valid || b.Status != storage.BeneficiaryActive {
-			if err := storage.MarkOnboarded(ctx, c.Tx, b.ID, c.Now); err != nil {
-				return err
-			}
-		}
-		if err := c.Audit(ctx, "consent:service:give", "beneficiary", strconv.FormatInt(b.ID, 10), ""); err != nil {
-			return err
-		}
-		if err := c.AlertTutor(ctx, *b, storage.AlertOnboarded, 0, ""); err != nil {
+		if err := e.domain.GiveServiceConsent(ctx, c.Tx, c.Now, c.Actor); err != nil {
 			return err
 		}
 		return c.Reply(ctx, bot.Outgoing{Text: c.T("onboarding.thanks") + "\n\n" + c.T("onboarding.ask_research"),
@@ -385,31 +374,12 @@ func (e *Engine) onboardingConsent(ctx context.Context, c *Ctx) error {
 // setOptionalConsent gives or withdraws the research ("r") or announcements ("a") consent.
 // Giving the announcements consent also undoes an earlier STOP.
 func (e *Engine) setOptionalConsent(ctx context.Context, c *Ctx, purpose string, yes bool) error {
-	b := c.Actor.Beneficiary
-	var at *time.Time
-	if yes {
-		at = &c.Now
-	}
-	p, current := storage.ConsentResearch, b.ConsentResearchAt.Valid
+	p := storage.ConsentResearch
 	if purpose == "a" {
-		p, current = storage.ConsentAnnouncements, b.ConsentAnnouncementsAt.Valid
+		p = storage.ConsentAnnouncements
 	}
-	if current != yes {
-		if err := storage.SetConsent(ctx, c.Tx, b.ID, p, at); err != nil {
-			return err
-		}
-		verb := "withdraw"
-		if yes {
-			verb = "give"
-		}
-		if err := c.Audit(ctx, "consent:"+p+":"+verb, "beneficiary", strconv.FormatInt(b.ID, 10), ""); err != nil {
-			return err
-		}
-	}
-	if p == storage.ConsentAnnouncements && yes && b.AnnouncementsStoppedAt.Valid {
-		if err := storage.SetAnnouncementsStopped(ctx, c.Tx, b.ID, nil); err != nil {
-			return err
-		}
+	if err := e.domain.SetOptionalConsent(ctx, c.Tx, c.Now, c.Actor, p, yes); err != nil {
+		return err
 	}
 	return e.reloadBeneficiary(ctx, c)
 }

@@ -183,7 +183,7 @@ func (e *Engine) confirmErase(ctx context.Context, c *Ctx, service bool) error {
 // erase erases the beneficiary (storage.EraseBeneficiary), tells the tutor with the code they
 // knew, and says goodbye in their language to the chat, which is no longer linked to anyone.
 // Redis is cleared once the update commits; the second purge, once the goodbye and the tutor's
-// alert are delivered, removes what those deliveries left (flows/erasure.go).
+// alert are delivered, removes what those deliveries left (domain/erasure.go).
 func (e *Engine) erase(ctx context.Context, c *Ctx) error {
 	b := *c.Actor.Beneficiary
 	// Only the button shown with the question erases: a payload made up by hand or pressed
@@ -195,21 +195,13 @@ func (e *Engine) erase(ctx context.Context, c *Ctx) error {
 	if target != strconv.FormatInt(b.ID, 10) {
 		return c.Unknown(ctx)
 	}
-	needles, err := storage.EraseBeneficiary(ctx, c.Tx, b.ID, c.Now)
-	if errors.Is(err, storage.ErrNotFound) {
+	err = e.domain.ErasePerson(ctx, c.Tx, c.Now, c.Actor, b)
+	if errors.Is(err, storage.ErrNotFound) || errors.Is(err, domain.ErrDenied) {
 		return c.Unknown(ctx)
 	}
 	if err != nil {
 		return err
 	}
-	// After the erasure, so that it does not take the alert with everything naming the person.
-	if err := c.AlertTutor(ctx, b, storage.AlertErased, 0, ""); err != nil {
-		return err
-	}
-	if err := c.Audit(ctx, "erase", "beneficiary", strconv.FormatInt(b.ID, 10), ""); err != nil {
-		return err
-	}
-	c.Tx.AfterCommit(func() { e.domain.EraseFromRedis(ctx, needles, false) })
 	c.ClearStep()
 	c.Actor = domain.Actor{} // the identity is gone: the goodbye goes to the chat as it is
 	return c.ReplyText(ctx, "privacy.goodbye")

@@ -248,7 +248,7 @@ func (e *Engine) tutorAlertDetail(ctx context.Context, c *Ctx, a storage.Alert) 
 		if err != nil {
 			return "", err
 		}
-		return l.T("alerts.about_step", "N", s.Position, "Title", e.tutorStepTitle(l, s)), nil
+		return l.T("alerts.about_step", "N", s.Position, "Title", notify.StepTitle(l, s)), nil
 	case storage.AlertLeadInterest:
 		ld, err := storage.LeadByID(ctx, c.Tx, a.RefID.Int64)
 		if errors.Is(err, storage.ErrNotFound) {

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
-	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
@@ -75,10 +74,7 @@ func (e *Engine) tutorSession(ctx context.Context, c *Ctx, id int64, button bool
 
 // tutorSessionPicker offers the sessions of the last two weeks and today.
 func (e *Engine) tutorSessionPicker(ctx context.Context, c *Ctx) error {
-	terr := ""
-	if c.Actor.Role() != domain.RoleAdmin && c.Actor.Staff.Territory.Valid {
-		terr = c.Actor.Staff.Territory.String
-	}
+	terr := c.Actor.ScopeTerritory()
 	loc := e.set.Location
 	today, err := civil.At(civil.Today(c.Now, loc), 0, 0, loc)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	qrcode "github.com/skip2/go-qrcode"
@@ -34,7 +33,7 @@ func (e *Engine) tutorInvite(ctx context.Context, c *Ctx) error {
 	kind := tutorInviteBeneficiary
 	if len(args) > 0 && strings.EqualFold(args[0], "tutor") {
 		kind, args = tutorInviteTutor, args[1:]
-		if !domain.Coordinators.Has(c.Actor.Role()) {
+		if !c.Actor.IsCoordinator() {
 			return c.Deny(ctx, "/invite tutor", "territory", strings.Join(args, " "))
 		}
 		if len(args) > 1 {
@@ -43,7 +42,7 @@ func (e *Engine) tutorInvite(ctx context.Context, c *Ctx) error {
 	} else if len(args) > 2 {
 		return c.ReplyText(ctx, "invite.usage")
 	}
-	if len(tutorFields(c)) == 0 && domain.Coordinators.Has(c.Actor.Role()) {
+	if len(tutorFields(c)) == 0 && c.Actor.IsCoordinator() {
 		kind = ""
 	}
 	lang, terr := "", ""
@@ -57,7 +56,7 @@ func (e *Engine) tutorInvite(ctx context.Context, c *Ctx) error {
 	if len(args) > 0 {
 		t, err := ParseTerritory(ctx, c.Tx, args[0])
 		if errors.Is(err, storage.ErrNotFound) {
-			return c.ReplyText(ctx, "invite.bad_territory", "Typed", args[0])
+			return c.ReplyText(ctx, "ui.bad_territory", "Input", args[0])
 		}
 		if err != nil {
 			return err
@@ -102,7 +101,7 @@ func (e *Engine) tutorInviteButton(ctx context.Context, c *Ctx) error {
 // tutorInviteFlow asks what is still missing, then creates the person and their invite.
 func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr string) error {
 	l := c.L
-	if kind == tutorInviteTutor && !domain.Coordinators.Has(c.Actor.Role()) {
+	if kind == tutorInviteTutor && !c.Actor.IsCoordinator() {
 		c.ClearStep()
 		return c.Deny(ctx, "/invite tutor", "territory", terr)
 	}
@@ -127,8 +126,8 @@ func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr s
 		}
 		return c.Reply(ctx, bot.Outgoing{Text: l.T("invite.ask_lang"), Buttons: tutorRows(rows, row, tutorCancelRow(l))})
 	}
-	if terr == "" && c.Actor.Staff.Territory.Valid {
-		terr = c.Actor.Staff.Territory.String
+	if terr == "" {
+		terr = c.Actor.HomeTerritory()
 	}
 	if terr == "" {
 		ts, err := storage.Territories(ctx, c.Tx)
@@ -159,12 +158,12 @@ func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr s
 	if !c.Actor.CanUseTerritory(terr) {
 		return tutorRefuse(ctx, c, action, "territory", terr, "invite.foreign_territory", "Territory", terr)
 	}
-	req := InviteRequest{Role: "beneficiary", Territory: terr, Lang: lang, TutorID: c.Actor.Staff.ID, CreatedBy: c.Actor.Staff.ID}
+	req := domain.InviteRequest{Role: "beneficiary", Territory: terr, Lang: lang, TutorID: c.Actor.Staff.ID, CreatedBy: c.Actor.Staff.ID}
 	if kind == tutorInviteTutor {
-		req = InviteRequest{Role: storage.RoleTutor, Territory: terr, CreatedBy: c.Actor.Staff.ID}
+		req = domain.InviteRequest{Role: storage.RoleTutor, Territory: terr, CreatedBy: c.Actor.Staff.ID}
 	}
-	inv, err := InvitePerson(ctx, c.Tx, req, e.set, c.Now)
-	var ie *InviteError
+	inv, err := domain.InvitePerson(ctx, c.Tx, c.Now, c.Actor, req, e.links())
+	var ie *domain.InviteError
 	if errors.As(err, &ie) {
 		// The arguments were checked above: what is left is a tutor who can no longer be assigned.
 		return c.ReplyText(ctx, "invite.failed")
@@ -179,14 +178,8 @@ func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr s
 	until := e.tutorTime(l, inv.ExpiresAt)
 	var text string
 	if kind == tutorInviteTutor {
-		if err := c.Audit(ctx, action, "staff", strconv.FormatInt(inv.PersonID, 10), "territory="+terr); err != nil {
-			return err
-		}
 		text = l.T("invite.tutor_done", "Territory", terr)
 	} else {
-		if err := c.Audit(ctx, action, "beneficiary", strconv.FormatInt(inv.PersonID, 10), "lang="+lang); err != nil {
-			return err
-		}
 		native := lang
 		if lg, ok := e.cat.Lang(lang); ok {
 			native = lg.Native

@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/insideaut/insidebot/bot"
-	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -77,7 +76,7 @@ func (e *Engine) tutorLead(ctx context.Context, c *Ctx) error {
 		if len(args) == 3 {
 			t, err := ParseTerritory(ctx, c.Tx, args[2])
 			if errors.Is(err, storage.ErrNotFound) {
-				return c.ReplyText(ctx, "invite.bad_territory", "Typed", args[2])
+				return c.ReplyText(ctx, "ui.bad_territory", "Input", args[2])
 			}
 			if err != nil {
 				return err
@@ -116,8 +115,8 @@ func (e *Engine) tutorLeadMenu(ctx context.Context, c *Ctx, withClose bool) erro
 // tutorLeadStart opens the form in a territory: the staff member's own; staff of every
 // territory pick one.
 func (e *Engine) tutorLeadStart(ctx context.Context, c *Ctx, kind, terr string) error {
-	if terr == "" && c.Actor.Staff.Territory.Valid {
-		terr = c.Actor.Staff.Territory.String
+	if terr == "" {
+		terr = c.Actor.HomeTerritory()
 	}
 	if terr == "" {
 		ts, err := storage.Territories(ctx, c.Tx)
@@ -340,7 +339,7 @@ func (e *Engine) tutorLeadSummary(c *Ctx, data map[string]string) string {
 				v = l.T("lead.no")
 			}
 		case tutorLeadExpiry:
-			v = tutorCivilDate(l, v)
+			v = notify.CivilDate(l, v)
 		}
 		lines = append(lines, l.T("lead.field."+f)+": "+v)
 	}
@@ -379,10 +378,7 @@ func tutorNullString(s string) sql.NullString { return sql.NullString{String: s,
 
 // tutorLeadClosePicker offers the open leads the staff member may close.
 func (e *Engine) tutorLeadClosePicker(ctx context.Context, c *Ctx) error {
-	terr := ""
-	if c.Actor.Role() != domain.RoleAdmin && c.Actor.Staff.Territory.Valid {
-		terr = c.Actor.Staff.Territory.String
-	}
+	terr := c.Actor.ScopeTerritory()
 	leads, err := storage.OpenLeadsIn(ctx, c.Tx, terr, tutorPage)
 	if err != nil {
 		return err

@@ -43,7 +43,7 @@ func (e *Engine) tutorMinePage(ctx context.Context, c *Ctx) error {
 // tutorMineList renders a page of the caseload, each beneficiary a button that does what
 // purpose says.
 func (e *Engine) tutorMineList(ctx context.Context, c *Ctx, purpose string, offset int) error {
-	rows, total, err := storage.Caseload(ctx, c.Tx, tutorCaseloadFilter(c.Actor), civil.Today(c.Now, e.set.Location), tutorPage, offset)
+	rows, total, err := storage.Caseload(ctx, c.Tx, c.Actor.CaseloadFilter(), civil.Today(c.Now, e.set.Location), tutorPage, offset)
 	if err != nil {
 		return err
 	}
@@ -247,40 +247,14 @@ func tutorOverdue(s storage.PlanStep, today string) bool {
 
 // tutorStepLine is one numbered line of a plan as staff see it.
 func (e *Engine) tutorStepLine(l *locales.Localizer, s storage.PlanStep, today string) string {
-	parts := []string{l.T("step.area." + s.Area), e.tutorStepTitle(l, s), l.T("step.status." + s.Status)}
+	parts := []string{l.T("step.area." + s.Area), notify.StepTitle(l, s), l.T("step.status." + s.Status)}
 	if s.DueDate.Valid && s.DueDate.String != "" {
-		parts = append(parts, l.T("card.due", "Date", tutorCivilDate(l, s.DueDate.String)))
+		parts = append(parts, l.T("card.due", "Date", notify.CivilDate(l, s.DueDate.String)))
 	}
 	if tutorOverdue(s, today) {
 		parts = append(parts, l.T("card.overdue"))
 	}
 	return strconv.Itoa(s.Position) + ". " + strings.Join(parts, " · ")
-}
-
-// tutorStepTitle is a step's title in a language: its free title, else the catalogue's title
-// of its standard key.
-func (e *Engine) tutorStepTitle(l *locales.Localizer, s storage.PlanStep) string {
-	if s.Title.Valid && s.Title.String != "" {
-		return s.Title.String
-	}
-	return e.tutorKeyTitle(l, s.StepKey.String)
-}
-
-// tutorKeyTitle is the title of a standard step. The catalogue's texts (steps.<key>.title) are
-// written language by language; until a language has one, the key itself reads as the
-// Italian name staff and beneficiaries use ("codice_fiscale" -> "Codice fiscale").
-func (e *Engine) tutorKeyTitle(l *locales.Localizer, key string) string {
-	id := "steps." + key + ".title"
-	for _, code := range []string{l.Lang(), "en", "it"} {
-		if e.cat.Has(code, id) {
-			return l.T(id)
-		}
-	}
-	words := strings.ReplaceAll(key, "_", " ")
-	if words == "" {
-		return key
-	}
-	return strings.ToUpper(words[:1]) + words[1:]
 }
 
 func tutorLabState(l *locales.Localizer, r storage.LabRecord) string {

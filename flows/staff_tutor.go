@@ -5,12 +5,10 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/domain"
-	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
@@ -88,31 +86,10 @@ func (e *Engine) tutorRoutes() []Route {
 // tutorFields are the words after a command.
 func tutorFields(c *Ctx) []string { return strings.Fields(c.In.Text) }
 
-// tutorCaseloadFilter is whom "my beneficiaries" means: a tutor's own, a coordinator's
-// territory, everyone for admins and all-territory coordinators.
-func tutorCaseloadFilter(a domain.Actor) storage.CaseloadFilter {
-	switch a.Role() {
-	case domain.RoleTutor:
-		return storage.CaseloadFilter{TutorID: a.Staff.ID}
-	case domain.RoleCoordinator:
-		if a.Staff.Territory.Valid {
-			return storage.CaseloadFilter{Territory: a.Staff.Territory.String}
-		}
-	}
-	return storage.CaseloadFilter{}
-}
-
-// tutorDenied records a refused action in the audit log (as Deny does) without answering.
-func tutorDenied(ctx context.Context, c *Ctx, action, targetKind, targetID string) error {
-	kind, id := c.Actor.AuditActor()
-	return storage.Audit(ctx, c.Tx, storage.AuditEntry{At: c.Now, ActorKind: kind, ActorID: id, Action: action,
-		TargetKind: targetKind, TargetID: targetID, Outcome: storage.OutcomeDenied})
-}
-
 // tutorRefuse refuses an action on a record outside the staff member's scope (another
 // territory's session or lead): audited, answered with one precise line, nothing changed.
 func tutorRefuse(ctx context.Context, c *Ctx, action, targetKind, targetID, msgID string, kv ...any) error {
-	if err := tutorDenied(ctx, c, action, targetKind, targetID); err != nil {
+	if err := c.Refuse(ctx, action, targetKind, targetID); err != nil {
 		return err
 	}
 	return c.ReplyText(ctx, msgID, kv...)
@@ -127,7 +104,7 @@ func (e *Engine) tutorStale(ctx context.Context, c *Ctx, targetKind, targetID st
 		name, _ := notify.ParseData(c.In.Data)
 		action, msg = "button:"+name, "staffhelp.stale"
 	}
-	if err := tutorDenied(ctx, c, action, targetKind, targetID); err != nil {
+	if err := c.Refuse(ctx, action, targetKind, targetID); err != nil {
 		return err
 	}
 	c.ClearStep()
@@ -169,15 +146,6 @@ func tutorLabel(s string) string {
 	}
 	r := []rune(s)
 	return string(r[:limit-1]) + "…"
-}
-
-// tutorCivilDate renders a civil date (YYYY-MM-DD) in the language.
-func tutorCivilDate(l *locales.Localizer, date string) string {
-	d, err := time.Parse(civil.Layout, date)
-	if err != nil {
-		return date
-	}
-	return l.T("card.civil_date", "Date", l.Date(d), "Year", d.Year())
 }
 
 // tutorName is how staff see a beneficiary: code and name, never a phone number.

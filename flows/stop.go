@@ -5,7 +5,6 @@ import (
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/domain"
-	"github.com/insideaut/insidebot/storage"
 )
 
 // STOP and START: a beneficiary who writes STOP, in any of the supported languages, gets no
@@ -102,33 +101,16 @@ func (e *Engine) stopRoutes() []Route {
 
 // stopAnnouncements ends announcements at once (if not already) and says how to resume.
 func (e *Engine) stopAnnouncements(ctx context.Context, c *Ctx) error {
-	b := c.Actor.Beneficiary
-	if !b.AnnouncementsStoppedAt.Valid {
-		if err := storage.SetAnnouncementsStopped(ctx, c.Tx, b.ID, &c.Now); err != nil {
-			return err
-		}
-		if err := c.Audit(ctx, "announcements:stop", "beneficiary", "", ""); err != nil {
-			return err
-		}
+	if err := e.domain.StopAnnouncements(ctx, c.Tx, c.Now, c.Actor); err != nil {
+		return err
 	}
 	return c.ReplyText(ctx, "stop.done")
 }
 
 // startAnnouncements resumes announcements: START is also the consent to them.
 func (e *Engine) startAnnouncements(ctx context.Context, c *Ctx) error {
-	b := c.Actor.Beneficiary
-	if b.AnnouncementsStoppedAt.Valid || !b.ConsentAnnouncementsAt.Valid {
-		if err := storage.SetAnnouncementsStopped(ctx, c.Tx, b.ID, nil); err != nil {
-			return err
-		}
-		if !b.ConsentAnnouncementsAt.Valid {
-			if err := storage.SetConsent(ctx, c.Tx, b.ID, storage.ConsentAnnouncements, &c.Now); err != nil {
-				return err
-			}
-		}
-		if err := c.Audit(ctx, "announcements:start", "beneficiary", "", ""); err != nil {
-			return err
-		}
+	if err := e.domain.StartAnnouncements(ctx, c.Tx, c.Now, c.Actor); err != nil {
+		return err
 	}
 	return c.ReplyText(ctx, "stop.resumed")
 }

@@ -182,7 +182,7 @@ func (c checker) text(col string, required bool, max int) string {
 func (c checker) territory(col string, known map[string]bool) string {
 	v := strings.ToUpper(c.text(col, true, 20))
 	if v != "" && !known[v] {
-		c.bad(col, "importer.bad_territory", "Value", v)
+		c.bad(col, "ui.bad_territory", "Input", v)
 	}
 	return v
 }

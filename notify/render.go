@@ -1,10 +1,15 @@
 package notify
 
 import (
+	"time"
+
 	"fmt"
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/insideaut/insidebot/domain/civil"
+	"github.com/insideaut/insidebot/locales"
 
 	"github.com/insideaut/insidebot/storage"
 )
@@ -40,4 +45,39 @@ func CountsByKey(counts map[string]int, label func(string) string) string {
 		parts = append(parts, fmt.Sprintf("%s %d", name, counts[k]))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// StepTitle is a plan step's title in l's language, as staff and a beneficiary's notices show
+// it: its free title, else the catalogue's title of its standard key.
+func StepTitle(l *locales.Localizer, s storage.PlanStep) string {
+	if s.Title.Valid && s.Title.String != "" {
+		return s.Title.String
+	}
+	return KeyTitle(l, s.StepKey.String)
+}
+
+// KeyTitle is the title of a standard step. The catalogue's texts (steps.<key>.title) are
+// written language by language; until a language has one, the key itself reads as the
+// Italian name staff and beneficiaries use ("codice_fiscale" -> "Codice fiscale").
+func KeyTitle(l *locales.Localizer, key string) string {
+	id := "steps." + key + ".title"
+	for _, code := range []string{l.Lang(), "en", "it"} {
+		if l.Catalog().Has(code, id) {
+			return l.T(id)
+		}
+	}
+	words := strings.ReplaceAll(key, "_", " ")
+	if words == "" {
+		return key
+	}
+	return strings.ToUpper(words[:1]) + words[1:]
+}
+
+// CivilDate renders a civil date (YYYY-MM-DD) in l's language.
+func CivilDate(l *locales.Localizer, date string) string {
+	d, err := time.Parse(civil.Layout, date)
+	if err != nil {
+		return date
+	}
+	return l.T("card.civil_date", "Date", l.Date(d), "Year", d.Year())
 }
