@@ -147,7 +147,7 @@ func labChoices(ctx context.Context, c *Ctx, _ map[string]string) ([]choice, err
 			continue
 		}
 		id := strconv.FormatInt(l.ID, 10)
-		out = append(out, choice{label: truncate("#"+id+" "+l.Name, 20), value: id, line: "#" + id + " " + l.Name})
+		out = append(out, choice{label: label("#" + id + " " + l.Name), value: id, line: "#" + id + " " + l.Name})
 	}
 	return out, nil
 }

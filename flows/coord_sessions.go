@@ -189,7 +189,7 @@ func moduleChoices(ctx context.Context, c *Ctx, _ map[string]string) ([]choice, 
 			continue
 		}
 		id := strconv.FormatInt(m.ID, 10)
-		out = append(out, choice{label: truncate("#"+id+" "+m.Name, 20), value: id,
+		out = append(out, choice{label: label("#" + id + " " + m.Name), value: id,
 			line: c.T("session.module_line", "ID", m.ID, "Lab", labName[m.LabID], "Name", m.Name)})
 	}
 	return out, nil

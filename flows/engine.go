@@ -60,6 +60,8 @@ type Engine struct {
 	domain *domain.Service
 	media  *media.Store
 	tr     *translate.Client
+	// stopWords and startWords are STOP and START in every language (stop.go).
+	stopWords, startWords map[string]bool
 }
 
 // New builds the engine with every journey's routes.
@@ -79,7 +81,8 @@ func New(d Deps) *Engine {
 	n := notify.New(d.Catalog)
 	e := &Engine{redis: d.Redis, cat: d.Catalog, clock: d.Clock, log: d.Log, set: d.Settings, notify: n,
 		domain: domain.New(domain.Deps{Notifier: n, Planner: d.Planner, Redis: d.Redis, Log: d.Log, Location: d.Settings.Location}),
-		media:  d.Media, tr: d.Translator}
+		media:  d.Media, tr: d.Translator,
+		stopWords: typedWords(d.Catalog, "stop.words"), startWords: typedWords(d.Catalog, "stop.start_words")}
 	e.router = &router{routes: e.routes()}
 	return e
 }

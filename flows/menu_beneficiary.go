@@ -28,11 +28,13 @@ const (
 	ButtonHelp     = "hp" // help
 )
 
-// Limits every beneficiary screen keeps so it renders the same on Telegram, WhatsApp and the
-// web chat: WhatsApp shows button labels up to 20 characters and a body up to 1024 characters
-// under buttons; a message offers at most ten choices.
+// Limits every screen keeps so it renders on Telegram, WhatsApp and the web chat. A button
+// label is cut only past maxLabelRunes, which Telegram and the web chat show whole; WhatsApp's
+// renderer fits labels to its own limits (20 characters for a reply button, else a list whose
+// rows show 24 characters and the whole label, up to 72, as their description). WhatsApp shows
+// a body up to 1024 characters under buttons; a message offers at most ten choices.
 const (
-	maxLabelRunes = 20
+	maxLabelRunes = 64
 	maxBodyRunes  = 1000
 	maxLineRunes  = 60
 	maxRelayRunes = 800
@@ -40,9 +42,10 @@ const (
 	buttonsPerRow = 2
 )
 
-// label fits a button text in maxLabelRunes characters.
+// label fits a button text (from the catalogue or the data: a title, a name) in maxLabelRunes
+// characters, on one line.
 func label(s string) string {
-	s = strings.TrimSpace(s)
+	s = strings.Join(strings.Fields(s), " ")
 	if utf8.RuneCountInString(s) <= maxLabelRunes {
 		return s
 	}

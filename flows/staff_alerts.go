@@ -213,7 +213,7 @@ func (e *Engine) tutorAlertList(ctx context.Context, c *Ctx, offset int) error {
 		}
 		lines = append(lines, line)
 		rows = append(rows, []bot.Button{
-			{Text: tutorLabel("📂 " + a.Code), Data: notify.Data(notify.ButtonAlertOpen, a.ID)},
+			{Text: label("📂 " + a.Code), Data: notify.Data(notify.ButtonAlertOpen, a.ID)},
 			{Text: l.T("alert.reply"), Data: notify.Data(notify.ButtonAlertReply, a.ID)},
 			{Text: l.T("alerts.done"), Data: notify.Data(ButtonTutorAlertDone, a.ID)},
 		})

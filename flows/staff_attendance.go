@@ -95,7 +95,7 @@ func (e *Engine) tutorSessionPicker(ctx context.Context, c *Ctx) error {
 		s := sessions[i]
 		lines = append(lines, l.T("attendance.session", "ID", s.ID, "Lab", s.LabName, "Module", s.ModuleName, "Territory", s.Territory,
 			"When", e.tutorTime(l, s.StartsAt)))
-		rows = append(rows, []bot.Button{{Text: tutorLabel("📋 #" + strconv.FormatInt(s.ID, 10) + " " + s.ModuleName), Data: notify.Data(ButtonTutorAttendance, s.ID)}})
+		rows = append(rows, []bot.Button{{Text: label("📋 #" + strconv.FormatInt(s.ID, 10) + " " + s.ModuleName), Data: notify.Data(ButtonTutorAttendance, s.ID)}})
 	}
 	rows = append(rows, tutorCancelRow(l))
 	return c.Reply(ctx, bot.Outgoing{Text: strings.Join(lines, "\n"), Buttons: rows})
@@ -131,8 +131,8 @@ func (e *Engine) tutorRoster(ctx context.Context, c *Ctx, s storage.Session, hea
 		}
 		lines = append(lines, "• "+l.Iso(en.Code)+" — "+l.T("attendance.state."+state))
 		rows = append(rows, []bot.Button{
-			{Text: tutorLabel("✅ " + en.Code), Data: notify.Data(ButtonTutorAttendance, s.ID, en.BeneficiaryID, "p")},
-			{Text: tutorLabel("❌ " + en.Code), Data: notify.Data(ButtonTutorAttendance, s.ID, en.BeneficiaryID, "a")},
+			{Text: label("✅ " + en.Code), Data: notify.Data(ButtonTutorAttendance, s.ID, en.BeneficiaryID, "p")},
+			{Text: label("❌ " + en.Code), Data: notify.Data(ButtonTutorAttendance, s.ID, en.BeneficiaryID, "a")},
 		})
 	}
 	lines = append(lines, l.T("attendance.count", "Present", present, "Total", len(enrolments)))

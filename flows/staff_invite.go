@@ -142,7 +142,7 @@ func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr s
 			langArg = "-"
 		}
 		for _, t := range ts {
-			row = append(row, bot.Button{Text: tutorLabel(t.Code + " " + t.Name), Data: notify.Data(ButtonTutorInvite, kind, langArg, t.Code)})
+			row = append(row, bot.Button{Text: label(t.Code + " " + t.Name), Data: notify.Data(ButtonTutorInvite, kind, langArg, t.Code)})
 			if len(row) == 3 {
 				rows = append(rows, row)
 				row = nil

@@ -126,7 +126,7 @@ func (e *Engine) tutorLeadStart(ctx context.Context, c *Ctx, kind, terr string) 
 		var rows [][]bot.Button
 		var row []bot.Button
 		for _, t := range ts {
-			row = append(row, bot.Button{Text: tutorLabel(t.Code + " " + t.Name), Data: notify.Data(ButtonTutorLead, "t", kind, t.Code)})
+			row = append(row, bot.Button{Text: label(t.Code + " " + t.Name), Data: notify.Data(ButtonTutorLead, "t", kind, t.Code)})
 			if len(row) == 3 {
 				rows = append(rows, row)
 				row = nil
@@ -400,7 +400,7 @@ func (e *Engine) tutorLeadClosePicker(ctx context.Context, c *Ctx) error {
 	var rows [][]bot.Button
 	for _, ld := range leads {
 		lines = append(lines, l.T("lead.line", "ID", ld.ID, "Kind", l.T("lead.kind."+ld.Kind), "Title", ld.Title, "Territory", ld.Territory))
-		rows = append(rows, []bot.Button{{Text: tutorLabel("🔒 #" + strconv.FormatInt(ld.ID, 10) + " " + ld.Title), Data: notify.Data(ButtonTutorLead, "x", ld.ID, token)}})
+		rows = append(rows, []bot.Button{{Text: label("🔒 #" + strconv.FormatInt(ld.ID, 10) + " " + ld.Title), Data: notify.Data(ButtonTutorLead, "x", ld.ID, token)}})
 	}
 	rows = append(rows, tutorCancelRow(l))
 	return c.Reply(ctx, bot.Outgoing{Text: strings.Join(lines, "\n"), Buttons: rows})

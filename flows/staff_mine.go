@@ -66,11 +66,11 @@ func (e *Engine) tutorMineList(ctx context.Context, c *Ctx, purpose string, offs
 		var btn bot.Button
 		switch purpose {
 		case tutorPickStep:
-			btn = bot.Button{Text: tutorLabel("📋 " + r.Code), Data: notify.Data(ButtonTutorStep, "b", r.ID)}
+			btn = bot.Button{Text: label("📋 " + r.Code), Data: notify.Data(ButtonTutorStep, "b", r.ID)}
 		case tutorPickReply:
-			btn = bot.Button{Text: tutorLabel("💬 " + r.Code), Data: notify.Data(ButtonTutorWrite, r.ID)}
+			btn = bot.Button{Text: label("💬 " + r.Code), Data: notify.Data(ButtonTutorWrite, r.ID)}
 		default:
-			btn = bot.Button{Text: tutorLabel("📂 " + r.Code), Data: notify.Data(ButtonTutorCard, r.ID)}
+			btn = bot.Button{Text: label("📂 " + r.Code), Data: notify.Data(ButtonTutorCard, r.ID)}
 		}
 		row = append(row, btn)
 		if len(row) == 2 {

@@ -240,7 +240,7 @@ func (e *Engine) tutorKeyPicker(ctx context.Context, c *Ctx, b storage.Beneficia
 		if s.Area != area {
 			continue
 		}
-		row = append(row, bot.Button{Text: tutorLabel(notify.KeyTitle(c.L, s.Key)), Data: notify.Data(ButtonTutorStep, "k", b.ID, s.Key)})
+		row = append(row, bot.Button{Text: label(notify.KeyTitle(c.L, s.Key)), Data: notify.Data(ButtonTutorStep, "k", b.ID, s.Key)})
 		if len(row) == 2 {
 			rows = append(rows, row)
 			row = nil
@@ -293,7 +293,7 @@ func (e *Engine) tutorStepPicker(ctx context.Context, c *Ctx, b storage.Benefici
 	lines := []string{c.T("step.ask_which", "Code", b.Code)}
 	for _, s := range steps {
 		lines = append(lines, e.tutorStepLine(c.L, s, today))
-		rows = append(rows, []bot.Button{{Text: tutorLabel(strconv.Itoa(s.Position) + ". " + notify.StepTitle(c.L, s)), Data: notify.Data(ButtonTutorStep, "s", s.ID)}})
+		rows = append(rows, []bot.Button{{Text: label(strconv.Itoa(s.Position) + ". " + notify.StepTitle(c.L, s)), Data: notify.Data(ButtonTutorStep, "s", s.ID)}})
 	}
 	rows = append(rows, tutorCancelRow(c.L))
 	return c.Reply(ctx, bot.Outgoing{Text: strings.Join(lines, "\n"), Buttons: rows})

@@ -131,7 +131,7 @@ func TestStepGuidedForm(t *testing.T) {
 	expectIn(t, tutor.Tap("📋 MI-001"), "Piano di MI-001 · Amina", "1. 📄 Documenti · Codice fiscale")
 	expectIn(t, tutor.Tap("Aggiungi passo"), "Quale area?")
 	expectIn(t, tutor.Tap("🏠 Casa"), "🏠 Casa: scegli un passo standard")
-	expectButtons(t, tutor.Last, "Cercare casa", "Registrazione del c…", "Annulla")
+	expectButtons(t, tutor.Last, "Cercare casa", "Registrazione del contratto di affitto", "Annulla")
 	expectIn(t, tutor.Send("Visitare l'appartamento di Via Padova"), "Entro quando deve farlo MI-001?")
 	expectIn(t, tutor.Send("31/13/2025"), "«31/13/2025» non è una data")
 	if count() != 2 {

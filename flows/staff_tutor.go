@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/domain"
@@ -134,18 +133,6 @@ func (e *Engine) tutorCancel(ctx context.Context, c *Ctx) error {
 	c.ClearStep()
 	c.Answer(c.T("staffhelp.cancelled"))
 	return c.ReplyText(ctx, "staffhelp.cancelled")
-}
-
-// tutorLabel fits a text taken from the data (a title, a name) on a button: at most 20
-// characters, as WhatsApp requires.
-func tutorLabel(s string) string {
-	const limit = 20
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= limit {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:limit-1]) + "…"
 }
 
 // tutorName is how staff see a beneficiary: code and name, never a phone number.

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/insideaut/insidebot/flows"
+	"github.com/insideaut/insidebot/locales"
 )
 
 func TestStopAndStartInSeveralLanguages(t *testing.T) {
@@ -74,19 +75,24 @@ func TestStartGivesTheAnnouncementsConsent(t *testing.T) {
 }
 
 func TestStopWordsAreWordsAlone(t *testing.T) {
+	cat, err := locales.Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := flows.New(flows.Deps{Catalog: cat})
 	for _, s := range []string{"stop", "STOP.", "Arrêter", "أوقف", "بند کریں", "joogso",
 		// Forms the translators added, and an Urdu word typed with an Arabic keyboard's ن for ں.
 		"ستوب", "বন্ধ করো", "স্টপ", "band karo", "بند کرین", "بس کنید", "iska jooji", "Arrêtez", "بند کره", "ኣቁሚ", "አቁም"} {
-		if !flows.IsStopWord(s) {
+		if !e.IsStopWord(s) {
 			t.Errorf("%q is a stop word", s)
 		}
 	}
 	for _, s := range []string{"don't stop", "stopped", "start", "", "🛑"} {
-		if flows.IsStopWord(s) {
+		if e.IsStopWord(s) {
 			t.Errorf("%q is not a stop word", s)
 		}
 	}
-	if !flows.IsStartWord("Start") || flows.IsStartWord("stop") || flows.IsStartWord("commencer") || !flows.IsStartWord("پیل کره") {
+	if !e.IsStartWord("Start") || e.IsStartWord("stop") || e.IsStartWord("commencer") || !e.IsStartWord("پیل کره") {
 		t.Error("start words")
 	}
 }
