@@ -11,6 +11,7 @@ import (
 )
 
 func TestAlertReachesTheTutorWithCodeAndButtons(t *testing.T) {
+	t.Parallel()
 	h := flowtest.New(t)
 	ctx := context.Background()
 	tutor := h.NewStaff(storage.RoleTutor, "MI", "Giulia")
@@ -46,6 +47,7 @@ func TestAlertReachesTheTutorWithCodeAndButtons(t *testing.T) {
 }
 
 func TestMessageFromTutorArrivesInTheBeneficiarysLanguage(t *testing.T) {
+	t.Parallel()
 	h := flowtest.New(t)
 	ctx := context.Background()
 	b := h.NewBeneficiary("MI", "en", 0)

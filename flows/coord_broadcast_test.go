@@ -99,6 +99,7 @@ func newAudienceMI(t *testing.T, opts ...flowtest.Option) *audienceMI {
 }
 
 func TestBroadcastReachesEachRecipientInTheirLanguageOnceWithAReport(t *testing.T) {
+	t.Parallel()
 	bothDialects(t, broadcastInTheirLanguages)
 }
 
@@ -186,6 +187,7 @@ func broadcastInTheirLanguages(t *testing.T, opts ...flowtest.Option) {
 }
 
 func TestSessionAnnouncementIsComposedInEachLanguage(t *testing.T) {
+	t.Parallel()
 	a := newAudienceMI(t)
 	coord := a.coordMI
 	coord.Send(fmt.Sprintf("/broadcast MI announce:%d", a.sessionMI.ID))
@@ -213,6 +215,7 @@ func TestSessionAnnouncementIsComposedInEachLanguage(t *testing.T) {
 }
 
 func TestScheduledBroadcastStartsWhenTheSchedulerCallsIt(t *testing.T) {
+	t.Parallel()
 	bothDialects(t, scheduledBroadcast)
 }
 
@@ -266,6 +269,7 @@ func scheduledBroadcast(t *testing.T, opts ...flowtest.Option) {
 }
 
 func TestCancelledScheduledBroadcastNeverStarts(t *testing.T) {
+	t.Parallel()
 	a := newAudienceMI(t)
 	h, coord := a.h, a.coordMI
 	ctx := h.Ctx()
@@ -291,6 +295,7 @@ func TestCancelledScheduledBroadcastNeverStarts(t *testing.T) {
 }
 
 func TestBroadcastProgressIsToldEveryQuarterOnce(t *testing.T) {
+	t.Parallel()
 	w := newCoordWorld(t)
 	h, coord := w.h, w.coordMI
 	chats := []*flowtest.Chat{w.benMI}
@@ -322,6 +327,7 @@ func TestBroadcastProgressIsToldEveryQuarterOnce(t *testing.T) {
 }
 
 func TestBroadcastBadInputChangesNothing(t *testing.T) {
+	t.Parallel()
 	w := newCoordWorld(t)
 	h, coord := w.h, w.coordMI
 	before := counts(t, h.DB)
@@ -351,6 +357,7 @@ func TestBroadcastBadInputChangesNothing(t *testing.T) {
 }
 
 func TestBroadcastToNobodyReachableReportsAtOnce(t *testing.T) {
+	t.Parallel()
 	w := newCoordWorld(t)
 	h, coord := w.h, w.coordMI
 	now := h.Clock.Now()

@@ -77,6 +77,7 @@ func (w *coordWorld) draftOf(t *testing.T) int64 {
 }
 
 func TestCoordinatorCommandsForEveryRole(t *testing.T) {
+	t.Parallel()
 	tutorsDenied := map[string]string{asTutorOther: deniedByRole, asTutor: deniedByRole}
 	// ok maps a role to what its answer contains when the command runs; refused to what it
 	// contains when the command is refused. A role in neither is a beneficiary: refused as
@@ -227,6 +228,7 @@ func TestCoordinatorCommandsForEveryRole(t *testing.T) {
 }
 
 func TestMenusListTheCoordinatorsCommandsOnlyToThem(t *testing.T) {
+	t.Parallel()
 	h := flowtest.New(t)
 	it := h.Catalog.For("it")
 	names := func(role domain.Role) []string {

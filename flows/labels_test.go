@@ -11,6 +11,7 @@ import (
 // in every language that has its own translation (WhatsApp would otherwise show a list
 // instead of reply buttons).
 func TestButtonLabelsFit(t *testing.T) {
+	t.Parallel()
 	const whatsAppButtonRunes = 20
 	cat, err := locales.Load(nil)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestRouterRoleGating(t *testing.T) {
+	t.Parallel()
 	r := &router{routes: []Route{
 		{Command: "help", Roles: domain.RoleBeneficiary, Action: "help-b"},
 		{Command: "help", Roles: domain.Staff, Action: "help-s"},
@@ -69,6 +70,7 @@ func TestRouterRoleGating(t *testing.T) {
 }
 
 func TestCanSeeBeneficiary(t *testing.T) {
+	t.Parallel()
 	mi := storage.Beneficiary{ID: 1, Territory: "MI", TutorID: sql.NullInt64{Int64: 2, Valid: true}}
 	bo := storage.Beneficiary{ID: 9, Territory: "BO"}
 	cases := []struct {
@@ -94,6 +96,7 @@ func TestCanSeeBeneficiary(t *testing.T) {
 }
 
 func TestDataFitsAndParses(t *testing.T) {
+	t.Parallel()
 	d := notify.Data("pl", 123456789, "x")
 	name, args := notify.ParseData(d)
 	if name != "pl" || args.Str(1) != "x" {

@@ -16,6 +16,7 @@ import (
 // Open and Reply, taps Reply and writes; the beneficiary receives the text in their language;
 // the alert is closed and /alerts says so.
 func TestAlertLoopHelpToReply(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range []struct {
 		name string
 		opts []flowtest.Option
@@ -88,6 +89,7 @@ func TestAlertLoopHelpToReply(t *testing.T) {
 }
 
 func TestAlertButtonsOpenDoneAndCancel(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	tutor := w.chats[asTutor]
 
@@ -136,6 +138,7 @@ func equalCounts(a, b map[string]int) bool {
 // TestFormWhoseBeneficiaryMovedIsRefused: a reply form opened before MI-001 moved to another
 // tutor sends nothing afterwards; the refusal is audited.
 func TestFormWhoseBeneficiaryMovedIsRefused(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	ctx := context.Background()
 	tutor := w.chats[asTutor]

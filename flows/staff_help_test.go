@@ -17,6 +17,7 @@ import (
 // TestHelpListsExactlyTheRolesCommands: /help (and /menu) shows every command of the menu of the
 // caller's role and nothing else; staff input nothing takes gets the same list.
 func TestHelpListsExactlyTheRolesCommands(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	it := w.h.Catalog.For("it")
 	for role, r := range map[string]domain.Role{asTutor: domain.RoleTutor, asCoordinator: domain.RoleCoordinator, asAdmin: domain.RoleAdmin} {
@@ -62,6 +63,7 @@ var telegramCommand = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 // takes: names of 1-32 lowercase letters, digits or underscores, descriptions of 3-256
 // characters.
 func TestStaffMenusFitTelegram(t *testing.T) {
+	t.Parallel()
 	h := flowtest.New(t)
 	for _, lang := range []string{"it", "en"} {
 		for _, r := range []domain.Role{domain.RoleTutor, domain.RoleCoordinator, domain.RoleAdmin} {
@@ -79,6 +81,7 @@ func TestStaffMenusFitTelegram(t *testing.T) {
 // language to every reachable identity; /lang switches the language, answers in the new one,
 // queues the new menu, and is audited.
 func TestStaffMenuUpdateAndLang(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	ctx := context.Background()
 	now := w.h.Clock.Now()

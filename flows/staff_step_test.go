@@ -15,6 +15,7 @@ import (
 // After each line it checks how many steps and step changes there are, and what the
 // beneficiary was told, in English (her French falls back to English until translated).
 func TestStepCommandLines(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	planner := withPlanner(w.h)
 	ctx := context.Background()
@@ -123,6 +124,7 @@ func TestStepCommandLines(t *testing.T) {
 // typed title and date (a bad one first), add a standard step without a date, tap an old
 // button again, change a status and a date, cancel.
 func TestStepGuidedForm(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	tutor := w.chats[asTutor]
 	count := func() int { return w.count(`SELECT COUNT(*) FROM plan_steps`) }

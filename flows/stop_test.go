@@ -8,6 +8,7 @@ import (
 )
 
 func TestStopAndStartInSeveralLanguages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c, b := member(h, "en", 0)
 	if !b.WantsAnnouncements() {
@@ -42,6 +43,7 @@ func TestStopAndStartInSeveralLanguages(t *testing.T) {
 }
 
 func TestStopWorksInTheMiddleOfTheTutorConversation(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	tutor, tchat := tutorOf(h)
 	c, b := member(h, "en", tutor.ID)
@@ -59,6 +61,7 @@ func TestStopWorksInTheMiddleOfTheTutorConversation(t *testing.T) {
 }
 
 func TestStartGivesTheAnnouncementsConsent(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c, b := member(h, "en", 0)
 	c.Send("/privacy")
@@ -75,6 +78,7 @@ func TestStartGivesTheAnnouncementsConsent(t *testing.T) {
 }
 
 func TestStopWordsAreWordsAlone(t *testing.T) {
+	t.Parallel()
 	cat, err := locales.Load(nil)
 	if err != nil {
 		t.Fatal(err)

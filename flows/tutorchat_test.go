@@ -10,6 +10,7 @@ import (
 )
 
 func TestTutorRelayBothWays(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	tutor, tchat := tutorOf(h)
 	c := h.Chat(bot.WhatsApp, "393401112233") // a phone number as the platform id
@@ -83,6 +84,7 @@ func TestTutorRelayBothWays(t *testing.T) {
 }
 
 func TestNoTutorYet(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c, _ := member(h, "en", 0)
 	c.Send("/tutor")

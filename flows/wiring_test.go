@@ -44,6 +44,7 @@ func (r *recordingTelegram) texts(chat string) string {
 // outbox delivers it; a recipient who blocked the bot is marked unreachable and their tutor
 // told; and when every delivery is final the coordinator gets the report.
 func TestScheduledBroadcastThroughSchedulerAndOutbox(t *testing.T) {
+	t.Parallel()
 	h := flowtest.New(t)
 	ctx := context.Background()
 	coordStaff := h.NewStaff(storage.RoleCoordinator, "MI", "Chiara")
