@@ -5,12 +5,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/flows/flowtest"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
 func TestAlertReachesTheTutorWithCodeAndButtons(t *testing.T) {
+	t.Parallel()
 	h := flowtest.New(t)
 	ctx := context.Background()
 	tutor := h.NewStaff(storage.RoleTutor, "MI", "Giulia")
@@ -18,7 +19,7 @@ func TestAlertReachesTheTutorWithCodeAndButtons(t *testing.T) {
 	h.LinkStaff(tchat, tutor)
 	b := h.NewBeneficiary("MI", "fr", tutor.ID)
 	err := h.DB.InTx(ctx, func(tx *storage.Tx) error {
-		return h.Engine.AlertTutor(ctx, tx, h.Clock.Now(), b, storage.AlertStepHelp, 7, "Codice fiscale")
+		return h.Domain.AlertTutor(ctx, tx, h.Clock.Now(), b, storage.AlertStepHelp, 7, "Codice fiscale")
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +30,7 @@ func TestAlertReachesTheTutorWithCodeAndButtons(t *testing.T) {
 	}
 	open, ok1 := flowtest.FindButton(msgs, "Apri")
 	reply, ok2 := flowtest.FindButton(msgs, "Rispondi")
-	if !ok1 || !ok2 || !strings.HasPrefix(open.Data, flows.ButtonAlertOpen+":") || !strings.HasPrefix(reply.Data, flows.ButtonAlertReply+":") {
+	if !ok1 || !ok2 || !strings.HasPrefix(open.Data, notify.ButtonAlertOpen+":") || !strings.HasPrefix(reply.Data, notify.ButtonAlertReply+":") {
 		t.Fatalf("buttons = %s", flowtest.Describe(msgs))
 	}
 	alerts, _ := storage.OpenAlerts(ctx, h.DB, tutor.ID)
@@ -39,13 +40,14 @@ func TestAlertReachesTheTutorWithCodeAndButtons(t *testing.T) {
 	// A beneficiary without a tutor raises nothing; an unreachable tutor keeps the alert open.
 	lone := h.NewBeneficiary("MI", "en", 0)
 	if err := h.DB.InTx(ctx, func(tx *storage.Tx) error {
-		return h.Engine.AlertTutor(ctx, tx, h.Clock.Now(), lone, storage.AlertMessage, 0, "hi")
+		return h.Domain.AlertTutor(ctx, tx, h.Clock.Now(), lone, storage.AlertMessage, 0, "hi")
 	}); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestMessageFromTutorArrivesInTheBeneficiarysLanguage(t *testing.T) {
+	t.Parallel()
 	h := flowtest.New(t)
 	ctx := context.Background()
 	b := h.NewBeneficiary("MI", "en", 0)
@@ -53,7 +55,7 @@ func TestMessageFromTutorArrivesInTheBeneficiarysLanguage(t *testing.T) {
 	b = h.LinkBeneficiary(chat, b)
 	var ok bool
 	if err := h.DB.InTx(ctx, func(tx *storage.Tx) (err error) {
-		ok, err = h.Engine.MessageFromTutor(ctx, tx, h.Clock.Now(), b, "See you Monday at 10")
+		ok, err = h.Domain.MessageFromTutor(ctx, tx, h.Clock.Now(), b, "See you Monday at 10")
 		return err
 	}); err != nil || !ok {
 		t.Fatalf("%v %v", ok, err)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestBadInputGetsAHelpfulAnswerAndTheMenu(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	tutor, tchat := tutorOf(h)
 	c, _ := member(h, "en", tutor.ID)
@@ -45,6 +46,7 @@ func TestBadInputGetsAHelpfulAnswerAndTheMenu(t *testing.T) {
 }
 
 func TestStaffCommandsTypedByABeneficiaryRevealNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c, b := member(h, "en", 0)
 	_, other := member(h, "en", 0)
@@ -69,6 +71,7 @@ func TestStaffCommandsTypedByABeneficiaryRevealNothing(t *testing.T) {
 // Words for a screen are understood inside a sentence in a language whose vowel signs are
 // combining marks (Bengali): "বাসা চাই" ("I want a home") opens housing.
 func TestTypedWordsInsideASentenceInBengali(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c, _ := member(h, "bn", 0)
 	c.Send("আমি বাসা চাই")

@@ -7,6 +7,7 @@ import (
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/flows/flowtest"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -26,6 +27,6 @@ func BenchmarkPlanPage(b *testing.B) {
 	for b.Loop() {
 		n++
 		h.Dispatch(bot.Incoming{Channel: c.Channel, UpdateID: fmt.Sprintf("bench-%d", n), ChatID: c.ID, UserID: c.ID,
-			Kind: bot.KindButton, Data: flows.Data(flows.ButtonPlan, 0)})
+			Kind: bot.KindButton, Data: notify.Data(flows.ButtonPlan, 0)})
 	}
 }

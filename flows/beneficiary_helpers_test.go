@@ -13,6 +13,7 @@ import (
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/flows/flowtest"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -27,9 +28,10 @@ func newHarness(t *testing.T, opts ...flowtest.Option) *flowtest.Harness {
 
 var messageID = regexp.MustCompile(`\b(onboarding|menu|plan|area|status|leads|labs|mytutor|language|privacy|help|stop|steps|error)\.[a-z_]+\b`)
 
-// assertWithinLimits: no empty or over-long text, at most ten buttons, labels of at most 20
-// characters, a body of at most 1024 characters above buttons (WhatsApp), payloads within 64
-// bytes, no message id, template residue or apology shown to anyone.
+// assertWithinLimits: no empty or over-long text, at most ten buttons, labels of at most
+// flows.MaxLabelRunes characters (WhatsApp's renderer fits them to its 20/24/72), a body of at
+// most 1024 characters above buttons (WhatsApp), payloads within 64 bytes, no message id,
+// template residue or apology shown to anyone.
 func assertWithinLimits(t *testing.T, h *flowtest.Harness) {
 	t.Helper()
 	var payloads []string
@@ -70,10 +72,10 @@ func assertWithinLimits(t *testing.T, h *flowtest.Harness) {
 			t.Errorf("%d buttons under %.60q", len(bs), o.Text)
 		}
 		for _, b := range bs {
-			if utf8.RuneCountInString(b.Text) > 20 {
-				t.Errorf("label %q is over 20 characters", b.Text)
+			if utf8.RuneCountInString(b.Text) > flows.MaxLabelRunes {
+				t.Errorf("label %q is over %d characters", b.Text, flows.MaxLabelRunes)
 			}
-			if len(b.Data) > flows.MaxDataBytes {
+			if len(b.Data) > notify.MaxDataBytes {
 				t.Errorf("payload %q over 64 bytes", b.Data)
 			}
 		}

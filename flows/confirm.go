@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -53,9 +55,7 @@ func (c *Ctx) takeConfirm(ctx context.Context, action string, i int) (target str
 			return target, ok, err
 		}
 	}
-	kind, id := c.Actor.AuditActor()
-	if err := storage.Audit(ctx, c.Tx, storage.AuditEntry{At: c.Now, ActorKind: kind, ActorID: id, Action: action,
-		TargetKind: "button", Outcome: storage.OutcomeDenied, Detail: "expired or unknown confirmation"}); err != nil {
+	if err := domain.Refuse(ctx, c.Tx, c.Now, c.Actor, action, "button", "", "expired or unknown confirmation"); err != nil {
 		return "", false, err
 	}
 	c.ClearStep()
@@ -74,8 +74,8 @@ func (c *Ctx) askToConfirm(ctx context.Context, text, yesID, button, action, tar
 		return err
 	}
 	return c.Reply(ctx, bot.Outgoing{Text: text, Buttons: [][]bot.Button{
-		{{Text: c.T(yesID), Data: Data(button, token)}},
-		{{Text: c.T("coordform.cancel_button"), Data: Data(buttonFormCancel)}},
+		{{Text: c.T(yesID), Data: notify.Data(button, token)}},
+		{{Text: c.T("coordform.cancel_button"), Data: notify.Data(buttonFormCancel)}},
 	}})
 }
 

@@ -13,6 +13,7 @@ import (
 // A "Yes, delete my data" button made up by hand, pressed twice or pressed from another chat
 // erases nothing: only the button shown with the question does, once.
 func TestForgedEraseButtonErasesNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c, b := member(h, "fr", 0)
 	other, ob := member(h, "en", 0)
@@ -46,6 +47,7 @@ func TestForgedEraseButtonErasesNothing(t *testing.T) {
 // The coordinators' destructive buttons made up by hand, or pressed a second time, change
 // nothing and say the button has expired.
 func TestForgedOrReusedDestructiveButtonsChangeNothing(t *testing.T) {
+	t.Parallel()
 	w := newCoordWorld(t)
 	h, coord := w.h, w.coordMI
 	draft := w.draftOf(t)

@@ -13,6 +13,7 @@ import (
 // text: every journey that stores what was typed works, and nobody gets the apology for a
 // failure.
 func TestControlCharactersInTextNeverFailAJourney(t *testing.T) {
+	t.Parallel()
 	bothDialects(t, func(t *testing.T, opts ...flowtest.Option) {
 		w := newCoordWorld(t, opts...)
 		h := w.h

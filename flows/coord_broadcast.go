@@ -10,7 +10,10 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -94,7 +97,7 @@ func (e *Engine) createBroadcast(ctx context.Context, c *Ctx, v map[string]strin
 		sessionID, _ = strconv.ParseInt(id, 10, 64)
 		body = ""
 	}
-	b, err := storage.CreateBroadcast(ctx, c.Tx, c.staffID(), v["audience"], body, sessionID, c.Now)
+	b, err := storage.CreateBroadcast(ctx, c.Tx, c.Actor.StaffID(), v["audience"], body, sessionID, c.Now)
 	if err != nil {
 		return err
 	}
@@ -111,11 +114,11 @@ func (e *Engine) createBroadcast(ctx context.Context, c *Ctx, v map[string]strin
 // broadcastPreview shows a draft as it will go: how many receive it in which language, who is
 // left out and why, the message itself, and the buttons that send, schedule or drop it.
 func (e *Engine) broadcastPreview(ctx context.Context, c *Ctx, b storage.Broadcast) error {
-	a, err := parseAudience(b.Audience)
+	a, err := domain.ParseAudience(b.Audience)
 	if err != nil {
 		return err
 	}
-	recipients, err := storage.Recipients(ctx, c.Tx, a.filter())
+	recipients, err := storage.Recipients(ctx, c.Tx, a.Filter())
 	if err != nil {
 		return err
 	}
@@ -137,7 +140,7 @@ func (e *Engine) broadcastPreview(ctx context.Context, c *Ctx, b storage.Broadca
 	if err != nil {
 		return err
 	}
-	s, announces, err := broadcastSession(ctx, c.Tx, b)
+	s, announces, err := domain.BroadcastSession(ctx, c.Tx, b)
 	if err != nil {
 		return err
 	}
@@ -145,8 +148,8 @@ func (e *Engine) broadcastPreview(ctx context.Context, c *Ctx, b storage.Broadca
 	if announces {
 		sess = &s
 	}
-	sample := e.broadcastMessage(c.L, b, sess, texts).Text
-	lines := []string{c.T("broadcast.preview", "ID", b.ID, "Audience", who, "Total", total, "ByLang", countsByKey(byLang, nil),
+	sample := e.domain.BroadcastMessage(c.L, b, sess, texts).Text
+	lines := []string{c.T("broadcast.preview", "ID", b.ID, "Audience", who, "Total", total, "ByLang", notify.CountsByKey(byLang, nil),
 		"Excluded", e.exclusionText(c, excluded), "Lang", c.L.Native(), "Sample", sample)}
 	if len(texts) > 0 {
 		langs := make([]string, 0, len(texts))
@@ -169,45 +172,21 @@ func (e *Engine) broadcastPreview(ctx context.Context, c *Ctx, b storage.Broadca
 		return err
 	}
 	rows := [][]bot.Button{{
-		{Text: c.T("broadcast.btn_confirm"), Data: Data(buttonBroadcastConfirm, id, send)},
-		{Text: c.T("broadcast.btn_schedule"), Data: Data(buttonBroadcastSchedule, id)},
+		{Text: c.T("broadcast.btn_confirm"), Data: notify.Data(buttonBroadcastConfirm, id, send)},
+		{Text: c.T("broadcast.btn_schedule"), Data: notify.Data(buttonBroadcastSchedule, id)},
 	}}
 	if sess == nil {
-		rows = append(rows, []bot.Button{{Text: c.T("broadcast.btn_translate"), Data: Data(buttonBroadcastTranslate, id)}})
+		rows = append(rows, []bot.Button{{Text: c.T("broadcast.btn_translate"), Data: notify.Data(buttonBroadcastTranslate, id)}})
 	}
 	rows = append(rows, []bot.Button{drop})
 	return c.Reply(ctx, bot.Outgoing{Text: strings.Join(lines, "\n"), Buttons: rows})
-}
-
-// countsByKey renders counts as "fr 6, en 5, it 3" (largest first), naming keys with label
-// when set.
-func countsByKey(counts map[string]int, label func(string) string) string {
-	keys := make([]string, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if counts[keys[i]] != counts[keys[j]] {
-			return counts[keys[i]] > counts[keys[j]]
-		}
-		return keys[i] < keys[j]
-	})
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		name := k
-		if label != nil {
-			name = label(k)
-		}
-		parts = append(parts, fmt.Sprintf("%s %d", name, counts[k]))
-	}
-	return strings.Join(parts, ", ")
 }
 
 func (e *Engine) exclusionText(c *Ctx, excluded map[string]int) string {
 	if len(excluded) == 0 {
 		return c.T("broadcast.none_excluded")
 	}
-	return countsByKey(excluded, func(k string) string { return c.T("broadcast.reason_" + k) })
+	return notify.CountsByKey(excluded, func(k string) string { return c.T("broadcast.reason_" + k) })
 }
 
 // myBroadcast finds the broadcast a button or step names; only its author (or an admin) may act
@@ -221,8 +200,8 @@ func (c *Ctx) myBroadcast(ctx context.Context, action string, id int64) (storage
 	if err != nil {
 		return b, false, err
 	}
-	if b.CreatedBy != c.staffID() && c.Actor.Role() != RoleAdmin {
-		if err := c.auditDenied(ctx, action, "broadcast", strconv.FormatInt(id, 10)); err != nil {
+	if !c.Actor.CanManageBroadcast(b) {
+		if err := c.Refuse(ctx, action, "broadcast", strconv.FormatInt(id, 10)); err != nil {
 			return b, false, err
 		}
 		return b, false, c.Unknown(ctx)
@@ -246,7 +225,7 @@ func (c *Ctx) broadcastCancelButton(ctx context.Context, id int64) (bot.Button, 
 	if err != nil {
 		return bot.Button{}, err
 	}
-	return bot.Button{Text: c.T("broadcast.btn_cancel"), Data: Data(buttonBroadcastCancel, id, token)}, nil
+	return bot.Button{Text: c.T("broadcast.btn_cancel"), Data: notify.Data(buttonBroadcastCancel, id, token)}, nil
 }
 
 // takeBroadcastToken uses up the token of a pressed Send or Cancel button of broadcast b
@@ -273,21 +252,15 @@ func (e *Engine) handleBroadcastConfirm(ctx context.Context, c *Ctx) error {
 		return err
 	}
 	c.ClearStep()
-	moved, err := storage.TransitionBroadcast(ctx, c.Tx, b.ID, storage.BroadcastDraft, storage.BroadcastSending, c.Now)
+	err = e.domain.ConfirmBroadcast(ctx, c.Tx, c.Now, c.Actor, b)
+	if errors.Is(err, domain.ErrWrongState) {
+		return c.ReplyText(ctx, "broadcast.not_draft", "ID", b.ID, "Status", c.statusName(b.Status))
+	}
 	if err != nil {
 		return err
 	}
-	if !moved {
-		return c.ReplyText(ctx, "broadcast.not_draft", "ID", b.ID, "Status", c.statusName(b.Status))
-	}
-	if err := c.Audit(ctx, action, "broadcast", strconv.FormatInt(b.ID, 10), ""); err != nil {
-		return err
-	}
 	c.Answer(c.T("broadcast.confirmed_toast"))
-	if err := e.StartBroadcast(ctx, c.Tx, b.ID, c.Now); err != nil {
-		return err
-	}
-	if b.CreatedBy != c.staffID() {
+	if b.CreatedBy != c.Actor.StaffID() {
 		// The author gets the progress and the report; whoever confirmed for them is told so.
 		return c.ReplyText(ctx, "broadcast.confirmed_for_author", "ID", b.ID)
 	}
@@ -305,22 +278,11 @@ func (e *Engine) handleBroadcastCancel(ctx context.Context, c *Ctx) error {
 		return err
 	}
 	c.ClearStep()
-	moved := false
-	if b.Status == storage.BroadcastDraft || b.Status == storage.BroadcastScheduled {
-		moved, err = storage.TransitionBroadcast(ctx, c.Tx, b.ID, b.Status, storage.BroadcastCancelled, c.Now)
-		if err != nil {
-			return err
-		}
-	}
-	if !moved {
+	err = e.domain.CancelBroadcast(ctx, c.Tx, c.Now, c.Actor, b)
+	if errors.Is(err, domain.ErrWrongState) {
 		return c.ReplyText(ctx, "broadcast.cannot_cancel", "ID", b.ID, "Status", c.statusName(b.Status))
 	}
-	if b.Status == storage.BroadcastScheduled {
-		if _, err := storage.CancelBroadcastPlan(ctx, c.Tx, b.ID); err != nil {
-			return err
-		}
-	}
-	if err := c.Audit(ctx, action, "broadcast", strconv.FormatInt(b.ID, 10), "was="+b.Status); err != nil {
+	if err != nil {
 		return err
 	}
 	return c.ReplyText(ctx, "broadcast.cancelled", "ID", b.ID)
@@ -340,7 +302,7 @@ func (e *Engine) handleBroadcastSchedule(ctx context.Context, c *Ctx) error {
 }
 
 func cancelRow(c *Ctx) [][]bot.Button {
-	return [][]bot.Button{{{Text: c.T("coordform.cancel_button"), Data: Data(buttonFormCancel)}}}
+	return [][]bot.Button{{{Text: c.T("coordform.cancel_button"), Data: notify.Data(buttonFormCancel)}}}
 }
 
 // handleBroadcastWhen takes the date and time a draft is to be sent at.
@@ -363,18 +325,12 @@ func (e *Engine) handleBroadcastWhen(ctx context.Context, c *Ctx) error {
 		return err
 	}
 	c.ClearStep()
-	moved, err := storage.TransitionBroadcast(ctx, c.Tx, b.ID, storage.BroadcastDraft, storage.BroadcastScheduled, at)
-	if err != nil {
-		return err
-	}
-	if !moved {
+	// The scheduler calls domain.Service.StartBroadcast when it is due.
+	err = e.domain.ScheduleBroadcast(ctx, c.Tx, c.Now, c.Actor, b, at)
+	if errors.Is(err, domain.ErrWrongState) {
 		return c.ReplyText(ctx, "broadcast.not_draft", "ID", b.ID, "Status", c.statusName(b.Status))
 	}
-	// The scheduler calls Engine.StartBroadcast when it is due.
-	if err := storage.PlanBroadcast(ctx, c.Tx, b.ID, at, c.Now); err != nil {
-		return err
-	}
-	if err := c.Audit(ctx, action, "broadcast", strconv.FormatInt(b.ID, 10), "at="+at.UTC().Format(time.RFC3339)); err != nil {
+	if err != nil {
 		return err
 	}
 	drop, err := c.broadcastCancelButton(ctx, b.ID)
@@ -391,15 +347,15 @@ func (c *Ctx) parseMoment(in string) (time.Time, error) {
 	if strings.TrimSpace(t) == "" || strings.ContainsAny(strings.TrimSpace(t), " \n") {
 		return time.Time{}, badInput("broadcast.bad_when", "Input", strings.TrimSpace(in))
 	}
-	date, err := ParseDate(d)
+	date, err := civil.ParseDate(d)
 	if err != nil {
 		return time.Time{}, badInput("broadcast.bad_when", "Input", strings.TrimSpace(in))
 	}
-	h, m, err := ParseClock(t)
+	h, m, err := civil.ParseClock(t)
 	if err != nil {
 		return time.Time{}, badInput("broadcast.bad_when", "Input", strings.TrimSpace(in))
 	}
-	at, err := At(date, h, m, c.e.set.Location)
+	at, err := civil.At(date, h, m, c.e.set.Location)
 	if err != nil {
 		return time.Time{}, badInput("broadcast.bad_when", "Input", strings.TrimSpace(in))
 	}
@@ -421,11 +377,11 @@ func (e *Engine) handleBroadcastTranslate(ctx context.Context, c *Ctx) error {
 	if b.SessionID.Valid {
 		return c.ReplyText(ctx, "broadcast.no_versions_for_session")
 	}
-	a, err := parseAudience(b.Audience)
+	a, err := domain.ParseAudience(b.Audience)
 	if err != nil {
 		return err
 	}
-	recipients, err := storage.Recipients(ctx, c.Tx, a.filter())
+	recipients, err := storage.Recipients(ctx, c.Tx, a.Filter())
 	if err != nil {
 		return err
 	}
@@ -441,7 +397,7 @@ func (e *Engine) handleBroadcastTranslate(ctx context.Context, c *Ctx) error {
 			continue
 		}
 		lang, _ := e.cat.Lang(code)
-		rows = append(rows, []bot.Button{{Text: lang.Native, Data: Data(buttonBroadcastLang, b.ID, code)}})
+		rows = append(rows, []bot.Button{{Text: lang.Native, Data: notify.Data(buttonBroadcastLang, b.ID, code)}})
 	}
 	rows = append(rows, cancelRow(c)...)
 	return c.Reply(ctx, bot.Outgoing{Text: c.T("broadcast.ask_lang"), Buttons: rows})
@@ -508,7 +464,7 @@ func (e *Engine) handleBroadcasts(ctx context.Context, c *Ctx) error {
 	if extra := strings.TrimSpace(c.In.Text); extra != "" {
 		return c.ReplyText(ctx, "coordform.refused", "Problem", c.T("coordform.extra", "Extra", extra), "Usage", c.T("broadcast.usage_list"))
 	}
-	list, err := storage.RecentBroadcasts(ctx, c.Tx, c.scopeTerritory(), c.staffID(), 10)
+	list, err := storage.RecentBroadcasts(ctx, c.Tx, c.Actor.ScopeTerritory(), c.Actor.StaffID(), 10)
 	if err != nil {
 		return err
 	}
@@ -517,7 +473,7 @@ func (e *Engine) handleBroadcasts(ctx context.Context, c *Ctx) error {
 	}
 	lines := []string{c.T("broadcast.list_title")}
 	for _, b := range list {
-		a, err := parseAudience(b.Audience)
+		a, err := domain.ParseAudience(b.Audience)
 		if err != nil {
 			return err
 		}

@@ -37,7 +37,7 @@ WHERE chat_key = ? AND broadcast_id = ?`, reason, storage.ChatKey(chat.Channel, 
 func progress(t *testing.T, h *flowtest.Harness, id int64) {
 	t.Helper()
 	ctx := h.Ctx()
-	if err := h.DB.InTx(ctx, func(tx *storage.Tx) error { return h.Engine.BroadcastProgress(ctx, tx, id, h.Clock.Now()) }); err != nil {
+	if err := h.DB.InTx(ctx, func(tx *storage.Tx) error { return h.Domain.BroadcastProgress(ctx, tx, id, h.Clock.Now()) }); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -99,6 +99,7 @@ func newAudienceMI(t *testing.T, opts ...flowtest.Option) *audienceMI {
 }
 
 func TestBroadcastReachesEachRecipientInTheirLanguageOnceWithAReport(t *testing.T) {
+	t.Parallel()
 	bothDialects(t, broadcastInTheirLanguages)
 }
 
@@ -186,6 +187,7 @@ func broadcastInTheirLanguages(t *testing.T, opts ...flowtest.Option) {
 }
 
 func TestSessionAnnouncementIsComposedInEachLanguage(t *testing.T) {
+	t.Parallel()
 	a := newAudienceMI(t)
 	coord := a.coordMI
 	coord.Send(fmt.Sprintf("/broadcast MI announce:%d", a.sessionMI.ID))
@@ -213,6 +215,7 @@ func TestSessionAnnouncementIsComposedInEachLanguage(t *testing.T) {
 }
 
 func TestScheduledBroadcastStartsWhenTheSchedulerCallsIt(t *testing.T) {
+	t.Parallel()
 	bothDialects(t, scheduledBroadcast)
 }
 
@@ -248,7 +251,7 @@ func scheduledBroadcast(t *testing.T, opts ...flowtest.Option) {
 	// The scheduler, at the due time, twice (two replicas racing): sent once.
 	h.Clock.Set(due)
 	for range 2 {
-		if err := h.DB.InTx(ctx, func(tx *storage.Tx) error { return h.Engine.StartBroadcast(ctx, tx, id, h.Clock.Now()) }); err != nil {
+		if err := h.DB.InTx(ctx, func(tx *storage.Tx) error { return h.Domain.StartBroadcast(ctx, tx, id, h.Clock.Now()) }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -266,6 +269,7 @@ func scheduledBroadcast(t *testing.T, opts ...flowtest.Option) {
 }
 
 func TestCancelledScheduledBroadcastNeverStarts(t *testing.T) {
+	t.Parallel()
 	a := newAudienceMI(t)
 	h, coord := a.h, a.coordMI
 	ctx := h.Ctx()
@@ -280,7 +284,7 @@ func TestCancelledScheduledBroadcastNeverStarts(t *testing.T) {
 	if len(rs) != 1 || rs[0].Status != storage.ReminderCancelled {
 		t.Fatalf("reminder = %+v", rs)
 	}
-	if err := h.DB.InTx(ctx, func(tx *storage.Tx) error { return h.Engine.StartBroadcast(ctx, tx, id, h.Clock.Now()) }); err != nil {
+	if err := h.DB.InTx(ctx, func(tx *storage.Tx) error { return h.Domain.StartBroadcast(ctx, tx, id, h.Clock.Now()) }); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(broadcastOutbox(t, h.DB, id)); n != 0 {
@@ -291,6 +295,7 @@ func TestCancelledScheduledBroadcastNeverStarts(t *testing.T) {
 }
 
 func TestBroadcastProgressIsToldEveryQuarterOnce(t *testing.T) {
+	t.Parallel()
 	w := newCoordWorld(t)
 	h, coord := w.h, w.coordMI
 	chats := []*flowtest.Chat{w.benMI}
@@ -322,6 +327,7 @@ func TestBroadcastProgressIsToldEveryQuarterOnce(t *testing.T) {
 }
 
 func TestBroadcastBadInputChangesNothing(t *testing.T) {
+	t.Parallel()
 	w := newCoordWorld(t)
 	h, coord := w.h, w.coordMI
 	before := counts(t, h.DB)
@@ -351,6 +357,7 @@ func TestBroadcastBadInputChangesNothing(t *testing.T) {
 }
 
 func TestBroadcastToNobodyReachableReportsAtOnce(t *testing.T) {
+	t.Parallel()
 	w := newCoordWorld(t)
 	h, coord := w.h, w.coordMI
 	now := h.Clock.Now()

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
-	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -96,7 +95,7 @@ func (c *Ctx) enrolProblem(ctx context.Context, action string, s storage.Session
 		if lookupErr == nil {
 			target = strconv.FormatInt(b.ID, 10)
 		}
-		if err := c.auditDenied(ctx, action, "beneficiary", target); err != nil {
+		if err := c.Refuse(ctx, action, "beneficiary", target); err != nil {
 			return "", err
 		}
 		return c.T("enrol.problem_unknown", "Code", code), nil
@@ -195,36 +194,11 @@ func (e *Engine) handleEnrolOverConfirm(ctx context.Context, c *Ctx) error {
 // enrolPeople enrols beneficiaries in a session (already checked, the session locked), tells
 // each of them, and reports to the coordinator.
 func (e *Engine) enrolPeople(ctx context.Context, c *Ctx, s storage.Session, people []storage.Beneficiary) error {
-	var added, already, unreached []string
-	for _, b := range people {
-		isNew, err := storage.Enrol(ctx, c.Tx, s.ID, b.ID, c.staffID(), c.Now)
-		if err != nil {
-			return err
-		}
-		if !isNew {
-			already = append(already, b.Code)
-			continue
-		}
-		added = append(added, b.Code)
-		if err := c.Audit(ctx, "/enrol", "beneficiary", strconv.FormatInt(b.ID, 10), "session="+strconv.FormatInt(s.ID, 10)); err != nil {
-			return err
-		}
-		sent, err := c.SendTo(ctx, Person{BeneficiaryID: b.ID}, "notice", func(l *locales.Localizer) bot.Outgoing {
-			return bot.Outgoing{Text: l.T("enrol.notice", "Lab", s.LabName, "Module", s.ModuleName, "When", e.sessionWhen(l, s.StartsAt),
-				"Place", s.Place, "Map", mapLink(s))}
-		})
-		if err != nil {
-			return err
-		}
-		if !sent {
-			unreached = append(unreached, b.Code)
-		}
+	res, err := e.domain.Enrol(ctx, c.Tx, c.Now, c.Actor, s, people)
+	if err != nil {
+		return err
 	}
-	if len(added) > 0 {
-		if err := c.SessionChanged(ctx, s.ID); err != nil {
-			return err
-		}
-	}
+	added, already, unreached := res.Added, res.Already, res.Unreached
 	lines := []string{c.T("enrol.done", "ID", s.ID, "Lab", s.LabName, "Module", s.ModuleName, "When", e.sessionWhen(c.L, s.StartsAt))}
 	if len(added) > 0 {
 		lines = append(lines, c.L.N("enrol.added", len(added), "Codes", codesList(added)))

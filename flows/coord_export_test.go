@@ -23,6 +23,7 @@ func readCSV(t *testing.T, data []byte) [][]string {
 }
 
 func TestExportIsPseudonymisedAndSuppressesSmallCells(t *testing.T) {
+	t.Parallel()
 	w := newCoordWorld(t)
 	h := w.h
 	ctx := h.Ctx()
@@ -125,6 +126,7 @@ func TestExportIsPseudonymisedAndSuppressesSmallCells(t *testing.T) {
 }
 
 func TestExportWithoutAKeyIsRefusedPolitely(t *testing.T) {
+	t.Parallel()
 	w := newCoordWorld(t, flowtest.WithSettings(func(s *flows.Settings) { s.ResearchKey = nil }))
 	w.admin.Send("/export")
 	expect(t, w.admin, "RESEARCH_KEY", "Niente è stato esportato")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/notify"
 )
 
 // The coordinators' commands share one way of taking their arguments: a form, a list of fields
@@ -181,14 +182,14 @@ func (e *Engine) askField(ctx context.Context, c *Ctx, f *form, fd field, v map[
 			if ch.line != "" {
 				lines = append(lines, ch.line)
 			}
-			rows = append(rows, []bot.Button{{Text: ch.label, Data: Data(buttonFormValue, f.name, ch.value)}})
+			rows = append(rows, []bot.Button{{Text: ch.label, Data: notify.Data(buttonFormValue, f.name, ch.value)}})
 		}
 		if len(lines) > 0 {
 			text.WriteString("\n\n")
 			text.WriteString(strings.Join(lines, "\n"))
 		}
 	}
-	rows = append(rows, []bot.Button{{Text: c.T("coordform.cancel_button"), Data: Data(buttonFormCancel)}})
+	rows = append(rows, []bot.Button{{Text: c.T("coordform.cancel_button"), Data: notify.Data(buttonFormCancel)}})
 	return c.Reply(ctx, bot.Outgoing{Text: text.String(), Buttons: rows})
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -47,14 +48,14 @@ func (e *Engine) labAddForm() *form {
 		run: func(ctx context.Context, c *Ctx, v map[string]string) error {
 			// A coordinator's lab belongs to their territory; an admin's to the whole project. A
 			// coordinator of every territory would make a project-wide lab: that is an admin's.
-			territory := c.scopeTerritory()
-			if territory == "" && c.Actor.Role() != RoleAdmin {
-				if err := c.auditDenied(ctx, "/lab add", "lab", ""); err != nil {
+			territory := c.Actor.ScopeTerritory()
+			if territory == "" && c.Actor.Role() != domain.RoleAdmin {
+				if err := c.Refuse(ctx, "/lab add", "lab", ""); err != nil {
 					return err
 				}
 				return c.ReplyText(ctx, "labsadmin.project_wide_admins")
 			}
-			lab, err := storage.CreateLabIn(ctx, c.Tx, territory, v["name"], "", c.staffID(), c.Now)
+			lab, err := storage.CreateLabIn(ctx, c.Tx, territory, v["name"], "", c.Actor.StaffID(), c.Now)
 			if err != nil {
 				return err
 			}
@@ -111,7 +112,7 @@ func (c *Ctx) checkLabChange(ctx context.Context, action string, lab storage.Lab
 	if c.mayChangeLab(lab) {
 		return nil
 	}
-	if err := c.auditDenied(ctx, action, "lab", strconv.FormatInt(lab.ID, 10)); err != nil {
+	if err := c.Refuse(ctx, action, "lab", strconv.FormatInt(lab.ID, 10)); err != nil {
 		return err
 	}
 	if lab.Territory.Valid {
@@ -122,7 +123,7 @@ func (c *Ctx) checkLabChange(ctx context.Context, action string, lab storage.Lab
 
 func (c *Ctx) mayChangeLab(lab storage.Lab) bool {
 	if !lab.Territory.Valid {
-		return c.Actor.Role() == RoleAdmin
+		return c.Actor.Role() == domain.RoleAdmin
 	}
 	return c.Actor.CanUseTerritory(lab.Territory.String)
 }
@@ -146,7 +147,7 @@ func labChoices(ctx context.Context, c *Ctx, _ map[string]string) ([]choice, err
 			continue
 		}
 		id := strconv.FormatInt(l.ID, 10)
-		out = append(out, choice{label: truncate("#"+id+" "+l.Name, 20), value: id, line: "#" + id + " " + l.Name})
+		out = append(out, choice{label: label("#" + id + " " + l.Name), value: id, line: "#" + id + " " + l.Name})
 	}
 	return out, nil
 }
@@ -169,7 +170,7 @@ func (e *Engine) handleLabs(ctx context.Context, c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	sessions, err := storage.UpcomingSessions(ctx, c.Tx, c.scopeTerritory(), c.Now, 500)
+	sessions, err := storage.UpcomingSessions(ctx, c.Tx, c.Actor.ScopeTerritory(), c.Now, 500)
 	if err != nil {
 		return err
 	}
@@ -200,7 +201,7 @@ func (e *Engine) handleLabs(ctx context.Context, c *Ctx) error {
 		}
 	}
 	out := bot.Outgoing{Text: strings.Join(lines, "\n")}
-	if c.Actor.Role().Has(Coordinators) {
+	if c.Actor.Role().Has(domain.Coordinators) {
 		out.Text += "\n\n" + c.T("labsadmin.list_hint")
 	}
 	return c.Reply(ctx, out)

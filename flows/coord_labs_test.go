@@ -12,6 +12,7 @@ import (
 )
 
 func TestSessionLifecycleTellsEveryoneEnrolledInTheirLanguage(t *testing.T) {
+	t.Parallel()
 	bothDialects(t, sessionLifecycle)
 }
 
@@ -120,6 +121,7 @@ func sessionLifecycle(t *testing.T, opts ...flowtest.Option) {
 }
 
 func TestSessionBadInputIsAnsweredAndChangesNothing(t *testing.T) {
+	t.Parallel()
 	w := newCoordWorld(t)
 	h, coord := w.h, w.coordMI
 	mod, mi, bo := w.module.ID, w.sessionMI.ID, w.sessionBO.ID
@@ -184,6 +186,7 @@ func TestSessionBadInputIsAnsweredAndChangesNothing(t *testing.T) {
 }
 
 func TestEnrolChecksEveryCodeBeforeEnrollingAnyone(t *testing.T) {
+	t.Parallel()
 	w := newCoordWorld(t)
 	h := w.h
 	_, bo := w.linkedBeneficiary("BO", "it")
@@ -222,6 +225,7 @@ func TestEnrolChecksEveryCodeBeforeEnrollingAnyone(t *testing.T) {
 }
 
 func TestLabAndModuleGuidedForms(t *testing.T) {
+	t.Parallel()
 	w := newCoordWorld(t)
 	coord := w.coordBO
 	coord.Send("/lab")

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/insideaut/insidebot/flows"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/flows/flowtest"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -77,6 +77,7 @@ func (w *coordWorld) draftOf(t *testing.T) int64 {
 }
 
 func TestCoordinatorCommandsForEveryRole(t *testing.T) {
+	t.Parallel()
 	tutorsDenied := map[string]string{asTutorOther: deniedByRole, asTutor: deniedByRole}
 	// ok maps a role to what its answer contains when the command runs; refused to what it
 	// contains when the command is refused. A role in neither is a beneficiary: refused as
@@ -227,9 +228,10 @@ func TestCoordinatorCommandsForEveryRole(t *testing.T) {
 }
 
 func TestMenusListTheCoordinatorsCommandsOnlyToThem(t *testing.T) {
+	t.Parallel()
 	h := flowtest.New(t)
 	it := h.Catalog.For("it")
-	names := func(role flows.Role) []string {
+	names := func(role domain.Role) []string {
 		var out []string
 		for _, c := range h.Engine.Menu(role, it) {
 			if c.Description == "" || strings.Contains(c.Description, "qualcosa non ha funzionato") {
@@ -239,17 +241,17 @@ func TestMenusListTheCoordinatorsCommandsOnlyToThem(t *testing.T) {
 		}
 		return out
 	}
-	coord := names(flows.RoleCoordinator)
+	coord := names(domain.RoleCoordinator)
 	for _, c := range []string{"labs", "lab", "module", "session", "enrol", "broadcast", "broadcasts", "stats", "export"} {
-		if !slices.Contains(coord, c) || !slices.Contains(names(flows.RoleAdmin), c) {
+		if !slices.Contains(coord, c) || !slices.Contains(names(domain.RoleAdmin), c) {
 			t.Errorf("/%s missing from the coordinators' and admins' menus", c)
 		}
 	}
-	tutor := names(flows.RoleTutor)
+	tutor := names(domain.RoleTutor)
 	if !slices.Contains(tutor, "labs") || slices.Contains(tutor, "broadcast") || slices.Contains(tutor, "export") {
 		t.Errorf("tutor menu = %v", tutor)
 	}
-	if ben := names(flows.RoleBeneficiary); slices.Contains(ben, "lab") || slices.Contains(ben, "session") || slices.Contains(ben, "broadcast") {
+	if ben := names(domain.RoleBeneficiary); slices.Contains(ben, "lab") || slices.Contains(ben, "session") || slices.Contains(ben, "broadcast") {
 		t.Errorf("beneficiary menu = %v", ben)
 	}
 }

@@ -8,47 +8,23 @@ import (
 	"strings"
 	"time"
 
+	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
 )
-
-// scopeTerritory is the territory a staff member is limited to: their own, or "" when they
-// act on every territory (admins, coordinators without one).
-func (c *Ctx) scopeTerritory() string {
-	if c.Actor.Staff == nil || c.Actor.Role() == RoleAdmin || !c.Actor.Staff.Territory.Valid {
-		return ""
-	}
-	return c.Actor.Staff.Territory.String
-}
-
-// staffID is the acting staff member's id (0 for anyone else).
-func (c *Ctx) staffID() int64 {
-	if c.Actor.Staff == nil {
-		return 0
-	}
-	return c.Actor.Staff.ID
-}
-
-// auditDenied writes a refusal to the audit log: the action was asked for a record the actor
-// may not act on.
-func (c *Ctx) auditDenied(ctx context.Context, action, targetKind, targetID string) error {
-	kind, id := c.Actor.AuditActor()
-	return storage.Audit(ctx, c.Tx, storage.AuditEntry{At: c.Now, ActorKind: kind, ActorID: id, Action: action,
-		TargetKind: targetKind, TargetID: targetID, Outcome: storage.OutcomeDenied})
-}
 
 // checkTerritory reads a territory code the actor may act in. Another territory is refused and
 // audited.
 func (c *Ctx) checkTerritory(ctx context.Context, action, in string) (string, error) {
 	t, err := ParseTerritory(ctx, c.Tx, in)
 	if errors.Is(err, storage.ErrNotFound) {
-		return "", badInput("coordform.bad_territory", "Input", in)
+		return "", badInput("ui.bad_territory", "Input", in)
 	}
 	if err != nil {
 		return "", err
 	}
 	if !c.Actor.CanUseTerritory(t.Code) {
-		if err := c.auditDenied(ctx, action, "territory", t.Code); err != nil {
+		if err := c.Refuse(ctx, action, "territory", t.Code); err != nil {
 			return "", err
 		}
 		return "", badInput("coordform.territory_denied", "Territory", t.Code)
@@ -103,7 +79,7 @@ func (c *Ctx) scopedSession(ctx context.Context, action, in string) (storage.Ses
 		return s, err
 	}
 	if !c.Actor.CanUseTerritory(s.Territory) {
-		if err := c.auditDenied(ctx, action, "session", strconv.FormatInt(id, 10)); err != nil {
+		if err := c.Refuse(ctx, action, "session", strconv.FormatInt(id, 10)); err != nil {
 			return s, err
 		}
 		return s, badInput("session.no_session", "Input", id)
@@ -128,7 +104,7 @@ func (c *Ctx) upcomingSession(ctx context.Context, action, in string) (storage.S
 
 // sessionChoices offers the upcoming sessions the actor manages.
 func (c *Ctx) sessionChoices(ctx context.Context) ([]choice, error) {
-	ss, err := storage.UpcomingSessions(ctx, c.Tx, c.scopeTerritory(), c.Now, 20)
+	ss, err := storage.UpcomingSessions(ctx, c.Tx, c.Actor.ScopeTerritory(), c.Now, 20)
 	if err != nil {
 		return nil, err
 	}
@@ -151,11 +127,11 @@ func (e *Engine) sessionWhen(l *locales.Localizer, t time.Time) string {
 
 // checkDate reads a civil date that is not before today.
 func (c *Ctx) checkDate(in string) (string, error) {
-	d, err := ParseDate(in)
+	d, err := civil.ParseDate(in)
 	if err != nil {
 		return "", badInput("coordform.bad_date", "Input", in)
 	}
-	if d < Today(c.Now, c.e.set.Location) {
+	if d < civil.Today(c.Now, c.e.set.Location) {
 		return "", badInput("coordform.date_past", "Input", in)
 	}
 	return d, nil
@@ -163,11 +139,11 @@ func (c *Ctx) checkDate(in string) (string, error) {
 
 // checkFutureTime reads a time of day that, on the date already given, is in the future.
 func (c *Ctx) checkFutureTime(date, in string) (string, time.Time, error) {
-	h, m, err := ParseClock(in)
+	h, m, err := civil.ParseClock(in)
 	if err != nil {
 		return "", time.Time{}, badInput("coordform.bad_time", "Input", in)
 	}
-	at, err := At(date, h, m, c.e.set.Location)
+	at, err := civil.At(date, h, m, c.e.set.Location)
 	if err != nil {
 		return "", time.Time{}, badInput("coordform.bad_date", "Input", date)
 	}

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -28,9 +30,9 @@ func (e *Engine) handleSession(ctx context.Context, c *Ctx) error {
 // sessionMenu offers the three things /session does.
 func (e *Engine) sessionMenu(ctx context.Context, c *Ctx) error {
 	return c.Reply(ctx, bot.Outgoing{Text: c.T("session.menu") + "\n\n" + c.T("session.usage"), Buttons: [][]bot.Button{
-		{{Text: c.T("session.btn_add"), Data: Data(buttonFormStart, "sa")}},
-		{{Text: c.T("session.btn_move"), Data: Data(buttonFormStart, "sm")}},
-		{{Text: c.T("session.btn_cancel"), Data: Data(buttonFormStart, "sc")}},
+		{{Text: c.T("session.btn_add"), Data: notify.Data(buttonFormStart, "sa")}},
+		{{Text: c.T("session.btn_move"), Data: notify.Data(buttonFormStart, "sm")}},
+		{{Text: c.T("session.btn_cancel"), Data: notify.Data(buttonFormStart, "sc")}},
 	}})
 }
 
@@ -64,11 +66,11 @@ func timeField() field {
 
 // startOf is the moment of a form's date and time fields (both already checked).
 func (c *Ctx) startOf(v map[string]string) (time.Time, error) {
-	h, m, err := ParseClock(v["time"])
+	h, m, err := civil.ParseClock(v["time"])
 	if err != nil {
 		return time.Time{}, fmt.Errorf("checked time %q: %w", v["time"], err)
 	}
-	return At(v["date"], h, m, c.e.set.Location)
+	return civil.At(v["date"], h, m, c.e.set.Location)
 }
 
 // isOpenWord tells whether a word at the end of a session's place opens it to self-enrolment.
@@ -120,7 +122,7 @@ func (e *Engine) sessionAddForm() *form {
 					}
 					// A lab of another territory is not the coordinator's to schedule.
 					if m.LabTerritory.Valid && !c.Actor.CanUseTerritory(m.LabTerritory.String) {
-						if err := c.auditDenied(ctx, action, "lab", strconv.FormatInt(m.LabID, 10)); err != nil {
+						if err := c.Refuse(ctx, action, "lab", strconv.FormatInt(m.LabID, 10)); err != nil {
 							return "", err
 						}
 						return "", badInput("labsadmin.lab_foreign", "ID", m.LabID, "Territory", m.LabTerritory.String)
@@ -132,7 +134,7 @@ func (e *Engine) sessionAddForm() *form {
 					return c.territoryChoices(ctx)
 				},
 				auto: func(c *Ctx, _ map[string]string) (string, bool) {
-					t := c.scopeTerritory()
+					t := c.Actor.ScopeTerritory()
 					return t, t != ""
 				},
 				check: func(ctx context.Context, c *Ctx, v map[string]string, in string) (string, error) {
@@ -187,7 +189,7 @@ func moduleChoices(ctx context.Context, c *Ctx, _ map[string]string) ([]choice, 
 			continue
 		}
 		id := strconv.FormatInt(m.ID, 10)
-		out = append(out, choice{label: truncate("#"+id+" "+m.Name, 20), value: id,
+		out = append(out, choice{label: label("#" + id + " " + m.Name), value: id,
 			line: c.T("session.module_line", "ID", m.ID, "Lab", labName[m.LabID], "Name", m.Name)})
 	}
 	return out, nil
@@ -201,7 +203,7 @@ func (e *Engine) addSession(ctx context.Context, c *Ctx, v map[string]string) er
 	}
 	place, mapURL, open := parsePlace(v["place"])
 	s, err := storage.CreateSession(ctx, c.Tx, storage.NewSession{ModuleID: moduleID, Territory: v["territory"], StartsAt: starts,
-		EndsAt: starts.Add(SessionLength), Place: place, MapURL: mapURL, OpenEnrolment: open, CreatedBy: c.staffID()}, c.Now)
+		EndsAt: starts.Add(SessionLength), Place: place, MapURL: mapURL, OpenEnrolment: open, CreatedBy: c.Actor.StaffID()}, c.Now)
 	if err != nil {
 		return err
 	}
@@ -217,7 +219,7 @@ func (e *Engine) addSession(ctx context.Context, c *Ctx, v map[string]string) er
 		enrolment = "session.open_yes"
 	}
 	return c.ReplyText(ctx, "session.created", "ID", s.ID, "Lab", s.LabName, "Module", s.ModuleName, "When", e.sessionWhen(c.L, s.StartsAt),
-		"Place", s.Place, "Territory", s.Territory, "Map", mapLink(s), "Enrolment", c.T(enrolment))
+		"Place", s.Place, "Territory", s.Territory, "Map", notify.MapLink(s), "Enrolment", c.T(enrolment))
 }
 
 func (e *Engine) sessionMoveForm() *form {
@@ -270,7 +272,7 @@ func (e *Engine) moveSession(ctx context.Context, c *Ctx, v map[string]string) e
 	s.StartsAt = starts
 	told, err := e.notifyEnrolled(ctx, c, s, func(l *locales.Localizer) string {
 		return l.T("session.notice_moved", "Lab", s.LabName, "Module", s.ModuleName, "Old", e.sessionWhen(l, old),
-			"When", e.sessionWhen(l, starts), "Place", s.Place, "Map", mapLink(s))
+			"When", e.sessionWhen(l, starts), "Place", s.Place, "Map", notify.MapLink(s))
 	})
 	if err != nil {
 		return err
@@ -357,7 +359,7 @@ func (e *Engine) notifyEnrolled(ctx context.Context, c *Ctx, s storage.Session, 
 		if b.Status == storage.BeneficiaryErased {
 			continue
 		}
-		sent, err := c.SendTo(ctx, Person{BeneficiaryID: b.ID}, "notice", func(l *locales.Localizer) bot.Outgoing {
+		sent, err := c.SendTo(ctx, notify.Person{BeneficiaryID: b.ID}, "notice", func(l *locales.Localizer) bot.Outgoing {
 			return bot.Outgoing{Text: text(l)}
 		})
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -27,8 +28,8 @@ func (e *Engine) handleStats(ctx context.Context, c *Ctx) error {
 func (e *Engine) handleStatsButton(ctx context.Context, c *Ctx) error {
 	arg := c.Args().Str(0)
 	if arg == allScope {
-		if c.scopeTerritory() != "" {
-			if err := c.auditDenied(ctx, "/stats", "territory", allScope); err != nil {
+		if c.Actor.ScopeTerritory() != "" {
+			if err := c.Refuse(ctx, "/stats", "territory", allScope); err != nil {
 				return err
 			}
 			return c.Unknown(ctx)
@@ -59,14 +60,14 @@ func (e *Engine) scopeArgument(ctx context.Context, c *Ctx, action, usage string
 	}
 	switch len(args) {
 	case 0:
-		return c.scopeTerritory(), true, nil
+		return c.Actor.ScopeTerritory(), true, nil
 	case 1:
 		if args[0] == allScope || strings.EqualFold(args[0], "all") || strings.EqualFold(args[0], "tutti") {
-			if c.scopeTerritory() != "" {
-				if err := c.auditDenied(ctx, action, "territory", allScope); err != nil {
+			if c.Actor.ScopeTerritory() != "" {
+				if err := c.Refuse(ctx, action, "territory", allScope); err != nil {
 					return "", false, err
 				}
-				return refuse(badInput("coordform.all_denied", "Territory", c.scopeTerritory()))
+				return refuse(badInput("coordform.all_denied", "Territory", c.Actor.ScopeTerritory()))
 			}
 			return "", true, nil
 		}
@@ -104,20 +105,20 @@ func (e *Engine) sendStats(ctx context.Context, c *Ctx, territory string) error 
 	}
 	text := e.statsText(c, scope, f)
 	var rows [][]bot.Button
-	if c.scopeTerritory() == "" {
+	if c.Actor.ScopeTerritory() == "" {
 		ts, err := storage.Territories(ctx, c.Tx)
 		if err != nil {
 			return err
 		}
 		var row []bot.Button
 		if territory != "" {
-			row = append(row, bot.Button{Text: c.T("stats.btn_all"), Data: Data(buttonStats, allScope)})
+			row = append(row, bot.Button{Text: c.T("stats.btn_all"), Data: notify.Data(buttonStats, allScope)})
 		}
 		for _, t := range ts {
 			if t.Code == territory {
 				continue
 			}
-			row = append(row, bot.Button{Text: t.Code, Data: Data(buttonStats, t.Code)})
+			row = append(row, bot.Button{Text: t.Code, Data: notify.Data(buttonStats, t.Code)})
 			if len(row) == 5 {
 				rows, row = append(rows, row), nil
 			}

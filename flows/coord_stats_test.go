@@ -80,6 +80,7 @@ func figuresMI(t *testing.T, w *coordWorld) {
 }
 
 func TestStatsAnswerWithTextAndAReadableChart(t *testing.T) {
+	t.Parallel()
 	w := newCoordWorld(t)
 	figuresMI(t, w)
 	coord := w.coordMI

@@ -4,14 +4,15 @@ import (
 	"context"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
 )
 
 // coreRoutes answer what no journey takes: an unknown person's first message explains the
 // service and how to get a code.
 func (e *Engine) coreRoutes() []Route {
 	return []Route{
-		{Fallback: true, Roles: RoleAnonymous, Action: "fallback", Handle: e.aboutService},
-		{Media: true, Roles: RoleAnonymous, Action: "media", Handle: e.aboutService},
+		{Fallback: true, Roles: domain.RoleAnonymous, Action: "fallback", Handle: e.aboutService},
+		{Media: true, Roles: domain.RoleAnonymous, Action: "media", Handle: e.aboutService},
 	}
 }
 

@@ -11,8 +11,10 @@ import (
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/clock"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/media"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 	"github.com/insideaut/insidebot/translate"
 )
@@ -37,9 +39,9 @@ type Deps struct {
 	Clock    clock.Clock
 	Log      *slog.Logger
 	Settings Settings
-	// Planner plans reminders; the service always has one (the scheduler's). Without it (tests
+	// Planner plans reminders; the service always has one (domain/reminders). Without it (tests
 	// of journeys that send no reminders) nothing is planned.
-	Planner Planner
+	Planner domain.Planner
 	// Media passes files on between people (Attach in the update's transaction); nil: none.
 	Media *media.Store
 	// Translator translates texts between people's languages; nil or disabled: none.
@@ -48,15 +50,18 @@ type Deps struct {
 
 // Engine runs the conversations. It implements bot.Handler.
 type Engine struct {
-	redis   *storage.Redis
-	cat     *locales.Catalog
-	clock   clock.Clock
-	log     *slog.Logger
-	set     Settings
-	router  *router
-	planner Planner
-	media   *media.Store
-	tr      *translate.Client
+	redis  *storage.Redis
+	cat    *locales.Catalog
+	clock  clock.Clock
+	log    *slog.Logger
+	set    Settings
+	router *router
+	notify *notify.Notifier
+	domain *domain.Service
+	media  *media.Store
+	tr     *translate.Client
+	// stopWords and startWords are STOP and START in every language (stop.go).
+	stopWords, startWords map[string]bool
 }
 
 // New builds the engine with every journey's routes.
@@ -73,14 +78,28 @@ func New(d Deps) *Engine {
 	if d.Settings.InviteTTL == 0 {
 		d.Settings.InviteTTL = 14 * 24 * time.Hour
 	}
-	e := &Engine{redis: d.Redis, cat: d.Catalog, clock: d.Clock, log: d.Log, set: d.Settings, planner: d.Planner,
-		media: d.Media, tr: d.Translator}
+	n := notify.New(d.Catalog)
+	e := &Engine{redis: d.Redis, cat: d.Catalog, clock: d.Clock, log: d.Log, set: d.Settings, notify: n,
+		domain: domain.New(domain.Deps{Notifier: n, Planner: d.Planner, Redis: d.Redis, Log: d.Log, Location: d.Settings.Location}),
+		media:  d.Media, tr: d.Translator,
+		stopWords: typedWords(d.Catalog, "stop.words"), startWords: typedWords(d.Catalog, "stop.start_words")}
 	e.router = &router{routes: e.routes()}
 	return e
 }
 
 // Settings returns the engine's settings.
 func (e *Engine) Settings() Settings { return e.set }
+
+// links are where invites lead.
+func (e *Engine) links() domain.Links {
+	return domain.Links{BotUsername: e.set.BotUsername, PublicURL: e.set.PublicURL, InviteTTL: e.set.InviteTTL}
+}
+
+// Domain is the domain layer the conversations act through.
+func (e *Engine) Domain() *domain.Service { return e.domain }
+
+// Notifier renders and queues messages to people.
+func (e *Engine) Notifier() *notify.Notifier { return e.notify }
 
 // Catalog returns the message catalogue.
 func (e *Engine) Catalog() *locales.Catalog { return e.cat }
@@ -117,9 +136,13 @@ func (e *Engine) Handle(ctx context.Context, tx *storage.Tx, in bot.Incoming) (b
 	switch {
 	case res.route != nil:
 		if in.Kind == bot.KindButton {
-			_, c.args = ParseData(in.Data)
+			_, c.args = notify.ParseData(in.Data)
 		}
 		err = res.route.Handle(ctx, c)
+		if errors.Is(err, domain.ErrDenied) {
+			// The domain refused and audited it: answer as a refusal, nothing changed.
+			err = c.answerDenied(ctx)
+		}
 	case res.denied != nil:
 		err = c.Deny(ctx, res.denied.action(), "", "")
 	default:
@@ -169,7 +192,7 @@ func (e *Engine) resolveActor(ctx context.Context, c *Ctx) error {
 		if b.Status == storage.BeneficiaryErased {
 			return nil
 		}
-		c.Actor = Actor{Identity: &ident, Beneficiary: &b}
+		c.Actor = domain.Actor{Identity: &ident, Beneficiary: &b}
 		if err := storage.TouchBeneficiary(ctx, c.Tx, b.ID, c.Now); err != nil {
 			return err
 		}
@@ -181,7 +204,7 @@ func (e *Engine) resolveActor(ctx context.Context, c *Ctx) error {
 		if s.Status == "disabled" {
 			return nil
 		}
-		c.Actor = Actor{Identity: &ident, Staff: &s}
+		c.Actor = domain.Actor{Identity: &ident, Staff: &s}
 	}
 	if c.In.Kind == bot.KindBlocked {
 		return nil

@@ -9,6 +9,7 @@ import (
 )
 
 func TestUnknownPersonLearnsHowToJoinAndNothingIsStored(t *testing.T) {
+	t.Parallel()
 	h := flowtest.New(t)
 	c := h.Telegram()
 	c.LangHint = "it"

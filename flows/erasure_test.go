@@ -12,6 +12,7 @@ import (
 // everything else that still names the chat; a person who joined again with a new code in the
 // meantime keeps their new conversation.
 func TestSecondPurgeWaitsForTheGoodbyeAndSparesANewStart(t *testing.T) {
+	t.Parallel()
 	bothDialects(t, secondPurge)
 }
 

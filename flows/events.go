@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -15,8 +16,8 @@ import (
 
 func (e *Engine) eventRoutes() []Route {
 	return []Route{
-		{Event: bot.KindBlocked, Roles: Anyone, Action: "blocked", Handle: e.blocked},
-		{Event: bot.KindUnblocked, Roles: Anyone, Action: "unblocked", Handle: e.unblocked},
+		{Event: bot.KindBlocked, Roles: domain.Anyone, Action: "blocked", Handle: e.blocked},
+		{Event: bot.KindUnblocked, Roles: domain.Anyone, Action: "unblocked", Handle: e.unblocked},
 	}
 }
 
@@ -75,5 +76,5 @@ func (e *Engine) IdentityUnreachable(ctx context.Context, q storage.Queryer, ide
 	case !errors.Is(err, storage.ErrNotFound):
 		return err
 	}
-	return e.AlertTutor(ctx, q, now, b, storage.AlertBlocked, 0, "")
+	return e.domain.AlertTutor(ctx, q, now, b, storage.AlertBlocked, 0, "")
 }

@@ -15,6 +15,7 @@ func event(c *flowtest.Chat, kind bot.Kind, n int) []bot.Outgoing {
 }
 
 func TestBlockedTellsTheTutorOnceAndUnblockedWelcomesBack(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	tutor, tchat := tutorOf(h)
 	c, b := member(h, "en", tutor.ID)
@@ -49,6 +50,7 @@ func TestBlockedTellsTheTutorOnceAndUnblockedWelcomesBack(t *testing.T) {
 }
 
 func TestBlockingOneOfTwoAccountsRaisesNoAlert(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	tutor, tchat := tutorOf(h)
 	c, b := member(h, "en", tutor.ID)
@@ -62,6 +64,7 @@ func TestBlockingOneOfTwoAccountsRaisesNoAlert(t *testing.T) {
 }
 
 func TestBlockedByStrangersAndStaffAndMissingIdentities(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	tutor, tchat := tutorOf(h)
 	stranger := h.Telegram()

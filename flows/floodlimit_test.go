@@ -15,6 +15,7 @@ import (
 // not handled; another person at the same moment is not held back; after a second the person
 // is read again.
 func TestInboundLimitPerPersonAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, flowtest.WithFloodLimit(bot.DefaultFloodLimit()))
 	replica2 := h.NewDispatcher()
 	tutor, tchat := tutorOf(h)

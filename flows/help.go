@@ -5,7 +5,9 @@ import (
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -15,15 +17,15 @@ const ButtonContacts = "hc"
 
 func (e *Engine) helpRoutes() []Route {
 	return []Route{
-		{Command: "help", Roles: RoleBeneficiary, Help: "menu.cmd_help", Handle: e.member(e.showHelp)},
-		{Button: ButtonHelp, Roles: RoleBeneficiary, Handle: e.member(e.showHelp)},
-		{Button: ButtonContacts, Roles: RoleBeneficiary, Handle: e.member(e.showContacts)},
+		{Command: "help", Roles: domain.RoleBeneficiary, Help: "menu.cmd_help", Handle: e.member(e.showHelp)},
+		{Button: ButtonHelp, Roles: domain.RoleBeneficiary, Handle: e.member(e.showHelp)},
+		{Button: ButtonContacts, Roles: domain.RoleBeneficiary, Handle: e.member(e.showContacts)},
 	}
 }
 
 func (e *Engine) showHelp(ctx context.Context, c *Ctx) error {
 	return c.screen(ctx, c.T("help.how")+"\n\n"+c.T("help.emergency"),
-		[]bot.Button{btn(c.T("help.contacts"), Data(ButtonContacts)), c.menuRow()[0]})
+		[]bot.Button{btn(c.T("help.contacts"), notify.Data(ButtonContacts)), c.menuRow()[0]})
 }
 
 // showContacts lists the territory's contacts. Contacts the project has not confirmed yet say
@@ -58,5 +60,5 @@ func (e *Engine) showContacts(ctx context.Context, c *Ctx) error {
 		sb.WriteString("\n\n" + c.T("help.unconfirmed"))
 	}
 	sb.WriteString("\n\n" + c.T("help.emergency_short"))
-	return c.screen(ctx, sb.String(), []bot.Button{btn(c.T("menu.back"), Data(ButtonHelp)), c.menuRow()[0]})
+	return c.screen(ctx, sb.String(), []bot.Button{btn(c.T("menu.back"), notify.Data(ButtonHelp)), c.menuRow()[0]})
 }

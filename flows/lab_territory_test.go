@@ -12,6 +12,7 @@ import (
 // cannot add a module to a Milano lab, nor schedule its sessions; a Milano lab's sessions are
 // held in Milano; project-wide labs are the admins'.
 func TestLabsBelongToATerritory(t *testing.T) {
+	t.Parallel()
 	w := newCoordWorld(t)
 	h := w.h
 	w.coordMI.Send("/lab add Cucina insieme")

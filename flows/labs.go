@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -22,11 +24,11 @@ const labsPageSize = 6
 
 func (e *Engine) labRoutes() []Route {
 	return []Route{
-		{Command: "labs", Roles: RoleBeneficiary, Help: "menu.cmd_labs", Handle: e.member(e.labsFirstPage)},
-		{Button: ButtonLabs, Roles: RoleBeneficiary, Handle: e.member(e.labsPage)},
-		{Button: ButtonSession, Roles: RoleBeneficiary, Handle: e.member(e.sessionDetails)},
-		{Button: ButtonRSVP, Roles: RoleBeneficiary, Handle: e.member(e.rsvp)},
-		{Button: ButtonEnrol, Roles: RoleBeneficiary, Handle: e.member(e.enrolSelf)},
+		{Command: "labs", Roles: domain.RoleBeneficiary, Help: "menu.cmd_labs", Handle: e.member(e.labsFirstPage)},
+		{Button: ButtonLabs, Roles: domain.RoleBeneficiary, Handle: e.member(e.labsPage)},
+		{Button: ButtonSession, Roles: domain.RoleBeneficiary, Handle: e.member(e.sessionDetails)},
+		{Button: notify.ButtonRSVP, Roles: domain.RoleBeneficiary, Handle: e.member(e.rsvp)},
+		{Button: ButtonEnrol, Roles: domain.RoleBeneficiary, Handle: e.member(e.enrolSelf)},
 	}
 }
 
@@ -98,10 +100,10 @@ func (e *Engine) showLabs(ctx context.Context, c *Ctx, page int, note string) er
 			icon = c.T("labs.rsvp_icon_" + rsvpKey(rsvps[en.s.ID]))
 		}
 		sb.WriteString(fmt.Sprintf("\n%s %d. %s — %s", icon, n, c.L.Iso(clip(en.s.LabName, 40)), c.L.DateTime(en.s.StartsAt.In(e.set.Location))))
-		bs = append(bs, btn(fmt.Sprintf("%s %d. %s", icon, n, en.s.LabName), Data(ButtonSession, en.s.ID)))
+		bs = append(bs, btn(fmt.Sprintf("%s %d. %s", icon, n, en.s.LabName), notify.Data(ButtonSession, en.s.ID)))
 	}
 	sb.WriteString("\n\n" + c.T("labs.tap_session"))
-	rows := c.withPager(grid(bs, 1), page, pages, func(p int) string { return Data(ButtonLabs, p) })
+	rows := c.withPager(grid(bs, 1), page, pages, func(p int) string { return notify.Data(ButtonLabs, p) })
 	return c.screen(ctx, sb.String(), append(rows, c.menuRow())...)
 }
 
@@ -181,7 +183,7 @@ func (e *Engine) showSession(ctx context.Context, c *Ctx, s storage.Session, en 
 		if started {
 			sb.WriteString("\n" + c.T("labs.started"))
 		} else {
-			rows = append(rows, []bot.Button{btn(c.T("labs.yes"), Data(ButtonRSVP, s.ID, RSVPYes)), btn(c.T("labs.no"), Data(ButtonRSVP, s.ID, RSVPNo))})
+			rows = append(rows, []bot.Button{btn(c.T("labs.yes"), notify.Data(notify.ButtonRSVP, s.ID, notify.RSVPYes)), btn(c.T("labs.no"), notify.Data(notify.ButtonRSVP, s.ID, notify.RSVPNo))})
 		}
 	case started:
 		sb.WriteString("\n\n" + c.T("labs.started"))
@@ -192,13 +194,13 @@ func (e *Engine) showSession(ctx context.Context, c *Ctx, s storage.Session, en 
 		}
 		if room {
 			sb.WriteString("\n\n" + c.T("labs.can_join"))
-			rows = append(rows, []bot.Button{btn(c.T("labs.join"), Data(ButtonEnrol, s.ID))})
+			rows = append(rows, []bot.Button{btn(c.T("labs.join"), notify.Data(ButtonEnrol, s.ID))})
 		} else {
 			sb.WriteString("\n\n" + c.T("labs.full"))
 		}
 	}
-	rows = append(rows, []bot.Button{{Text: label(c.T("labs.map")), URL: mapLink(s)}})
-	rows = append(rows, []bot.Button{btn(c.T("menu.back"), Data(ButtonLabs, 0)), c.menuRow()[0]})
+	rows = append(rows, []bot.Button{{Text: label(c.T("labs.map")), URL: notify.MapLink(s)}})
+	rows = append(rows, []bot.Button{btn(c.T("menu.back"), notify.Data(ButtonLabs, 0)), c.menuRow()[0]})
 	return c.screen(ctx, sb.String(), rows...)
 }
 
@@ -223,7 +225,7 @@ func (e *Engine) rsvp(ctx context.Context, c *Ctx) error {
 		return orUnknown(ctx, c, err)
 	}
 	answer := c.Args().Str(1)
-	if answer != RSVPYes && answer != RSVPNo {
+	if answer != notify.RSVPYes && answer != notify.RSVPNo {
 		return c.Unknown(ctx)
 	}
 	if s.Status != storage.SessionScheduled || !c.Now.Before(s.StartsAt) {
@@ -238,7 +240,7 @@ func (e *Engine) rsvp(ctx context.Context, c *Ctx) error {
 		c.Answer(c.T("labs.rsvp_same"))
 		return e.showSession(ctx, c, s, en, c.T("labs.rsvp_same"))
 	}
-	if answer == RSVPNo {
+	if answer == notify.RSVPNo {
 		tl, err := e.tutorLocalizer(ctx, c)
 		if err != nil {
 			return err
@@ -253,7 +255,7 @@ func (e *Engine) rsvp(ctx context.Context, c *Ctx) error {
 	}
 	en.RSVP.String, en.RSVP.Valid = answer, true
 	note := c.T("labs.rsvp_saved_yes")
-	if answer == RSVPNo {
+	if answer == notify.RSVPNo {
 		note = c.T("labs.rsvp_saved_no") + " " + e.tutorToldLine(c)
 	}
 	return e.showSession(ctx, c, s, en, note)

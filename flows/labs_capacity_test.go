@@ -16,6 +16,7 @@ import (
 // at the same moment, through the real dispatcher: one gets the place, the five others are
 // told in their language that the session is full, and nobody is enrolled beyond capacity.
 func TestSixPeoplePressingJoinForTheLastPlace(t *testing.T) {
+	t.Parallel()
 	bothDialects(t, sixPeopleJoinAtOnce)
 }
 
@@ -80,6 +81,7 @@ func sixPeopleJoinAtOnce(t *testing.T, opts ...flowtest.Option) {
 // A coordinator's /enrol beyond a session's capacity says so and asks first; the confirmation
 // enrols everyone once, and the button works once.
 func TestEnrolBeyondCapacityAsksForConfirmation(t *testing.T) {
+	t.Parallel()
 	bothDialects(t, enrolBeyondCapacity)
 }
 

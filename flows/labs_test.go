@@ -35,6 +35,7 @@ func labModule(h *flowtest.Harness, lab, module string) storage.Module {
 }
 
 func TestRSVPChangeableUntilTheSessionStarts(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rec := withPlanner(h)
 	tutor, tchat := tutorOf(h)
@@ -85,6 +86,7 @@ func TestRSVPChangeableUntilTheSessionStarts(t *testing.T) {
 }
 
 func TestEnrolInAnOpenSessionOfTheTerritory(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rec := withPlanner(h)
 	c, b := member(h, "en", 0)

@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -13,9 +14,9 @@ const ButtonSetLanguage = "lc" // Data(ButtonSetLanguage, code)
 
 func (e *Engine) languageRoutes() []Route {
 	return []Route{
-		{Command: "language", Roles: RoleBeneficiary, Help: "menu.cmd_language", Handle: e.member(e.languagePicker)},
-		{Button: ButtonLanguage, Roles: RoleBeneficiary, Handle: e.member(e.languagePicker)},
-		{Button: ButtonSetLanguage, Roles: RoleBeneficiary, Handle: e.member(e.chooseLanguage)},
+		{Command: "language", Roles: domain.RoleBeneficiary, Help: "menu.cmd_language", Handle: e.member(e.languagePicker)},
+		{Button: ButtonLanguage, Roles: domain.RoleBeneficiary, Handle: e.member(e.languagePicker)},
+		{Button: ButtonSetLanguage, Roles: domain.RoleBeneficiary, Handle: e.member(e.chooseLanguage)},
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 )
 
 func TestLanguageSwitchMidConversation(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c, b := member(h, "en", 0)
 	c.Send("/menu")

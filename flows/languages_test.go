@@ -20,6 +20,7 @@ import (
 // to another language, every button label must fit WhatsApp, and in right-to-left languages
 // codes and places sit in directional isolates.
 func TestEveryJourneyInEveryLanguage(t *testing.T) {
+	t.Parallel()
 	for _, lang := range locales.Languages() {
 		t.Run(lang.Code, func(t *testing.T) {
 			walkLanguage(t, lang)

@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/domain/civil"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -49,12 +52,12 @@ func (f leadList) data(name string, lead ...int64) string {
 	if len(lead) > 0 {
 		args = append([]any{lead[0]}, args...)
 	}
-	return Data(name, args...)
+	return notify.Data(name, args...)
 }
 
 // parseLeadList reads the list state from a button's arguments, from index i; ok false for a
 // payload the bot never issued.
-func parseLeadList(a Args, i int) (leadList, bool) {
+func parseLeadList(a notify.Args, i int) (leadList, bool) {
 	f := leadList{kind: a.Str(i), shared: a.Str(i + 3)}
 	page, ok1 := a.Int(i + 1)
 	maxRent, ok2 := a.Int(i + 2)
@@ -72,14 +75,14 @@ func parseLeadList(a Args, i int) (leadList, bool) {
 
 func (e *Engine) leadRoutes() []Route {
 	return []Route{
-		{Command: "housing", Roles: RoleBeneficiary, Help: "menu.cmd_housing", Handle: e.member(e.housingList)},
-		{Command: "jobs", Roles: RoleBeneficiary, Help: "menu.cmd_jobs", Handle: e.member(e.jobsList)},
-		{Button: ButtonHousing, Roles: RoleBeneficiary, Handle: e.member(e.housingList)},
-		{Button: ButtonJobs, Roles: RoleBeneficiary, Handle: e.member(e.jobsList)},
-		{Button: ButtonLeads, Roles: RoleBeneficiary, Handle: e.member(e.leadsPage)},
-		{Button: ButtonLeadFilter, Roles: RoleBeneficiary, Handle: e.member(e.leadFilter)},
-		{Button: ButtonLead, Roles: RoleBeneficiary, Handle: e.member(e.leadDetails)},
-		{Button: ButtonLeadInterest, Roles: RoleBeneficiary, Handle: e.member(e.leadInterest)},
+		{Command: "housing", Roles: domain.RoleBeneficiary, Help: "menu.cmd_housing", Handle: e.member(e.housingList)},
+		{Command: "jobs", Roles: domain.RoleBeneficiary, Help: "menu.cmd_jobs", Handle: e.member(e.jobsList)},
+		{Button: ButtonHousing, Roles: domain.RoleBeneficiary, Handle: e.member(e.housingList)},
+		{Button: ButtonJobs, Roles: domain.RoleBeneficiary, Handle: e.member(e.jobsList)},
+		{Button: ButtonLeads, Roles: domain.RoleBeneficiary, Handle: e.member(e.leadsPage)},
+		{Button: ButtonLeadFilter, Roles: domain.RoleBeneficiary, Handle: e.member(e.leadFilter)},
+		{Button: ButtonLead, Roles: domain.RoleBeneficiary, Handle: e.member(e.leadDetails)},
+		{Button: ButtonLeadInterest, Roles: domain.RoleBeneficiary, Handle: e.member(e.leadInterest)},
 	}
 }
 
@@ -100,7 +103,7 @@ func (e *Engine) leadsPage(ctx context.Context, c *Ctx) error {
 }
 
 func (e *Engine) leadQuery(c *Ctx, f leadList) storage.LeadQuery {
-	q := storage.LeadQuery{Territory: c.Actor.Beneficiary.Territory, Kind: f.storageKind(), Today: Today(c.Now, e.set.Location),
+	q := storage.LeadQuery{Territory: c.Actor.Beneficiary.Territory, Kind: f.storageKind(), Today: civil.Today(c.Now, e.set.Location),
 		Limit: leadPageSize, Offset: f.page * leadPageSize}
 	if f.kind == "h" {
 		q.MaxRent = f.max
@@ -140,7 +143,7 @@ func (e *Engine) showLeads(ctx context.Context, c *Ctx, f leadList, note string)
 		default:
 			sb.WriteString(c.T("leads.none_jobs"))
 		}
-		rows = append(rows, []bot.Button{btn(c.T("menu.tutor"), Data(ButtonMyTutor)), c.menuRow()[0]})
+		rows = append(rows, []bot.Button{btn(c.T("menu.tutor"), notify.Data(notify.ButtonMyTutor)), c.menuRow()[0]})
 		return c.screen(ctx, sb.String(), rows...)
 	}
 	pages := (total + leadPageSize - 1) / leadPageSize
@@ -172,7 +175,7 @@ func (e *Engine) showLeads(ctx context.Context, c *Ctx, f leadList, note string)
 	})
 	last := c.menuRow()
 	if f.kind == "h" {
-		last = append([]bot.Button{btn(c.T("leads.filter"), Data(ButtonLeadFilter, f.max, f.shared))}, last...)
+		last = append([]bot.Button{btn(c.T("leads.filter"), notify.Data(ButtonLeadFilter, f.max, f.shared))}, last...)
 	}
 	return c.screen(ctx, sb.String(), append(rows, last)...)
 }
@@ -223,7 +226,7 @@ func (e *Engine) leadFacts(c *Ctx, l storage.Lead) string {
 // leadFilter offers the housing filters: rent ceilings and shared or not. The current choice
 // is marked.
 func (e *Engine) leadFilter(ctx context.Context, c *Ctx) error {
-	f, ok := parseLeadList(append(Args{"h", "0"}, c.Args()...), 0)
+	f, ok := parseLeadList(append(notify.Args{"h", "0"}, c.Args()...), 0)
 	if !ok {
 		return c.Unknown(ctx)
 	}
@@ -236,7 +239,7 @@ func (e *Engine) leadFilter(ctx context.Context, c *Ctx) error {
 	// The marked choice of each group shows the list as it is, as "back" does: a trailing
 	// tag (rent, sharing; parseLeadList ignores it) keeps the three payloads apart, since
 	// WhatsApp refuses a list whose rows share an id.
-	choose := func(to leadList, tag string) string { return Data(ButtonLeads, append(to.args(), tag)...) }
+	choose := func(to leadList, tag string) string { return notify.Data(ButtonLeads, append(to.args(), tag)...) }
 	var rents []bot.Button
 	for _, r := range rentSteps() {
 		to := f
@@ -272,10 +275,10 @@ func (e *Engine) visibleLead(ctx context.Context, c *Ctx) (l storage.Lead, f lea
 	if err != nil {
 		return l, f, false, false, err
 	}
-	if l.Territory != c.Actor.Beneficiary.Territory || l.Kind != f.storageKind() {
+	if !c.Actor.CanSeeLead(l) || l.Kind != f.storageKind() {
 		return l, f, false, false, nil
 	}
-	expired := l.ExpiresOn.Valid && l.ExpiresOn.String < Today(c.Now, e.set.Location)
+	expired := l.ExpiresOn.Valid && l.ExpiresOn.String < civil.Today(c.Now, e.set.Location)
 	return l, f, true, l.Status != "open" || expired, nil
 }
 
@@ -367,17 +370,16 @@ func (e *Engine) leadInterest(ctx context.Context, c *Ctx) error {
 	if gone {
 		return e.showLeads(ctx, c, f, c.T("leads.gone"))
 	}
-	b := c.Actor.Beneficiary
-	added, err := storage.AddInterest(ctx, c.Tx, l.ID, b.ID, c.Now)
+	added, err := e.domain.RecordLeadInterest(ctx, c.Tx, c.Now, c.Actor, l, clip(l.Title, maxLineRunes))
+	if errors.Is(err, domain.ErrDenied) {
+		return c.Unknown(ctx)
+	}
 	if err != nil {
 		return err
 	}
 	if !added {
 		c.Answer(c.T("leads.interest_already"))
 		return e.showLead(ctx, c, l, f, true, c.T("leads.interest_already"))
-	}
-	if err := c.AlertTutor(ctx, *b, storage.AlertLeadInterest, l.ID, clip(l.Title, maxLineRunes)); err != nil {
-		return err
 	}
 	note := c.T("leads.interest_saved") + " " + e.tutorToldLine(c)
 	return e.showLead(ctx, c, l, f, true, note)

@@ -31,6 +31,7 @@ func room(title string, rent int64, shared bool) storage.Lead {
 }
 
 func TestHousingPagesNewestFirstAndFilters(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c, _ := member(h, "en", 0)
 	for i := 1; i <= 12; i++ {
@@ -85,6 +86,7 @@ func TestHousingPagesNewestFirstAndFilters(t *testing.T) {
 }
 
 func TestInterestIsRecordedOnceAndReachesTheTutorOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	tutor, tchat := tutorOf(h)
 	c, b := member(h, "en", tutor.ID)
@@ -126,6 +128,7 @@ func TestInterestIsRecordedOnceAndReachesTheTutorOnce(t *testing.T) {
 }
 
 func TestLeadsOfAnotherTerritoryCannotBeOpened(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c, b := member(h, "en", 0)
 	bo := addLead(h, storage.Lead{Kind: storage.LeadHousing, Territory: "BO", Title: "Bologna flat"})

@@ -10,7 +10,10 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 )
 
 // Button routes of the beneficiary's journeys (payload names; they count against the 64 bytes).
@@ -25,11 +28,13 @@ const (
 	ButtonHelp     = "hp" // help
 )
 
-// Limits every beneficiary screen keeps so it renders the same on Telegram, WhatsApp and the
-// web chat: WhatsApp shows button labels up to 20 characters and a body up to 1024 characters
-// under buttons; a message offers at most ten choices.
+// Limits every screen keeps so it renders on Telegram, WhatsApp and the web chat. A button
+// label is cut only past maxLabelRunes, which Telegram and the web chat show whole; WhatsApp's
+// renderer fits labels to its own limits (20 characters for a reply button, else a list whose
+// rows show 24 characters and the whole label, up to 72, as their description). WhatsApp shows
+// a body up to 1024 characters under buttons; a message offers at most ten choices.
 const (
-	maxLabelRunes = 20
+	maxLabelRunes = 64
 	maxBodyRunes  = 1000
 	maxLineRunes  = 60
 	maxRelayRunes = 800
@@ -37,9 +42,10 @@ const (
 	buttonsPerRow = 2
 )
 
-// label fits a button text in maxLabelRunes characters.
+// label fits a button text (from the catalogue or the data: a title, a name) in maxLabelRunes
+// characters, on one line.
 func label(s string) string {
-	s = strings.TrimSpace(s)
+	s = strings.Join(strings.Fields(s), " ")
 	if utf8.RuneCountInString(s) <= maxLabelRunes {
 		return s
 	}
@@ -101,7 +107,7 @@ func (c *Ctx) withPager(rows [][]bot.Button, page, pages int, dataFor func(page 
 }
 
 func (c *Ctx) menuRow() []bot.Button {
-	return []bot.Button{btn(c.T("menu.back_menu"), Data(ButtonMenu))}
+	return []bot.Button{btn(c.T("menu.back_menu"), notify.Data(ButtonMenu))}
 }
 
 // member runs h for a beneficiary who finished onboarding; one who has not agreed to the
@@ -122,10 +128,10 @@ func (e *Engine) member(h HandlerFunc) HandlerFunc {
 
 func (e *Engine) menuRoutes() []Route {
 	return []Route{
-		{Command: "menu", Roles: RoleBeneficiary, Help: "menu.cmd_menu", Handle: e.member(e.showMenu)},
-		{Button: ButtonMenu, Roles: RoleBeneficiary, Handle: e.member(e.showMenu)},
-		{Fallback: true, Roles: RoleBeneficiary, Action: "fallback", Handle: e.beneficiaryFallback},
-		{Media: true, Roles: RoleBeneficiary, Action: "media", Handle: e.beneficiaryMedia},
+		{Command: "menu", Roles: domain.RoleBeneficiary, Help: "menu.cmd_menu", Handle: e.member(e.showMenu)},
+		{Button: ButtonMenu, Roles: domain.RoleBeneficiary, Handle: e.member(e.showMenu)},
+		{Fallback: true, Roles: domain.RoleBeneficiary, Action: "fallback", Handle: e.beneficiaryFallback},
+		{Media: true, Roles: domain.RoleBeneficiary, Action: "media", Handle: e.beneficiaryMedia},
 	}
 }
 
@@ -136,14 +142,14 @@ func (e *Engine) menuMessage(c *Ctx, hintID string) bot.Outgoing {
 		text = c.T(hintID) + "\n\n" + text
 	}
 	items := []bot.Button{
-		btn(c.T("menu.plan"), Data(ButtonPlan, 0)),
-		btn(c.T("menu.housing"), Data(ButtonHousing)),
-		btn(c.T("menu.jobs"), Data(ButtonJobs)),
-		btn(c.T("menu.labs"), Data(ButtonLabs, 0)),
-		btn(c.T("menu.tutor"), Data(ButtonMyTutor)),
-		btn(c.T("menu.language"), Data(ButtonLanguage)),
-		btn(c.T("menu.privacy"), Data(ButtonPrivacy)),
-		btn(c.T("menu.help"), Data(ButtonHelp)),
+		btn(c.T("menu.plan"), notify.Data(ButtonPlan, 0)),
+		btn(c.T("menu.housing"), notify.Data(ButtonHousing)),
+		btn(c.T("menu.jobs"), notify.Data(ButtonJobs)),
+		btn(c.T("menu.labs"), notify.Data(ButtonLabs, 0)),
+		btn(c.T("menu.tutor"), notify.Data(notify.ButtonMyTutor)),
+		btn(c.T("menu.language"), notify.Data(ButtonLanguage)),
+		btn(c.T("menu.privacy"), notify.Data(ButtonPrivacy)),
+		btn(c.T("menu.help"), notify.Data(ButtonHelp)),
 	}
 	return bot.Outgoing{Text: text, Buttons: grid(items, buttonsPerRow)}
 }
@@ -291,7 +297,7 @@ func foldWord(s string) string {
 
 // civilDate renders a YYYY-MM-DD date in the person's language.
 func (e *Engine) civilDate(l *locales.Localizer, d string) string {
-	t, err := time.ParseInLocation(CivilDate, d, e.set.Location)
+	t, err := time.ParseInLocation(civil.Layout, d, e.set.Location)
 	if err != nil {
 		return d
 	}

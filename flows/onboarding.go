@@ -10,7 +10,9 @@ import (
 	"unicode"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -34,11 +36,11 @@ const (
 
 func (e *Engine) onboardingRoutes() []Route {
 	return []Route{
-		{Command: "start", Roles: Anyone, Action: "/start", Handle: e.start},
-		{Text: true, Roles: RoleAnonymous, Action: "invite-text", Handle: e.anonymousText},
-		{Button: ButtonOnbLanguage, Roles: RoleBeneficiary, Handle: e.onboardingLanguage},
-		{Button: ButtonOnbMore, Roles: RoleBeneficiary, Handle: e.onboardingMore},
-		{Button: ButtonOnbConsent, Roles: RoleBeneficiary, Handle: e.onboardingConsent},
+		{Command: "start", Roles: domain.Anyone, Action: "/start", Handle: e.start},
+		{Text: true, Roles: domain.RoleAnonymous, Action: "invite-text", Handle: e.anonymousText},
+		{Button: ButtonOnbLanguage, Roles: domain.RoleBeneficiary, Handle: e.onboardingLanguage},
+		{Button: ButtonOnbMore, Roles: domain.RoleBeneficiary, Handle: e.onboardingMore},
+		{Button: ButtonOnbConsent, Roles: domain.RoleBeneficiary, Handle: e.onboardingConsent},
 	}
 }
 
@@ -194,7 +196,7 @@ func (e *Engine) onboardBeneficiary(ctx context.Context, c *Ctx, inv storage.Inv
 		b.Lang = lang
 	}
 	c.ClearStep() // a phone handed on starts clean
-	c.Actor = Actor{Identity: &ident, Beneficiary: &b}
+	c.Actor = domain.Actor{Identity: &ident, Beneficiary: &b}
 	c.L = e.cat.For(b.Lang)
 	if err := c.Audit(ctx, "invite:redeem", "beneficiary", strconv.FormatInt(b.ID, 10), ""); err != nil {
 		return false, err
@@ -231,7 +233,7 @@ func (e *Engine) onboardStaff(ctx context.Context, c *Ctx, inv storage.Invite) (
 		return false, err
 	}
 	c.ClearStep()
-	c.Actor = Actor{Identity: &ident, Staff: &s}
+	c.Actor = domain.Actor{Identity: &ident, Staff: &s}
 	c.L = e.cat.For(s.Lang)
 	if err := c.Audit(ctx, "invite:redeem", "staff", strconv.FormatInt(s.ID, 10), ""); err != nil {
 		return false, err
@@ -268,7 +270,7 @@ func (e *Engine) pickerMessage(c *Ctx, textID, button string) bot.Outgoing {
 		if l.Code == c.L.Lang() {
 			name = "✅ " + name
 		}
-		bs = append(bs, btn(name, Data(button, l.Code)))
+		bs = append(bs, btn(name, notify.Data(button, l.Code)))
 	}
 	return bot.Outgoing{Text: c.T(textID), Buttons: grid(bs, buttonsPerRow)}
 }
@@ -294,8 +296,8 @@ func (e *Engine) resumeOnboarding(ctx context.Context, c *Ctx) error {
 
 func (e *Engine) serviceConsentRows(c *Ctx) [][]bot.Button {
 	return [][]bot.Button{
-		{btn(c.T("onboarding.agree"), Data(ButtonOnbConsent, "s", 1)), btn(c.T("onboarding.disagree"), Data(ButtonOnbConsent, "s", 0))},
-		{btn(c.T("onboarding.more"), Data(ButtonOnbMore)), btn(c.T("menu.language"), Data(ButtonOnbLanguage))},
+		{btn(c.T("onboarding.agree"), notify.Data(ButtonOnbConsent, "s", 1)), btn(c.T("onboarding.disagree"), notify.Data(ButtonOnbConsent, "s", 0))},
+		{btn(c.T("onboarding.more"), notify.Data(ButtonOnbMore)), btn(c.T("menu.language"), notify.Data(ButtonOnbLanguage))},
 	}
 }
 
@@ -303,7 +305,7 @@ func (e *Engine) serviceConsentRows(c *Ctx) [][]bot.Button {
 func (e *Engine) onboardingMore(ctx context.Context, c *Ctx) error {
 	text := c.T("onboarding.notice_more", e.privacyParams(c)...)
 	if c.Actor.Beneficiary.ConsentServiceAt.Valid {
-		return c.screen(ctx, text, []bot.Button{btn(c.T("privacy.title_button"), Data(ButtonPrivacy))}, c.menuRow())
+		return c.screen(ctx, text, []bot.Button{btn(c.T("privacy.title_button"), notify.Data(ButtonPrivacy))}, c.menuRow())
 	}
 	return c.screen(ctx, text+"\n\n"+c.T("onboarding.ask_service"), e.serviceConsentRows(c)[0])
 }
@@ -342,25 +344,14 @@ func (e *Engine) onboardingConsent(ctx context.Context, c *Ctx) error {
 		}
 		if !yes {
 			return c.screen(ctx, c.T("onboarding.service_refused"),
-				[]bot.Button{btn(c.T("onboarding.agree"), Data(ButtonOnbConsent, "s", 1))},
-				[]bot.Button{btn(c.T("privacy.erase"), Data(ButtonErase))})
+				[]bot.Button{btn(c.T("onboarding.agree"), notify.Data(ButtonOnbConsent, "s", 1))},
+				[]bot.Button{btn(c.T("privacy.erase"), notify.Data(ButtonErase))})
 		}
-		if err := storage.SetConsent(ctx, c.Tx, b.ID, storage.ConsentService, &c.Now); err != nil {
-			return err
-		}
-		if !b.OnboardedAt.Valid || b.Status != storage.BeneficiaryActive {
-			if err := storage.MarkOnboarded(ctx, c.Tx, b.ID, c.Now); err != nil {
-				return err
-			}
-		}
-		if err := c.Audit(ctx, "consent:service:give", "beneficiary", strconv.FormatInt(b.ID, 10), ""); err != nil {
-			return err
-		}
-		if err := c.AlertTutor(ctx, *b, storage.AlertOnboarded, 0, ""); err != nil {
+		if err := e.domain.GiveServiceConsent(ctx, c.Tx, c.Now, c.Actor); err != nil {
 			return err
 		}
 		return c.Reply(ctx, bot.Outgoing{Text: c.T("onboarding.thanks") + "\n\n" + c.T("onboarding.ask_research"),
-			Buttons: [][]bot.Button{{btn(c.T("onboarding.yes"), Data(ButtonOnbConsent, "r", 1)), btn(c.T("onboarding.no"), Data(ButtonOnbConsent, "r", 0))}}})
+			Buttons: [][]bot.Button{{btn(c.T("onboarding.yes"), notify.Data(ButtonOnbConsent, "r", 1)), btn(c.T("onboarding.no"), notify.Data(ButtonOnbConsent, "r", 0))}}})
 	case "r", "a":
 		if !b.ConsentServiceAt.Valid {
 			return e.resumeOnboarding(ctx, c)
@@ -370,7 +361,7 @@ func (e *Engine) onboardingConsent(ctx context.Context, c *Ctx) error {
 		}
 		if purpose == "r" {
 			return c.Reply(ctx, bot.Outgoing{Text: c.T("onboarding.ask_announcements"),
-				Buttons: [][]bot.Button{{btn(c.T("onboarding.yes"), Data(ButtonOnbConsent, "a", 1)), btn(c.T("onboarding.no"), Data(ButtonOnbConsent, "a", 0))}}})
+				Buttons: [][]bot.Button{{btn(c.T("onboarding.yes"), notify.Data(ButtonOnbConsent, "a", 1)), btn(c.T("onboarding.no"), notify.Data(ButtonOnbConsent, "a", 0))}}})
 		}
 		if err := c.Reply(ctx, e.menuMessage(c, "onboarding.done")); err != nil {
 			return err
@@ -383,31 +374,12 @@ func (e *Engine) onboardingConsent(ctx context.Context, c *Ctx) error {
 // setOptionalConsent gives or withdraws the research ("r") or announcements ("a") consent.
 // Giving the announcements consent also undoes an earlier STOP.
 func (e *Engine) setOptionalConsent(ctx context.Context, c *Ctx, purpose string, yes bool) error {
-	b := c.Actor.Beneficiary
-	var at *time.Time
-	if yes {
-		at = &c.Now
-	}
-	p, current := storage.ConsentResearch, b.ConsentResearchAt.Valid
+	p := storage.ConsentResearch
 	if purpose == "a" {
-		p, current = storage.ConsentAnnouncements, b.ConsentAnnouncementsAt.Valid
+		p = storage.ConsentAnnouncements
 	}
-	if current != yes {
-		if err := storage.SetConsent(ctx, c.Tx, b.ID, p, at); err != nil {
-			return err
-		}
-		verb := "withdraw"
-		if yes {
-			verb = "give"
-		}
-		if err := c.Audit(ctx, "consent:"+p+":"+verb, "beneficiary", strconv.FormatInt(b.ID, 10), ""); err != nil {
-			return err
-		}
-	}
-	if p == storage.ConsentAnnouncements && yes && b.AnnouncementsStoppedAt.Valid {
-		if err := storage.SetAnnouncementsStopped(ctx, c.Tx, b.ID, nil); err != nil {
-			return err
-		}
+	if err := e.domain.SetOptionalConsent(ctx, c.Tx, c.Now, c.Actor, p, yes); err != nil {
+		return err
 	}
 	return e.reloadBeneficiary(ctx, c)
 }

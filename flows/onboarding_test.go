@@ -77,6 +77,7 @@ func TestOnboardingPostgres(t *testing.T) { onboardingPath(t, newHarness(t)) }
 func TestOnboardingSQLite(t *testing.T) { onboardingPath(t, newHarness(t, flowtest.SQLite())) }
 
 func TestEachBadCodeHasItsAnswerAndFiveFailuresLock(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	used := h.NewBeneficiary("MI", "en", 0)
 	usedCode := h.Invite("beneficiary", used.ID, 0)
@@ -119,6 +120,7 @@ func TestEachBadCodeHasItsAnswerAndFiveFailuresLock(t *testing.T) {
 }
 
 func TestStartWithoutCodeExplainsAndStoresNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c := h.Telegram()
 	c.LangHint = "it"
@@ -137,6 +139,7 @@ func TestStartWithoutCodeExplainsAndStoresNothing(t *testing.T) {
 }
 
 func TestCodeTypedAsTextAndOnTheWebChat(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	b := h.NewBeneficiary("BO", "en", 0)
 	code := h.Invite("beneficiary", b.ID, 0)
@@ -154,6 +157,7 @@ func TestCodeTypedAsTextAndOnTheWebChat(t *testing.T) {
 }
 
 func TestStaffInviteActivatesAndGreets(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	id, err := storage.CreateStaff(h.Ctx(), h.DB, storage.NewStaff{DisplayName: "Marco", Role: storage.RoleCoordinator, Territory: "MI", Lang: "it"}, h.Clock.Now())
 	if err != nil {
@@ -188,6 +192,7 @@ func TestStaffInviteActivatesAndGreets(t *testing.T) {
 }
 
 func TestRefusingTheServiceStopsThereAndOffersErasure(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	tutor, tchat := tutorOf(h)
 	b := h.NewBeneficiary("MI", "en", tutor.ID)
@@ -223,6 +228,7 @@ func TestRefusingTheServiceStopsThereAndOffersErasure(t *testing.T) {
 }
 
 func TestLanguageHintOnlyPreselects(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	b := h.NewBeneficiary("MI", "it", 0)
 	c := h.Telegram()
@@ -238,6 +244,7 @@ func TestLanguageHintOnlyPreselects(t *testing.T) {
 }
 
 func TestSecondAccountOfAnOnboardedBeneficiary(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	tg, b := member(h, "en", 0)
 	_ = tg
@@ -251,6 +258,7 @@ func TestSecondAccountOfAnOnboardedBeneficiary(t *testing.T) {
 }
 
 func TestADisabledStaffMembersCodeDoesNotLetThemIn(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	id, err := storage.CreateStaff(h.Ctx(), h.DB, storage.NewStaff{DisplayName: "Ex", Role: storage.RoleTutor, Territory: "MI"}, h.Clock.Now())
 	if err != nil {

@@ -7,7 +7,10 @@ import (
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -23,11 +26,11 @@ const planPageSize = 6
 
 func (e *Engine) planRoutes() []Route {
 	return []Route{
-		{Command: "plan", Roles: RoleBeneficiary, Help: "menu.cmd_plan", Handle: e.member(e.planFirstPage)},
-		{Button: ButtonPlan, Roles: RoleBeneficiary, Handle: e.member(e.planPage)},
-		{Button: ButtonStep, Roles: RoleBeneficiary, Handle: e.member(e.stepDetails)},
-		{Button: ButtonStepDone, Roles: RoleBeneficiary, Handle: e.member(e.stepDone)},
-		{Button: ButtonStepHelp, Roles: RoleBeneficiary, Handle: e.member(e.stepHelp)},
+		{Command: "plan", Roles: domain.RoleBeneficiary, Help: "menu.cmd_plan", Handle: e.member(e.planFirstPage)},
+		{Button: ButtonPlan, Roles: domain.RoleBeneficiary, Handle: e.member(e.planPage)},
+		{Button: ButtonStep, Roles: domain.RoleBeneficiary, Handle: e.member(e.stepDetails)},
+		{Button: ButtonStepDone, Roles: domain.RoleBeneficiary, Handle: e.member(e.stepDone)},
+		{Button: ButtonStepHelp, Roles: domain.RoleBeneficiary, Handle: e.member(e.stepHelp)},
 	}
 }
 
@@ -78,7 +81,7 @@ func (e *Engine) showPlan(ctx context.Context, c *Ctx, page int, note string) er
 	}
 	if len(all) == 0 {
 		return c.screen(ctx, prefix+c.T("plan.empty"),
-			[]bot.Button{btn(c.T("menu.tutor"), Data(ButtonMyTutor))}, c.menuRow())
+			[]bot.Button{btn(c.T("menu.tutor"), notify.Data(notify.ButtonMyTutor))}, c.menuRow())
 	}
 	steps := orderedSteps(all)
 	pages := (len(steps) + planPageSize - 1) / planPageSize
@@ -96,7 +99,7 @@ func (e *Engine) showPlan(ctx context.Context, c *Ctx, page int, note string) er
 	if pages > 1 {
 		sb.WriteString(" " + c.T("plan.page", "Page", page+1, "Pages", pages))
 	}
-	today := Today(c.Now, e.set.Location)
+	today := civil.Today(c.Now, e.set.Location)
 	area := ""
 	var bs []bot.Button
 	for _, s := range shown {
@@ -113,10 +116,10 @@ func (e *Engine) showPlan(ctx context.Context, c *Ctx, page int, note string) er
 			}
 			sb.WriteString(" — " + c.T(id, "Date", e.civilDate(c.L, s.DueDate.String)))
 		}
-		bs = append(bs, btn(fmt.Sprintf("%s %d. %s", c.T("status.icon."+s.Status), s.Position, title), Data(ButtonStep, s.ID, page)))
+		bs = append(bs, btn(fmt.Sprintf("%s %d. %s", c.T("status.icon."+s.Status), s.Position, title), notify.Data(ButtonStep, s.ID, page)))
 	}
 	sb.WriteString("\n\n" + c.T("plan.tap_step"))
-	rows := c.withPager(grid(bs, 1), page, pages, func(p int) string { return Data(ButtonPlan, p) })
+	rows := c.withPager(grid(bs, 1), page, pages, func(p int) string { return notify.Data(ButtonPlan, p) })
 	rows = append(rows, c.menuRow())
 	return c.screen(ctx, sb.String(), rows...)
 }
@@ -171,10 +174,10 @@ func (e *Engine) showStep(ctx context.Context, c *Ctx, s storage.PlanStep, page 
 	}
 	var row []bot.Button
 	if s.Status != storage.StepDone {
-		row = append(row, btn(c.T("plan.done"), Data(ButtonStepDone, s.ID, page)))
+		row = append(row, btn(c.T("plan.done"), notify.Data(ButtonStepDone, s.ID, page)))
 	}
-	row = append(row, btn(c.T("plan.help"), Data(ButtonStepHelp, s.ID, page)))
-	return c.screen(ctx, sb.String(), row, []bot.Button{btn(c.T("menu.back"), Data(ButtonPlan, page)), c.menuRow()[0]})
+	row = append(row, btn(c.T("plan.help"), notify.Data(ButtonStepHelp, s.ID, page)))
+	return c.screen(ctx, sb.String(), row, []bot.Button{btn(c.T("menu.back"), notify.Data(ButtonPlan, page)), c.menuRow()[0]})
 }
 
 // stepDone marks a step done once, tells the tutor and re-plans its reminders.
@@ -216,7 +219,7 @@ func (e *Engine) stepHelp(ctx context.Context, c *Ctx) error {
 	b := c.Actor.Beneficiary
 	if !b.TutorID.Valid {
 		return c.screen(ctx, c.T("plan.help_no_tutor"),
-			[]bot.Button{btn(c.T("menu.help"), Data(ButtonHelp)), btn(c.T("menu.back"), Data(ButtonPlan, page))})
+			[]bot.Button{btn(c.T("menu.help"), notify.Data(ButtonHelp)), btn(c.T("menu.back"), notify.Data(ButtonPlan, page))})
 	}
 	open, err := e.openAlert(ctx, c, storage.AlertStepHelp, s.ID)
 	if err != nil {

@@ -19,6 +19,7 @@ func addStep(h *flowtest.Harness, b storage.Beneficiary, area, key, title, due s
 }
 
 func TestPlanGroupedByAreaWithStatusAndDates(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c, b := member(h, "en", 0)
 	addStep(h, b, storage.AreaDocuments, "codice_fiscale", "", "2025-12-10")
@@ -48,6 +49,7 @@ func TestPlanGroupedByAreaWithStatusAndDates(t *testing.T) {
 }
 
 func TestStepDoneAndHelpReachTheTutorOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rec := withPlanner(h)
 	tutor, tchat := tutorOf(h)
@@ -100,6 +102,7 @@ func TestStepDoneAndHelpReachTheTutorOnce(t *testing.T) {
 }
 
 func TestEmptyPlanSaysWhatHappensNext(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c, _ := member(h, "en", 0)
 	c.Send("/plan")
@@ -108,6 +111,7 @@ func TestEmptyPlanSaysWhatHappensNext(t *testing.T) {
 }
 
 func TestPlanPagesAndForeignSteps(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c, b := member(h, "en", 0)
 	_, other := member(h, "en", 0)
@@ -141,6 +145,7 @@ func TestPlanPagesAndForeignSteps(t *testing.T) {
 }
 
 func TestHelpWithoutATutorPointsToContacts(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c, b := member(h, "en", 0)
 	addStep(h, b, storage.AreaWork, "curriculum", "", "")

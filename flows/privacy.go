@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -25,21 +27,21 @@ const (
 
 func (e *Engine) privacyRoutes() []Route {
 	return []Route{
-		{Command: "privacy", Roles: RoleBeneficiary, Help: "menu.cmd_privacy", Handle: e.member(e.privacyMenu)},
-		{Button: ButtonPrivacy, Roles: RoleBeneficiary, Handle: e.member(e.privacyMenu)},
-		{Button: ButtonMyData, Roles: RoleBeneficiary, Handle: e.member(e.myData)},
-		{Button: ButtonConsents, Roles: RoleBeneficiary, Handle: e.member(e.consents)},
-		{Button: ButtonSetConsent, Roles: RoleBeneficiary, Handle: e.member(e.setConsent)},
+		{Command: "privacy", Roles: domain.RoleBeneficiary, Help: "menu.cmd_privacy", Handle: e.member(e.privacyMenu)},
+		{Button: ButtonPrivacy, Roles: domain.RoleBeneficiary, Handle: e.member(e.privacyMenu)},
+		{Button: ButtonMyData, Roles: domain.RoleBeneficiary, Handle: e.member(e.myData)},
+		{Button: ButtonConsents, Roles: domain.RoleBeneficiary, Handle: e.member(e.consents)},
+		{Button: ButtonSetConsent, Roles: domain.RoleBeneficiary, Handle: e.member(e.setConsent)},
 		// Erasure is open to a beneficiary who has not agreed to the service too.
-		{Button: ButtonErase, Roles: RoleBeneficiary, Handle: e.eraseAsk},
-		{Button: ButtonEraseConfirm, Roles: RoleBeneficiary, Action: "erase", Handle: e.erase},
+		{Button: ButtonErase, Roles: domain.RoleBeneficiary, Handle: e.eraseAsk},
+		{Button: ButtonEraseConfirm, Roles: domain.RoleBeneficiary, Action: "erase", Handle: e.erase},
 	}
 }
 
 func (e *Engine) privacyMenu(ctx context.Context, c *Ctx) error {
 	return c.screen(ctx, c.T("privacy.menu", e.privacyParams(c)...),
-		[]bot.Button{btn(c.T("privacy.my_data"), Data(ButtonMyData)), btn(c.T("privacy.choices"), Data(ButtonConsents))},
-		[]bot.Button{btn(c.T("onboarding.more"), Data(ButtonOnbMore)), btn(c.T("privacy.erase"), Data(ButtonErase))},
+		[]bot.Button{btn(c.T("privacy.my_data"), notify.Data(ButtonMyData)), btn(c.T("privacy.choices"), notify.Data(ButtonConsents))},
+		[]bot.Button{btn(c.T("onboarding.more"), notify.Data(ButtonOnbMore)), btn(c.T("privacy.erase"), notify.Data(ButtonErase))},
 		c.menuRow())
 }
 
@@ -129,18 +131,18 @@ func (e *Engine) showConsents(ctx context.Context, c *Ctx, note string) error {
 	sb.WriteString("\n" + e.consentLine(c, "research", b.ConsentResearchAt.Valid))
 	sb.WriteString("\n" + e.consentLine(c, "announcements", b.WantsAnnouncements()))
 	sb.WriteString("\n\n" + c.T("privacy.choices_explain"))
-	research := btn(c.T("privacy.research_on"), Data(ButtonSetConsent, "r", 1))
+	research := btn(c.T("privacy.research_on"), notify.Data(ButtonSetConsent, "r", 1))
 	if b.ConsentResearchAt.Valid {
-		research = btn(c.T("privacy.research_off"), Data(ButtonSetConsent, "r", 0))
+		research = btn(c.T("privacy.research_off"), notify.Data(ButtonSetConsent, "r", 0))
 	}
-	news := btn(c.T("privacy.news_on"), Data(ButtonSetConsent, "a", 1))
+	news := btn(c.T("privacy.news_on"), notify.Data(ButtonSetConsent, "a", 1))
 	if b.WantsAnnouncements() {
-		news = btn(c.T("privacy.news_off"), Data(ButtonSetConsent, "a", 0))
+		news = btn(c.T("privacy.news_off"), notify.Data(ButtonSetConsent, "a", 0))
 	}
 	return c.screen(ctx, sb.String(),
 		[]bot.Button{research, news},
-		[]bot.Button{btn(c.T("privacy.service_off"), Data(ButtonErase, "s"))},
-		[]bot.Button{btn(c.T("menu.back"), Data(ButtonPrivacy)), c.menuRow()[0]})
+		[]bot.Button{btn(c.T("privacy.service_off"), notify.Data(ButtonErase, "s"))},
+		[]bot.Button{btn(c.T("menu.back"), notify.Data(ButtonPrivacy)), c.menuRow()[0]})
 }
 
 func (e *Engine) setConsent(ctx context.Context, c *Ctx) error {
@@ -165,23 +167,23 @@ func (e *Engine) confirmErase(ctx context.Context, c *Ctx, service bool) error {
 	if service {
 		text = c.T("privacy.service_is_erase") + "\n\n" + text
 	}
-	back := Data(ButtonPrivacy)
+	back := notify.Data(ButtonPrivacy)
 	if !c.Actor.Beneficiary.ConsentServiceAt.Valid {
-		back = Data(ButtonOnbConsent, "s", 1)
+		back = notify.Data(ButtonOnbConsent, "s", 1)
 	}
 	token, err := c.confirmToken(ctx, confirmErase, strconv.FormatInt(c.Actor.Beneficiary.ID, 10))
 	if err != nil {
 		return err
 	}
 	return c.screen(ctx, text,
-		[]bot.Button{btn(c.T("privacy.erase_yes"), Data(ButtonEraseConfirm, token))},
+		[]bot.Button{btn(c.T("privacy.erase_yes"), notify.Data(ButtonEraseConfirm, token))},
 		[]bot.Button{btn(c.T("privacy.erase_no"), back)})
 }
 
 // erase erases the beneficiary (storage.EraseBeneficiary), tells the tutor with the code they
 // knew, and says goodbye in their language to the chat, which is no longer linked to anyone.
 // Redis is cleared once the update commits; the second purge, once the goodbye and the tutor's
-// alert are delivered, removes what those deliveries left (flows/erasure.go).
+// alert are delivered, removes what those deliveries left (domain/erasure.go).
 func (e *Engine) erase(ctx context.Context, c *Ctx) error {
 	b := *c.Actor.Beneficiary
 	// Only the button shown with the question erases: a payload made up by hand or pressed
@@ -193,22 +195,14 @@ func (e *Engine) erase(ctx context.Context, c *Ctx) error {
 	if target != strconv.FormatInt(b.ID, 10) {
 		return c.Unknown(ctx)
 	}
-	needles, err := storage.EraseBeneficiary(ctx, c.Tx, b.ID, c.Now)
-	if errors.Is(err, storage.ErrNotFound) {
+	err = e.domain.ErasePerson(ctx, c.Tx, c.Now, c.Actor, b)
+	if errors.Is(err, storage.ErrNotFound) || errors.Is(err, domain.ErrDenied) {
 		return c.Unknown(ctx)
 	}
 	if err != nil {
 		return err
 	}
-	// After the erasure, so that it does not take the alert with everything naming the person.
-	if err := c.AlertTutor(ctx, b, storage.AlertErased, 0, ""); err != nil {
-		return err
-	}
-	if err := c.Audit(ctx, "erase", "beneficiary", strconv.FormatInt(b.ID, 10), ""); err != nil {
-		return err
-	}
-	c.Tx.AfterCommit(func() { e.eraseFromRedis(ctx, needles, false) })
 	c.ClearStep()
-	c.Actor = Actor{} // the identity is gone: the goodbye goes to the chat as it is
+	c.Actor = domain.Actor{} // the identity is gone: the goodbye goes to the chat as it is
 	return c.ReplyText(ctx, "privacy.goodbye")
 }

@@ -14,6 +14,7 @@ import (
 )
 
 func TestWhatInsidebotKeepsAboutMe(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	tutor, _ := tutorOf(h)
 	c, b := member(h, "en", tutor.ID)
@@ -49,6 +50,7 @@ func TestWhatInsidebotKeepsAboutMe(t *testing.T) {
 // The privacy screen names who is responsible for the data and whom to ask, in every
 // language; "what I keep" shows the name staff see.
 func TestPrivacyScreenNamesTheControllerAndTheContact(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, flowtest.WithSettings(func(s *flows.Settings) {
 		s.PrivacyController, s.PrivacyContact = "Cooperativa Esempio ETS", "privacy@esempio.example"
 	}))
@@ -67,6 +69,7 @@ func TestPrivacyScreenNamesTheControllerAndTheContact(t *testing.T) {
 }
 
 func TestErasureLeavesNothingPersonalAndAllowsANewStart(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	tutor, tchat := tutorOf(h)
 	created, err := storage.CreateBeneficiary(h.Ctx(), h.DB, storage.NewBeneficiary{Territory: "MI", Lang: "en", TutorID: tutor.ID,
@@ -89,7 +92,7 @@ func TestErasureLeavesNothingPersonalAndAllowsANewStart(t *testing.T) {
 	// Something still waiting to be sent to the other account.
 	h.Clock.Advance(time.Minute)
 	if err := h.DB.InTx(h.Ctx(), func(tx *storage.Tx) error {
-		_, err := h.Engine.MessageFromTutor(h.Ctx(), tx, h.Clock.Now(), b, "Call me")
+		_, err := h.Domain.MessageFromTutor(h.Ctx(), tx, h.Clock.Now(), b, "Call me")
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -162,6 +165,7 @@ func TestErasureLeavesNothingPersonalAndAllowsANewStart(t *testing.T) {
 }
 
 func TestWithdrawingTheServiceIsErasure(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c, b := member(h, "en", 0)
 	c.Send("/privacy")

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/notify"
 )
 
 // HandlerFunc handles one update in a conversation. It replies and changes things through the
@@ -23,7 +25,7 @@ type Route struct {
 	Media    bool              // stickers, voice notes, photos...
 	Event    bot.Kind          // blocked / unblocked
 	Fallback bool              // anything this role sent that nothing else takes
-	Roles    Role              // who may use it
+	Roles    domain.Role       // who may use it
 	Action   string            // the name the audit log uses; defaults to the command or button
 	Help     string            // for a command: locale id of its one-line description (menus and /help)
 	Handle   HandlerFunc
@@ -61,7 +63,7 @@ func (r *router) pick(c *Ctx) routing {
 	case bot.KindCommand:
 		return r.byName(role, func(rt *Route) bool { return rt.Command != "" && rt.Command == in.Command })
 	case bot.KindButton:
-		name, _ := ParseData(in.Data)
+		name, _ := notify.ParseData(in.Data)
 		return r.byName(role, func(rt *Route) bool { return rt.Button != "" && rt.Button == name })
 	case bot.KindUnsupported:
 		return r.first(role, func(rt *Route) bool { return rt.Media })
@@ -84,7 +86,7 @@ func (r *router) pick(c *Ctx) routing {
 	return r.first(role, func(rt *Route) bool { return rt.Text })
 }
 
-func (r *router) byName(role Role, match func(*Route) bool) routing {
+func (r *router) byName(role domain.Role, match func(*Route) bool) routing {
 	var denied *Route
 	for i := range r.routes {
 		rt := &r.routes[i]
@@ -104,7 +106,7 @@ func (r *router) byName(role Role, match func(*Route) bool) routing {
 	return routing{unknown: true}
 }
 
-func (r *router) first(role Role, match func(*Route) bool) routing {
+func (r *router) first(role domain.Role, match func(*Route) bool) routing {
 	for i := range r.routes {
 		rt := &r.routes[i]
 		if match(rt) && rt.Roles.Has(role) {

@@ -5,25 +5,28 @@ import (
 	"testing"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
 func TestRouterRoleGating(t *testing.T) {
+	t.Parallel()
 	r := &router{routes: []Route{
-		{Command: "help", Roles: RoleBeneficiary, Action: "help-b"},
-		{Command: "help", Roles: Staff, Action: "help-s"},
-		{Command: "broadcast", Roles: Coordinators},
-		{Button: "pl", Roles: RoleBeneficiary},
-		{Match: func(c *Ctx) bool { return normalizeWord(c.In.Text) == "stop" }, Roles: RoleBeneficiary, Action: "stop"},
-		{Step: "tutor_chat", Roles: RoleBeneficiary, Action: "relay"},
-		{Text: true, Roles: RoleBeneficiary, Action: "text"},
+		{Command: "help", Roles: domain.RoleBeneficiary, Action: "help-b"},
+		{Command: "help", Roles: domain.Staff, Action: "help-s"},
+		{Command: "broadcast", Roles: domain.Coordinators},
+		{Button: "pl", Roles: domain.RoleBeneficiary},
+		{Match: func(c *Ctx) bool { return normalizeWord(c.In.Text) == "stop" }, Roles: domain.RoleBeneficiary, Action: "stop"},
+		{Step: "tutor_chat", Roles: domain.RoleBeneficiary, Action: "relay"},
+		{Text: true, Roles: domain.RoleBeneficiary, Action: "text"},
 	}}
-	ben := Actor{Beneficiary: &storage.Beneficiary{ID: 1}}
-	tutor := Actor{Staff: &storage.Staff{ID: 2, Role: storage.RoleTutor}}
-	coord := Actor{Staff: &storage.Staff{ID: 3, Role: storage.RoleCoordinator, Territory: sql.NullString{String: "MI", Valid: true}}}
+	ben := domain.Actor{Beneficiary: &storage.Beneficiary{ID: 1}}
+	tutor := domain.Actor{Staff: &storage.Staff{ID: 2, Role: storage.RoleTutor}}
+	coord := domain.Actor{Staff: &storage.Staff{ID: 3, Role: storage.RoleCoordinator, Territory: sql.NullString{String: "MI", Valid: true}}}
 	cases := []struct {
 		name    string
-		actor   Actor
+		actor   domain.Actor
 		in      bot.Incoming
 		step    string
 		want    string // action of the chosen route
@@ -67,22 +70,23 @@ func TestRouterRoleGating(t *testing.T) {
 }
 
 func TestCanSeeBeneficiary(t *testing.T) {
+	t.Parallel()
 	mi := storage.Beneficiary{ID: 1, Territory: "MI", TutorID: sql.NullInt64{Int64: 2, Valid: true}}
 	bo := storage.Beneficiary{ID: 9, Territory: "BO"}
 	cases := []struct {
-		actor  Actor
+		actor  domain.Actor
 		b      storage.Beneficiary
 		expect bool
 	}{
-		{Actor{Beneficiary: &storage.Beneficiary{ID: 1}}, mi, true},
-		{Actor{Beneficiary: &storage.Beneficiary{ID: 5}}, mi, false},
-		{Actor{Staff: &storage.Staff{ID: 2, Role: "tutor"}}, mi, true},
-		{Actor{Staff: &storage.Staff{ID: 7, Role: "tutor"}}, mi, false},
-		{Actor{Staff: &storage.Staff{ID: 3, Role: "coordinator", Territory: sql.NullString{String: "MI", Valid: true}}}, mi, true},
-		{Actor{Staff: &storage.Staff{ID: 3, Role: "coordinator", Territory: sql.NullString{String: "MI", Valid: true}}}, bo, false},
-		{Actor{Staff: &storage.Staff{ID: 4, Role: "coordinator"}}, bo, true},
-		{Actor{Staff: &storage.Staff{ID: 5, Role: "admin"}}, bo, true},
-		{Actor{}, mi, false},
+		{domain.Actor{Beneficiary: &storage.Beneficiary{ID: 1}}, mi, true},
+		{domain.Actor{Beneficiary: &storage.Beneficiary{ID: 5}}, mi, false},
+		{domain.Actor{Staff: &storage.Staff{ID: 2, Role: "tutor"}}, mi, true},
+		{domain.Actor{Staff: &storage.Staff{ID: 7, Role: "tutor"}}, mi, false},
+		{domain.Actor{Staff: &storage.Staff{ID: 3, Role: "coordinator", Territory: sql.NullString{String: "MI", Valid: true}}}, mi, true},
+		{domain.Actor{Staff: &storage.Staff{ID: 3, Role: "coordinator", Territory: sql.NullString{String: "MI", Valid: true}}}, bo, false},
+		{domain.Actor{Staff: &storage.Staff{ID: 4, Role: "coordinator"}}, bo, true},
+		{domain.Actor{Staff: &storage.Staff{ID: 5, Role: "admin"}}, bo, true},
+		{domain.Actor{}, mi, false},
 	}
 	for i, tc := range cases {
 		if got := tc.actor.CanSeeBeneficiary(tc.b); got != tc.expect {
@@ -92,8 +96,9 @@ func TestCanSeeBeneficiary(t *testing.T) {
 }
 
 func TestDataFitsAndParses(t *testing.T) {
-	d := Data("pl", 123456789, "x")
-	name, args := ParseData(d)
+	t.Parallel()
+	d := notify.Data("pl", 123456789, "x")
+	name, args := notify.ParseData(d)
 	if name != "pl" || args.Str(1) != "x" {
 		t.Fatalf("%q -> %q %v", d, name, args)
 	}
@@ -108,5 +113,5 @@ func TestDataFitsAndParses(t *testing.T) {
 			t.Fatal("payload over 64 bytes accepted")
 		}
 	}()
-	Data("x", string(make([]byte, 70)))
+	notify.Data("x", string(make([]byte, 70)))
 }

@@ -28,9 +28,7 @@ func (c *Ctx) StaffBeneficiary(ctx context.Context, action, code string) (storag
 	if err == nil {
 		target = strconv.FormatInt(b.ID, 10)
 	}
-	kind, id := c.Actor.AuditActor()
-	if err := storage.Audit(ctx, c.Tx, storage.AuditEntry{At: c.Now, ActorKind: kind, ActorID: id, Action: action,
-		TargetKind: "beneficiary", TargetID: target, Outcome: storage.OutcomeDenied}); err != nil {
+	if err := c.Refuse(ctx, action, "beneficiary", target); err != nil {
 		return b, false, err
 	}
 	return b, false, c.ReplyText(ctx, "staff.no_such_beneficiary", "Code", code)

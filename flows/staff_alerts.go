@@ -11,6 +11,7 @@ import (
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -69,7 +70,7 @@ func (e *Engine) tutorSendReply(ctx context.Context, c *Ctx, b storage.Beneficia
 		return c.ReplyText(ctx, "reply.too_long", "Max", tutorReplyMax, "Length", n)
 	}
 	c.ClearStep()
-	sent, err := e.MessageFromTutor(ctx, c.Tx, c.Now, b, text)
+	sent, err := e.domain.MessageFromTutor(ctx, c.Tx, c.Now, b, text)
 	if err != nil {
 		return err
 	}
@@ -97,7 +98,7 @@ func (e *Engine) tutorSendReply(ctx context.Context, c *Ctx, b storage.Beneficia
 	if closed > 0 {
 		out += "\n" + c.L.N("reply.closed", int(closed))
 	}
-	return c.Reply(ctx, bot.Outgoing{Text: out, Buttons: [][]bot.Button{{{Text: c.T("card.open"), Data: Data(ButtonTutorCard, b.ID)}}}})
+	return c.Reply(ctx, bot.Outgoing{Text: out, Buttons: [][]bot.Button{{{Text: c.T("card.open"), Data: notify.Data(ButtonTutorCard, b.ID)}}}})
 }
 
 // tutorWriteButton starts a message to a beneficiary from their card or the /reply list.
@@ -212,9 +213,9 @@ func (e *Engine) tutorAlertList(ctx context.Context, c *Ctx, offset int) error {
 		}
 		lines = append(lines, line)
 		rows = append(rows, []bot.Button{
-			{Text: tutorLabel("📂 " + a.Code), Data: Data(ButtonAlertOpen, a.ID)},
-			{Text: l.T("alert.reply"), Data: Data(ButtonAlertReply, a.ID)},
-			{Text: l.T("alerts.done"), Data: Data(ButtonTutorAlertDone, a.ID)},
+			{Text: label("📂 " + a.Code), Data: notify.Data(notify.ButtonAlertOpen, a.ID)},
+			{Text: l.T("alert.reply"), Data: notify.Data(notify.ButtonAlertReply, a.ID)},
+			{Text: l.T("alerts.done"), Data: notify.Data(ButtonTutorAlertDone, a.ID)},
 		})
 	}
 	if pager := tutorPager(l, ButtonTutorAlertsPage, offset, len(alerts)); len(pager) > 0 {
@@ -247,7 +248,7 @@ func (e *Engine) tutorAlertDetail(ctx context.Context, c *Ctx, a storage.Alert) 
 		if err != nil {
 			return "", err
 		}
-		return l.T("alerts.about_step", "N", s.Position, "Title", e.tutorStepTitle(l, s)), nil
+		return l.T("alerts.about_step", "N", s.Position, "Title", notify.StepTitle(l, s)), nil
 	case storage.AlertLeadInterest:
 		ld, err := storage.LeadByID(ctx, c.Tx, a.RefID.Int64)
 		if errors.Is(err, storage.ErrNotFound) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/flows/flowtest"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -15,6 +16,7 @@ import (
 // Open and Reply, taps Reply and writes; the beneficiary receives the text in their language;
 // the alert is closed and /alerts says so.
 func TestAlertLoopHelpToReply(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range []struct {
 		name string
 		opts []flowtest.Option
@@ -30,7 +32,7 @@ func TestAlertLoopHelpToReply(t *testing.T) {
 
 			// The beneficiary asks for help on step 2 (the plan journey raises it like this).
 			if err := w.h.DB.InTx(ctx, func(tx *storage.Tx) error {
-				return w.h.Engine.AlertTutor(ctx, tx, w.h.Clock.Now(), w.ben, storage.AlertStepHelp, w.step2.ID, "Cercare una stanza")
+				return w.h.Domain.AlertTutor(ctx, tx, w.h.Clock.Now(), w.ben, storage.AlertStepHelp, w.step2.ID, "Cercare una stanza")
 			}); err != nil {
 				t.Fatal(err)
 			}
@@ -87,14 +89,15 @@ func TestAlertLoopHelpToReply(t *testing.T) {
 }
 
 func TestAlertButtonsOpenDoneAndCancel(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	tutor := w.chats[asTutor]
 
-	out := w.do(asTutor, button(flows.ButtonAlertOpen, w.alert.ID))
+	out := w.do(asTutor, button(notify.ButtonAlertOpen, w.alert.ID))
 	expectIn(t, out, "👤 MI-001 · Amina", "Piano: 0/2 fatti", "Codice fiscale")
 
 	// Reply, then Cancel: nothing is sent, the alert stays open.
-	w.do(asTutor, button(flows.ButtonAlertReply, w.alert.ID))
+	w.do(asTutor, button(notify.ButtonAlertReply, w.alert.ID))
 	expectIn(t, tutor.Tap("Annulla"), "Annullato")
 	tutor.Send("questo non va a nessuno")
 	if got := w.benChat.Inbox(); len(got) != 0 {
@@ -135,6 +138,7 @@ func equalCounts(a, b map[string]int) bool {
 // TestFormWhoseBeneficiaryMovedIsRefused: a reply form opened before MI-001 moved to another
 // tutor sends nothing afterwards; the refusal is audited.
 func TestFormWhoseBeneficiaryMovedIsRefused(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	ctx := context.Background()
 	tutor := w.chats[asTutor]

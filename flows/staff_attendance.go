@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain/civil"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -64,7 +66,7 @@ func (e *Engine) tutorSession(ctx context.Context, c *Ctx, id int64, button bool
 	if s.Status == storage.SessionCancelled {
 		return s, false, c.ReplyText(ctx, "attendance.cancelled", "ID", id, "When", e.tutorTime(c.L, s.StartsAt))
 	}
-	if Today(s.StartsAt, e.set.Location) > Today(c.Now, e.set.Location) {
+	if civil.Today(s.StartsAt, e.set.Location) > civil.Today(c.Now, e.set.Location) {
 		return s, false, c.ReplyText(ctx, "attendance.not_yet", "ID", id, "When", e.tutorTime(c.L, s.StartsAt))
 	}
 	return s, true, nil
@@ -72,12 +74,9 @@ func (e *Engine) tutorSession(ctx context.Context, c *Ctx, id int64, button bool
 
 // tutorSessionPicker offers the sessions of the last two weeks and today.
 func (e *Engine) tutorSessionPicker(ctx context.Context, c *Ctx) error {
-	terr := ""
-	if c.Actor.Role() != RoleAdmin && c.Actor.Staff.Territory.Valid {
-		terr = c.Actor.Staff.Territory.String
-	}
+	terr := c.Actor.ScopeTerritory()
 	loc := e.set.Location
-	today, err := At(Today(c.Now, loc), 0, 0, loc)
+	today, err := civil.At(civil.Today(c.Now, loc), 0, 0, loc)
 	if err != nil {
 		return err
 	}
@@ -96,7 +95,7 @@ func (e *Engine) tutorSessionPicker(ctx context.Context, c *Ctx) error {
 		s := sessions[i]
 		lines = append(lines, l.T("attendance.session", "ID", s.ID, "Lab", s.LabName, "Module", s.ModuleName, "Territory", s.Territory,
 			"When", e.tutorTime(l, s.StartsAt)))
-		rows = append(rows, []bot.Button{{Text: tutorLabel("📋 #" + strconv.FormatInt(s.ID, 10) + " " + s.ModuleName), Data: Data(ButtonTutorAttendance, s.ID)}})
+		rows = append(rows, []bot.Button{{Text: label("📋 #" + strconv.FormatInt(s.ID, 10) + " " + s.ModuleName), Data: notify.Data(ButtonTutorAttendance, s.ID)}})
 	}
 	rows = append(rows, tutorCancelRow(l))
 	return c.Reply(ctx, bot.Outgoing{Text: strings.Join(lines, "\n"), Buttons: rows})
@@ -132,8 +131,8 @@ func (e *Engine) tutorRoster(ctx context.Context, c *Ctx, s storage.Session, hea
 		}
 		lines = append(lines, "• "+l.Iso(en.Code)+" — "+l.T("attendance.state."+state))
 		rows = append(rows, []bot.Button{
-			{Text: tutorLabel("✅ " + en.Code), Data: Data(ButtonTutorAttendance, s.ID, en.BeneficiaryID, "p")},
-			{Text: tutorLabel("❌ " + en.Code), Data: Data(ButtonTutorAttendance, s.ID, en.BeneficiaryID, "a")},
+			{Text: label("✅ " + en.Code), Data: notify.Data(ButtonTutorAttendance, s.ID, en.BeneficiaryID, "p")},
+			{Text: label("❌ " + en.Code), Data: notify.Data(ButtonTutorAttendance, s.ID, en.BeneficiaryID, "a")},
 		})
 	}
 	lines = append(lines, l.T("attendance.count", "Present", present, "Total", len(enrolments)))

@@ -13,6 +13,7 @@ import (
 // once (a double tap changes nothing); sessions of other territories, future, cancelled or
 // unknown ones change nothing.
 func TestAttendance(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	ctx := context.Background()
 	now := w.h.Clock.Now()

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/insideaut/insidebot/flows"
+	"github.com/insideaut/insidebot/notify"
 )
 
 // staffCase is one command or button tried by every role of the world (staffWorld). input
@@ -85,9 +86,9 @@ var tutorCases = []staffCase{
 		want: mi001Staff(ok("👤 MI-001 · Amina"), refused(saysStale))},
 	{name: "mine page button", input: func(w *staffWorld) string { return button(flows.ButtonTutorMinePage, "m", 0) }, want: map[string]outcome{
 		asOtherTutor: ok("Non segui ancora"), asTutor: ok("MI-001"), asCoordinator: ok("MI-001"), asAdmin: ok("MI-001")}},
-	{name: "alert open", input: func(w *staffWorld) string { return button(flows.ButtonAlertOpen, w.alert.ID) },
+	{name: "alert open", input: func(w *staffWorld) string { return button(notify.ButtonAlertOpen, w.alert.ID) },
 		want: mi001Staff(ok("👤 MI-001 · Amina"), refused(saysStale))},
-	{name: "alert reply", input: func(w *staffWorld) string { return button(flows.ButtonAlertReply, w.alert.ID) },
+	{name: "alert reply", input: func(w *staffWorld) string { return button(notify.ButtonAlertReply, w.alert.ID) },
 		want: mi001Staff(ok("Scrivi il messaggio per MI-001"), refused(saysStale))},
 	{name: "alert done", input: func(w *staffWorld) string { return button(flows.ButtonTutorAlertDone, w.alert.ID) },
 		want: mi001Staff(changed("Avviso su MI-001 chiuso"), refused(saysStale))},

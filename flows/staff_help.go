@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -45,7 +47,7 @@ func (e *Engine) StaffMenuUpdate(ctx context.Context, q storage.Queryer, staffID
 		return nil
 	}
 	l := e.cat.For(s.Lang)
-	cmds := e.Menu(Actor{Staff: &s}.Role(), l)
+	cmds := e.Menu(domain.Actor{Staff: &s}.Role(), l)
 	idents, err := storage.IdentitiesOf(ctx, q, 0, staffID)
 	if err != nil {
 		return err
@@ -54,7 +56,7 @@ func (e *Engine) StaffMenuUpdate(ctx context.Context, q storage.Queryer, staffID
 		if id.UnreachableAt.Valid {
 			continue
 		}
-		if err := e.enqueue(ctx, q, l, bot.Outgoing{Commands: cmds}, storage.NewOutboxMessage{
+		if _, err := notify.Enqueue(ctx, q, l, bot.Outgoing{Commands: cmds}, storage.NewOutboxMessage{
 			IdentityID: id.ID, Channel: id.Channel, ChatID: id.ChatID, Priority: storage.PriorityInteractive, Kind: "menu",
 		}, now); err != nil {
 			return err
@@ -79,7 +81,7 @@ func (e *Engine) tutorLangPicker(ctx context.Context, c *Ctx) error {
 	var rows [][]bot.Button
 	var row []bot.Button
 	for _, l := range locales.Languages() {
-		row = append(row, bot.Button{Text: l.Native, Data: Data(ButtonTutorLang, l.Code)})
+		row = append(row, bot.Button{Text: l.Native, Data: notify.Data(ButtonTutorLang, l.Code)})
 		if len(row) == 2 {
 			rows = append(rows, row)
 			row = nil

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/insideaut/insidebot/bot"
-	"github.com/insideaut/insidebot/flows"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/flows/flowtest"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -17,9 +17,10 @@ import (
 // TestHelpListsExactlyTheRolesCommands: /help (and /menu) shows every command of the menu of the
 // caller's role and nothing else; staff input nothing takes gets the same list.
 func TestHelpListsExactlyTheRolesCommands(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	it := w.h.Catalog.For("it")
-	for role, r := range map[string]flows.Role{asTutor: flows.RoleTutor, asCoordinator: flows.RoleCoordinator, asAdmin: flows.RoleAdmin} {
+	for role, r := range map[string]domain.Role{asTutor: domain.RoleTutor, asCoordinator: domain.RoleCoordinator, asAdmin: domain.RoleAdmin} {
 		menu := w.h.Engine.Menu(r, it)
 		var want []string
 		for _, c := range menu {
@@ -46,7 +47,7 @@ func TestHelpListsExactlyTheRolesCommands(t *testing.T) {
 			}
 		}
 	}
-	for _, c := range w.h.Engine.Menu(flows.RoleBeneficiary, it) {
+	for _, c := range w.h.Engine.Menu(domain.RoleBeneficiary, it) {
 		if c.Command == "mine" || c.Command == "step" || c.Command == "attendance" {
 			t.Fatalf("a beneficiary's menu has /%s", c.Command)
 		}
@@ -62,9 +63,10 @@ var telegramCommand = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 // takes: names of 1-32 lowercase letters, digits or underscores, descriptions of 3-256
 // characters.
 func TestStaffMenusFitTelegram(t *testing.T) {
+	t.Parallel()
 	h := flowtest.New(t)
 	for _, lang := range []string{"it", "en"} {
-		for _, r := range []flows.Role{flows.RoleTutor, flows.RoleCoordinator, flows.RoleAdmin} {
+		for _, r := range []domain.Role{domain.RoleTutor, domain.RoleCoordinator, domain.RoleAdmin} {
 			for _, c := range h.Engine.Menu(r, h.Catalog.For(lang)) {
 				n := utf8.RuneCountInString(c.Description)
 				if !telegramCommand.MatchString(c.Command) || n < 3 || n > 256 {
@@ -79,6 +81,7 @@ func TestStaffMenusFitTelegram(t *testing.T) {
 // language to every reachable identity; /lang switches the language, answers in the new one,
 // queues the new menu, and is audited.
 func TestStaffMenuUpdateAndLang(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	ctx := context.Background()
 	now := w.h.Clock.Now()
@@ -97,7 +100,7 @@ func TestStaffMenuUpdateAndLang(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := tutor.Inbox()
-	want := w.h.Engine.Menu(flows.RoleTutor, w.h.Catalog.For("it"))
+	want := w.h.Engine.Menu(domain.RoleTutor, w.h.Catalog.For("it"))
 	if len(got) != 1 || got[0].Text != "" || !slices.Equal(got[0].Commands, want) || got[0].Lang != "it" {
 		t.Fatalf("menu update = %+v", got)
 	}
@@ -115,7 +118,7 @@ func TestStaffMenuUpdateAndLang(t *testing.T) {
 		}
 	}
 	expectIn(t, texts, "Language changed: from now on I write to you in English.")
-	if len(menus) != 1 || !slices.Equal(menus[0].Commands, w.h.Engine.Menu(flows.RoleTutor, w.h.Catalog.For("en"))) {
+	if len(menus) != 1 || !slices.Equal(menus[0].Commands, w.h.Engine.Menu(domain.RoleTutor, w.h.Catalog.For("en"))) {
 		t.Fatalf("menus after /lang = %+v", menus)
 	}
 	if s, _ := storage.StaffByID(ctx, w.h.DB, w.tutor.ID); s.Lang != "en" {

@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -32,7 +33,7 @@ func (e *Engine) tutorInvite(ctx context.Context, c *Ctx) error {
 	kind := tutorInviteBeneficiary
 	if len(args) > 0 && strings.EqualFold(args[0], "tutor") {
 		kind, args = tutorInviteTutor, args[1:]
-		if !Coordinators.Has(c.Actor.Role()) {
+		if !c.Actor.IsCoordinator() {
 			return c.Deny(ctx, "/invite tutor", "territory", strings.Join(args, " "))
 		}
 		if len(args) > 1 {
@@ -41,7 +42,7 @@ func (e *Engine) tutorInvite(ctx context.Context, c *Ctx) error {
 	} else if len(args) > 2 {
 		return c.ReplyText(ctx, "invite.usage")
 	}
-	if len(tutorFields(c)) == 0 && Coordinators.Has(c.Actor.Role()) {
+	if len(tutorFields(c)) == 0 && c.Actor.IsCoordinator() {
 		kind = ""
 	}
 	lang, terr := "", ""
@@ -55,7 +56,7 @@ func (e *Engine) tutorInvite(ctx context.Context, c *Ctx) error {
 	if len(args) > 0 {
 		t, err := ParseTerritory(ctx, c.Tx, args[0])
 		if errors.Is(err, storage.ErrNotFound) {
-			return c.ReplyText(ctx, "invite.bad_territory", "Typed", args[0])
+			return c.ReplyText(ctx, "ui.bad_territory", "Input", args[0])
 		}
 		if err != nil {
 			return err
@@ -100,15 +101,15 @@ func (e *Engine) tutorInviteButton(ctx context.Context, c *Ctx) error {
 // tutorInviteFlow asks what is still missing, then creates the person and their invite.
 func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr string) error {
 	l := c.L
-	if kind == tutorInviteTutor && !Coordinators.Has(c.Actor.Role()) {
+	if kind == tutorInviteTutor && !c.Actor.IsCoordinator() {
 		c.ClearStep()
 		return c.Deny(ctx, "/invite tutor", "territory", terr)
 	}
 	if kind == "" {
 		c.SetStep(stepTutorInvite, nil)
 		return c.Reply(ctx, bot.Outgoing{Text: l.T("invite.ask_kind"), Buttons: [][]bot.Button{
-			{{Text: l.T("invite.kind_beneficiary"), Data: Data(ButtonTutorInvite, tutorInviteBeneficiary)},
-				{Text: l.T("invite.kind_tutor"), Data: Data(ButtonTutorInvite, tutorInviteTutor)}},
+			{{Text: l.T("invite.kind_beneficiary"), Data: notify.Data(ButtonTutorInvite, tutorInviteBeneficiary)},
+				{Text: l.T("invite.kind_tutor"), Data: notify.Data(ButtonTutorInvite, tutorInviteTutor)}},
 			tutorCancelRow(l),
 		}})
 	}
@@ -117,7 +118,7 @@ func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr s
 		var rows [][]bot.Button
 		var row []bot.Button
 		for _, lg := range locales.Languages() {
-			row = append(row, bot.Button{Text: lg.Native, Data: Data(ButtonTutorInvite, kind, lg.Code, terr)})
+			row = append(row, bot.Button{Text: lg.Native, Data: notify.Data(ButtonTutorInvite, kind, lg.Code, terr)})
 			if len(row) == 2 {
 				rows = append(rows, row)
 				row = nil
@@ -125,8 +126,8 @@ func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr s
 		}
 		return c.Reply(ctx, bot.Outgoing{Text: l.T("invite.ask_lang"), Buttons: tutorRows(rows, row, tutorCancelRow(l))})
 	}
-	if terr == "" && c.Actor.Staff.Territory.Valid {
-		terr = c.Actor.Staff.Territory.String
+	if terr == "" {
+		terr = c.Actor.HomeTerritory()
 	}
 	if terr == "" {
 		ts, err := storage.Territories(ctx, c.Tx)
@@ -141,7 +142,7 @@ func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr s
 			langArg = "-"
 		}
 		for _, t := range ts {
-			row = append(row, bot.Button{Text: tutorLabel(t.Code + " " + t.Name), Data: Data(ButtonTutorInvite, kind, langArg, t.Code)})
+			row = append(row, bot.Button{Text: label(t.Code + " " + t.Name), Data: notify.Data(ButtonTutorInvite, kind, langArg, t.Code)})
 			if len(row) == 3 {
 				rows = append(rows, row)
 				row = nil
@@ -157,12 +158,12 @@ func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr s
 	if !c.Actor.CanUseTerritory(terr) {
 		return tutorRefuse(ctx, c, action, "territory", terr, "invite.foreign_territory", "Territory", terr)
 	}
-	req := InviteRequest{Role: "beneficiary", Territory: terr, Lang: lang, TutorID: c.Actor.Staff.ID, CreatedBy: c.Actor.Staff.ID}
+	req := domain.InviteRequest{Role: "beneficiary", Territory: terr, Lang: lang, TutorID: c.Actor.Staff.ID, CreatedBy: c.Actor.Staff.ID}
 	if kind == tutorInviteTutor {
-		req = InviteRequest{Role: storage.RoleTutor, Territory: terr, CreatedBy: c.Actor.Staff.ID}
+		req = domain.InviteRequest{Role: storage.RoleTutor, Territory: terr, CreatedBy: c.Actor.Staff.ID}
 	}
-	inv, err := InvitePerson(ctx, c.Tx, req, e.set, c.Now)
-	var ie *InviteError
+	inv, err := domain.InvitePerson(ctx, c.Tx, c.Now, c.Actor, req, e.links())
+	var ie *domain.InviteError
 	if errors.As(err, &ie) {
 		// The arguments were checked above: what is left is a tutor who can no longer be assigned.
 		return c.ReplyText(ctx, "invite.failed")
@@ -177,14 +178,8 @@ func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr s
 	until := e.tutorTime(l, inv.ExpiresAt)
 	var text string
 	if kind == tutorInviteTutor {
-		if err := c.Audit(ctx, action, "staff", strconv.FormatInt(inv.PersonID, 10), "territory="+terr); err != nil {
-			return err
-		}
 		text = l.T("invite.tutor_done", "Territory", terr)
 	} else {
-		if err := c.Audit(ctx, action, "beneficiary", strconv.FormatInt(inv.PersonID, 10), "lang="+lang); err != nil {
-			return err
-		}
 		native := lang
 		if lg, ok := e.cat.Lang(lang); ok {
 			native = lg.Native

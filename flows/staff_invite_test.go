@@ -21,6 +21,7 @@ var inviteCode = regexp.MustCompile(`Codice d'invito: ([A-Z0-9]{8})`)
 // territory assigned to the tutor; the answer carries the code, both links and a PNG whose QR
 // code is the Telegram deep link; the code redeems to that beneficiary; the audit log has it.
 func TestInviteBeneficiaryWithQRCode(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	ctx := context.Background()
 	out := w.do(asTutor, "/invite fr")
@@ -101,6 +102,7 @@ func qrShows(t *testing.T, data []byte, content string) bool {
 // picker creates nobody. An admin picks kind, language and territory. A coordinator invites a
 // tutor of their territory. Bad arguments change nothing.
 func TestInviteGuidedAndDoubleTap(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	ctx := context.Background()
 	tutor := w.chats[asTutor]

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -75,7 +76,7 @@ func (e *Engine) tutorLead(ctx context.Context, c *Ctx) error {
 		if len(args) == 3 {
 			t, err := ParseTerritory(ctx, c.Tx, args[2])
 			if errors.Is(err, storage.ErrNotFound) {
-				return c.ReplyText(ctx, "invite.bad_territory", "Typed", args[2])
+				return c.ReplyText(ctx, "ui.bad_territory", "Input", args[2])
 			}
 			if err != nil {
 				return err
@@ -102,11 +103,11 @@ func (e *Engine) tutorLead(ctx context.Context, c *Ctx) error {
 func (e *Engine) tutorLeadMenu(ctx context.Context, c *Ctx, withClose bool) error {
 	l := c.L
 	rows := [][]bot.Button{{
-		{Text: l.T("lead.kind.housing"), Data: Data(ButtonTutorLead, "k", storage.LeadHousing)},
-		{Text: l.T("lead.kind.job"), Data: Data(ButtonTutorLead, "k", storage.LeadJob)},
+		{Text: l.T("lead.kind.housing"), Data: notify.Data(ButtonTutorLead, "k", storage.LeadHousing)},
+		{Text: l.T("lead.kind.job"), Data: notify.Data(ButtonTutorLead, "k", storage.LeadJob)},
 	}}
 	if withClose {
-		rows = append(rows, []bot.Button{{Text: l.T("lead.close_one"), Data: Data(ButtonTutorLead, "c")}})
+		rows = append(rows, []bot.Button{{Text: l.T("lead.close_one"), Data: notify.Data(ButtonTutorLead, "c")}})
 	}
 	return c.Reply(ctx, bot.Outgoing{Text: l.T("lead.ask_kind"), Buttons: append(rows, tutorCancelRow(l))})
 }
@@ -114,8 +115,8 @@ func (e *Engine) tutorLeadMenu(ctx context.Context, c *Ctx, withClose bool) erro
 // tutorLeadStart opens the form in a territory: the staff member's own; staff of every
 // territory pick one.
 func (e *Engine) tutorLeadStart(ctx context.Context, c *Ctx, kind, terr string) error {
-	if terr == "" && c.Actor.Staff.Territory.Valid {
-		terr = c.Actor.Staff.Territory.String
+	if terr == "" {
+		terr = c.Actor.HomeTerritory()
 	}
 	if terr == "" {
 		ts, err := storage.Territories(ctx, c.Tx)
@@ -125,7 +126,7 @@ func (e *Engine) tutorLeadStart(ctx context.Context, c *Ctx, kind, terr string) 
 		var rows [][]bot.Button
 		var row []bot.Button
 		for _, t := range ts {
-			row = append(row, bot.Button{Text: tutorLabel(t.Code + " " + t.Name), Data: Data(ButtonTutorLead, "t", kind, t.Code)})
+			row = append(row, bot.Button{Text: label(t.Code + " " + t.Name), Data: notify.Data(ButtonTutorLead, "t", kind, t.Code)})
 			if len(row) == 3 {
 				rows = append(rows, row)
 				row = nil
@@ -148,19 +149,19 @@ func (e *Engine) tutorLeadAsk(ctx context.Context, c *Ctx, data map[string]strin
 	c.SetStep(stepTutorLead, data)
 	if field == tutorLeadConfirm {
 		return c.Reply(ctx, bot.Outgoing{Text: l.T("lead.ask_confirm") + "\n\n" + e.tutorLeadSummary(c, data), Buttons: [][]bot.Button{
-			{{Text: l.T("lead.publish"), Data: Data(ButtonTutorLead, "ok")}}, tutorCancelRow(l),
+			{{Text: l.T("lead.publish"), Data: notify.Data(ButtonTutorLead, "ok")}}, tutorCancelRow(l),
 		}})
 	}
 	var rows [][]bot.Button
 	switch field {
 	case tutorLeadTitle:
 	case tutorLeadShared:
-		rows = append(rows, []bot.Button{{Text: l.T("lead.yes"), Data: Data(ButtonTutorLead, "y")}, {Text: l.T("lead.no"), Data: Data(ButtonTutorLead, "n")}},
-			[]bot.Button{{Text: l.T("lead.skip"), Data: Data(ButtonTutorLead, "s")}})
+		rows = append(rows, []bot.Button{{Text: l.T("lead.yes"), Data: notify.Data(ButtonTutorLead, "y")}, {Text: l.T("lead.no"), Data: notify.Data(ButtonTutorLead, "n")}},
+			[]bot.Button{{Text: l.T("lead.skip"), Data: notify.Data(ButtonTutorLead, "s")}})
 	case tutorLeadExpiry:
-		rows = append(rows, []bot.Button{{Text: l.T("lead.no_expiry"), Data: Data(ButtonTutorLead, "s")}})
+		rows = append(rows, []bot.Button{{Text: l.T("lead.no_expiry"), Data: notify.Data(ButtonTutorLead, "s")}})
 	default:
-		rows = append(rows, []bot.Button{{Text: l.T("lead.skip"), Data: Data(ButtonTutorLead, "s")}})
+		rows = append(rows, []bot.Button{{Text: l.T("lead.skip"), Data: notify.Data(ButtonTutorLead, "s")}})
 	}
 	rows = append(rows, tutorCancelRow(l))
 	return c.Reply(ctx, bot.Outgoing{Text: l.T("lead.ask."+field, "Kind", l.T("lead.kind."+data["k"]), "Territory", data["t"]), Buttons: rows})
@@ -225,7 +226,7 @@ func (e *Engine) tutorLeadText(ctx context.Context, c *Ctx) error {
 		data[field] = d
 	case tutorLeadConfirm:
 		return c.Reply(ctx, bot.Outgoing{Text: c.T("lead.use_buttons"), Buttons: [][]bot.Button{
-			{{Text: c.T("lead.publish"), Data: Data(ButtonTutorLead, "ok")}}, tutorCancelRow(c.L),
+			{{Text: c.T("lead.publish"), Data: notify.Data(ButtonTutorLead, "ok")}}, tutorCancelRow(c.L),
 		}})
 	default:
 		limit, known := tutorLeadLimits()[field]
@@ -338,7 +339,7 @@ func (e *Engine) tutorLeadSummary(c *Ctx, data map[string]string) string {
 				v = l.T("lead.no")
 			}
 		case tutorLeadExpiry:
-			v = tutorCivilDate(l, v)
+			v = notify.CivilDate(l, v)
 		}
 		lines = append(lines, l.T("lead.field."+f)+": "+v)
 	}
@@ -377,10 +378,7 @@ func tutorNullString(s string) sql.NullString { return sql.NullString{String: s,
 
 // tutorLeadClosePicker offers the open leads the staff member may close.
 func (e *Engine) tutorLeadClosePicker(ctx context.Context, c *Ctx) error {
-	terr := ""
-	if c.Actor.Role() != RoleAdmin && c.Actor.Staff.Territory.Valid {
-		terr = c.Actor.Staff.Territory.String
-	}
+	terr := c.Actor.ScopeTerritory()
 	leads, err := storage.OpenLeadsIn(ctx, c.Tx, terr, tutorPage)
 	if err != nil {
 		return err
@@ -402,7 +400,7 @@ func (e *Engine) tutorLeadClosePicker(ctx context.Context, c *Ctx) error {
 	var rows [][]bot.Button
 	for _, ld := range leads {
 		lines = append(lines, l.T("lead.line", "ID", ld.ID, "Kind", l.T("lead.kind."+ld.Kind), "Title", ld.Title, "Territory", ld.Territory))
-		rows = append(rows, []bot.Button{{Text: tutorLabel("🔒 #" + strconv.FormatInt(ld.ID, 10) + " " + ld.Title), Data: Data(ButtonTutorLead, "x", ld.ID, token)}})
+		rows = append(rows, []bot.Button{{Text: label("🔒 #" + strconv.FormatInt(ld.ID, 10) + " " + ld.Title), Data: notify.Data(ButtonTutorLead, "x", ld.ID, token)}})
 	}
 	rows = append(rows, tutorCancelRow(l))
 	return c.Reply(ctx, bot.Outgoing{Text: strings.Join(lines, "\n"), Buttons: rows})

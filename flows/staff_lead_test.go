@@ -12,6 +12,7 @@ import (
 // without losing the form, Publish once (a second tap is stale), the lead in MI with every
 // field, audited.
 func TestLeadHousingForm(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	ctx := context.Background()
 	tutor := w.chats[asTutor]
@@ -70,6 +71,7 @@ func TestLeadHousingForm(t *testing.T) {
 // TestLeadJobFormWithSkipsAndTerritoryPick: an all-territory coordinator picks the territory on
 // a button; skipped fields stay empty.
 func TestLeadJobFormWithSkipsAndTerritoryPick(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	ctx := context.Background()
 	all := w.h.NewStaff(storage.RoleCoordinator, "", "Lucia")
@@ -100,6 +102,7 @@ func TestLeadJobFormWithSkipsAndTerritoryPick(t *testing.T) {
 // TestLeadClose: by id and from the list, once; ids of other territories and unknown ids get the
 // same answer; bad arguments change nothing.
 func TestLeadClose(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	ctx := context.Background()
 	bo, err := storage.CreateLead(ctx, w.h.DB, storage.Lead{Kind: storage.LeadJob, Territory: "BO", Title: "Cameriere"}, w.h.Clock.Now())

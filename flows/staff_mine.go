@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -41,7 +43,7 @@ func (e *Engine) tutorMinePage(ctx context.Context, c *Ctx) error {
 // tutorMineList renders a page of the caseload, each beneficiary a button that does what
 // purpose says.
 func (e *Engine) tutorMineList(ctx context.Context, c *Ctx, purpose string, offset int) error {
-	rows, total, err := storage.Caseload(ctx, c.Tx, tutorCaseloadFilter(c.Actor), Today(c.Now, e.set.Location), tutorPage, offset)
+	rows, total, err := storage.Caseload(ctx, c.Tx, c.Actor.CaseloadFilter(), civil.Today(c.Now, e.set.Location), tutorPage, offset)
 	if err != nil {
 		return err
 	}
@@ -64,11 +66,11 @@ func (e *Engine) tutorMineList(ctx context.Context, c *Ctx, purpose string, offs
 		var btn bot.Button
 		switch purpose {
 		case tutorPickStep:
-			btn = bot.Button{Text: tutorLabel("📋 " + r.Code), Data: Data(ButtonTutorStep, "b", r.ID)}
+			btn = bot.Button{Text: label("📋 " + r.Code), Data: notify.Data(ButtonTutorStep, "b", r.ID)}
 		case tutorPickReply:
-			btn = bot.Button{Text: tutorLabel("💬 " + r.Code), Data: Data(ButtonTutorWrite, r.ID)}
+			btn = bot.Button{Text: label("💬 " + r.Code), Data: notify.Data(ButtonTutorWrite, r.ID)}
 		default:
-			btn = bot.Button{Text: tutorLabel("📂 " + r.Code), Data: Data(ButtonTutorCard, r.ID)}
+			btn = bot.Button{Text: label("📂 " + r.Code), Data: notify.Data(ButtonTutorCard, r.ID)}
 		}
 		row = append(row, btn)
 		if len(row) == 2 {
@@ -148,8 +150,8 @@ func (e *Engine) tutorCard(ctx context.Context, c *Ctx, b storage.Beneficiary) e
 	}
 	l := c.L
 	return c.Reply(ctx, bot.Outgoing{Text: text, Buttons: [][]bot.Button{
-		{{Text: l.T("card.add_step"), Data: Data(ButtonTutorStep, "a", b.ID)}, {Text: l.T("card.change_step"), Data: Data(ButtonTutorStep, "c", b.ID)}},
-		{{Text: l.T("card.write"), Data: Data(ButtonTutorWrite, b.ID)}, {Text: l.T("card.mine"), Data: Data(ButtonTutorMinePage, tutorPickCard, 0)}},
+		{{Text: l.T("card.add_step"), Data: notify.Data(ButtonTutorStep, "a", b.ID)}, {Text: l.T("card.change_step"), Data: notify.Data(ButtonTutorStep, "c", b.ID)}},
+		{{Text: l.T("card.write"), Data: notify.Data(ButtonTutorWrite, b.ID)}, {Text: l.T("card.mine"), Data: notify.Data(ButtonTutorMinePage, tutorPickCard, 0)}},
 	}})
 }
 
@@ -173,7 +175,7 @@ func (e *Engine) tutorCardText(ctx context.Context, c *Ctx, b storage.Beneficiar
 	if err != nil {
 		return "", err
 	}
-	today := Today(c.Now, loc)
+	today := civil.Today(c.Now, loc)
 	if len(steps) == 0 {
 		out = append(out, "", l.T("card.plan_empty"))
 	} else {
@@ -245,40 +247,14 @@ func tutorOverdue(s storage.PlanStep, today string) bool {
 
 // tutorStepLine is one numbered line of a plan as staff see it.
 func (e *Engine) tutorStepLine(l *locales.Localizer, s storage.PlanStep, today string) string {
-	parts := []string{l.T("step.area." + s.Area), e.tutorStepTitle(l, s), l.T("step.status." + s.Status)}
+	parts := []string{l.T("step.area." + s.Area), notify.StepTitle(l, s), l.T("step.status." + s.Status)}
 	if s.DueDate.Valid && s.DueDate.String != "" {
-		parts = append(parts, l.T("card.due", "Date", tutorCivilDate(l, s.DueDate.String)))
+		parts = append(parts, l.T("card.due", "Date", notify.CivilDate(l, s.DueDate.String)))
 	}
 	if tutorOverdue(s, today) {
 		parts = append(parts, l.T("card.overdue"))
 	}
 	return strconv.Itoa(s.Position) + ". " + strings.Join(parts, " · ")
-}
-
-// tutorStepTitle is a step's title in a language: its free title, else the catalogue's title
-// of its standard key.
-func (e *Engine) tutorStepTitle(l *locales.Localizer, s storage.PlanStep) string {
-	if s.Title.Valid && s.Title.String != "" {
-		return s.Title.String
-	}
-	return e.tutorKeyTitle(l, s.StepKey.String)
-}
-
-// tutorKeyTitle is the title of a standard step. The catalogue's texts (steps.<key>.title) are
-// written language by language; until a language has one, the key itself reads as the
-// Italian name staff and beneficiaries use ("codice_fiscale" -> "Codice fiscale").
-func (e *Engine) tutorKeyTitle(l *locales.Localizer, key string) string {
-	id := "steps." + key + ".title"
-	for _, code := range []string{l.Lang(), "en", "it"} {
-		if e.cat.Has(code, id) {
-			return l.T(id)
-		}
-	}
-	words := strings.ReplaceAll(key, "_", " ")
-	if words == "" {
-		return key
-	}
-	return strings.ToUpper(words[:1]) + words[1:]
 }
 
 func tutorLabState(l *locales.Localizer, r storage.LabRecord) string {

@@ -14,6 +14,7 @@ import (
 // closed ones, not other tutors'), ten per page with buttons; a coordinator sees the territory,
 // an admin every territory.
 func TestMineListsAndPages(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	ctx := context.Background()
 	now := w.h.Clock.Now()
@@ -53,6 +54,7 @@ func TestMineListsAndPages(t *testing.T) {
 // TestCardShowsTheRecordButNoContact: the card has the plan, labs, lead interest, last activity
 // and consents, never a phone number or platform id; erased and unknown codes are refused alike.
 func TestCardShowsTheRecordButNoContact(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	ctx := context.Background()
 	now := w.h.Clock.Now()

@@ -17,6 +17,7 @@ import (
 // after the other: each run checks it changed nothing. Each role whose action changes data gets
 // a world of its own.
 func TestStaffCommandsByRole(t *testing.T) {
+	t.Parallel()
 	for _, group := range staffCaseGroups() {
 		for _, tc := range group {
 			t.Run(tc.name, func(t *testing.T) {

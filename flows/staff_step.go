@@ -3,13 +3,15 @@ package flows
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -154,15 +156,15 @@ func tutorParseStatus(s string) (string, bool) {
 // tutorParseDue reads a due date; when it is not a date, or is in the past, it has answered
 // and returns ok false.
 func (e *Engine) tutorParseDue(ctx context.Context, c *Ctx, typed string) (string, bool, error) {
-	d, err := ParseDate(typed)
-	if errors.Is(err, ErrBadDate) {
+	d, err := civil.ParseDate(typed)
+	if errors.Is(err, civil.ErrBadDate) {
 		return "", false, c.ReplyText(ctx, "step.bad_date", "Typed", typed)
 	}
 	if err != nil {
 		return "", false, err
 	}
-	if d < Today(c.Now, e.set.Location) {
-		return "", false, c.ReplyText(ctx, "step.past_date", "Date", tutorCivilDate(c.L, d))
+	if d < civil.Today(c.Now, e.set.Location) {
+		return "", false, c.ReplyText(ctx, "step.past_date", "Date", notify.CivilDate(c.L, d))
 	}
 	return d, true, nil
 }
@@ -206,16 +208,16 @@ func (e *Engine) tutorStepPlan(ctx context.Context, c *Ctx, b storage.Beneficiar
 	}
 	l := c.L
 	lines := []string{l.T("step.plan_of", "Who", tutorName(b))}
-	today := Today(c.Now, e.set.Location)
+	today := civil.Today(c.Now, e.set.Location)
 	for _, s := range steps {
 		lines = append(lines, e.tutorStepLine(l, s, today))
 	}
 	if len(steps) == 0 {
 		lines = append(lines, l.T("card.plan_empty"))
 	}
-	row := []bot.Button{{Text: l.T("card.add_step"), Data: Data(ButtonTutorStep, "a", b.ID)}}
+	row := []bot.Button{{Text: l.T("card.add_step"), Data: notify.Data(ButtonTutorStep, "a", b.ID)}}
 	if len(steps) > 0 {
-		row = append(row, bot.Button{Text: l.T("card.change_step"), Data: Data(ButtonTutorStep, "c", b.ID)})
+		row = append(row, bot.Button{Text: l.T("card.change_step"), Data: notify.Data(ButtonTutorStep, "c", b.ID)})
 	}
 	return c.Reply(ctx, bot.Outgoing{Text: strings.Join(lines, "\n"), Buttons: [][]bot.Button{row, tutorCancelRow(l)}})
 }
@@ -224,7 +226,7 @@ func (e *Engine) tutorStepPlan(ctx context.Context, c *Ctx, b storage.Beneficiar
 func (e *Engine) tutorAreaPicker(ctx context.Context, c *Ctx, b storage.Beneficiary) error {
 	var rows [][]bot.Button
 	for _, area := range storage.Areas() {
-		rows = append(rows, []bot.Button{{Text: c.T("step.area." + area), Data: Data(ButtonTutorStep, "r", b.ID, area)}})
+		rows = append(rows, []bot.Button{{Text: c.T("step.area." + area), Data: notify.Data(ButtonTutorStep, "r", b.ID, area)}})
 	}
 	rows = append(rows, tutorCancelRow(c.L))
 	return c.Reply(ctx, bot.Outgoing{Text: c.T("step.ask_area", "Code", b.Code), Buttons: rows})
@@ -238,7 +240,7 @@ func (e *Engine) tutorKeyPicker(ctx context.Context, c *Ctx, b storage.Beneficia
 		if s.Area != area {
 			continue
 		}
-		row = append(row, bot.Button{Text: tutorLabel(e.tutorKeyTitle(c.L, s.Key)), Data: Data(ButtonTutorStep, "k", b.ID, s.Key)})
+		row = append(row, bot.Button{Text: label(notify.KeyTitle(c.L, s.Key)), Data: notify.Data(ButtonTutorStep, "k", b.ID, s.Key)})
 		if len(row) == 2 {
 			rows = append(rows, row)
 			row = nil
@@ -256,7 +258,7 @@ func (e *Engine) tutorKeyPicker(ctx context.Context, c *Ctx, b storage.Beneficia
 func (e *Engine) tutorAskDue(ctx context.Context, c *Ctx, b storage.Beneficiary, data map[string]string) error {
 	c.SetStep(stepTutorStepDue, data)
 	return c.Reply(ctx, bot.Outgoing{Text: c.T("step.ask_due", "Code", b.Code), Buttons: [][]bot.Button{
-		{{Text: c.T("step.no_due"), Data: Data(ButtonTutorStep, "n", b.ID)}}, tutorCancelRow(c.L),
+		{{Text: c.T("step.no_due"), Data: notify.Data(ButtonTutorStep, "n", b.ID)}}, tutorCancelRow(c.L),
 	}})
 }
 
@@ -266,12 +268,12 @@ func (e *Engine) tutorStepChoices(ctx context.Context, c *Ctx, b storage.Benefic
 	var rows [][]bot.Button
 	for _, pair := range [][2]string{{storage.StepDone, storage.StepInProgress}, {storage.StepTodo, storage.StepBlocked}} {
 		rows = append(rows, []bot.Button{
-			{Text: l.T("step.status." + pair[0]), Data: Data(ButtonTutorStep, "u", s.ID, pair[0])},
-			{Text: l.T("step.status." + pair[1]), Data: Data(ButtonTutorStep, "u", s.ID, pair[1])},
+			{Text: l.T("step.status." + pair[0]), Data: notify.Data(ButtonTutorStep, "u", s.ID, pair[0])},
+			{Text: l.T("step.status." + pair[1]), Data: notify.Data(ButtonTutorStep, "u", s.ID, pair[1])},
 		})
 	}
-	rows = append(rows, []bot.Button{{Text: l.T("step.set_due"), Data: Data(ButtonTutorStep, "d", s.ID)}}, tutorCancelRow(l))
-	return c.Reply(ctx, bot.Outgoing{Text: l.T("step.ask_change", "Code", b.Code) + "\n" + e.tutorStepLine(l, s, Today(c.Now, e.set.Location)),
+	rows = append(rows, []bot.Button{{Text: l.T("step.set_due"), Data: notify.Data(ButtonTutorStep, "d", s.ID)}}, tutorCancelRow(l))
+	return c.Reply(ctx, bot.Outgoing{Text: l.T("step.ask_change", "Code", b.Code) + "\n" + e.tutorStepLine(l, s, civil.Today(c.Now, e.set.Location)),
 		Buttons: rows})
 }
 
@@ -283,15 +285,15 @@ func (e *Engine) tutorStepPicker(ctx context.Context, c *Ctx, b storage.Benefici
 	}
 	if len(steps) == 0 {
 		return c.Reply(ctx, bot.Outgoing{Text: c.T("step.no_steps", "Code", b.Code), Buttons: [][]bot.Button{
-			{{Text: c.T("card.add_step"), Data: Data(ButtonTutorStep, "a", b.ID)}}, tutorCancelRow(c.L),
+			{{Text: c.T("card.add_step"), Data: notify.Data(ButtonTutorStep, "a", b.ID)}}, tutorCancelRow(c.L),
 		}})
 	}
 	var rows [][]bot.Button
-	today := Today(c.Now, e.set.Location)
+	today := civil.Today(c.Now, e.set.Location)
 	lines := []string{c.T("step.ask_which", "Code", b.Code)}
 	for _, s := range steps {
 		lines = append(lines, e.tutorStepLine(c.L, s, today))
-		rows = append(rows, []bot.Button{{Text: tutorLabel(strconv.Itoa(s.Position) + ". " + e.tutorStepTitle(c.L, s)), Data: Data(ButtonTutorStep, "s", s.ID)}})
+		rows = append(rows, []bot.Button{{Text: label(strconv.Itoa(s.Position) + ". " + notify.StepTitle(c.L, s)), Data: notify.Data(ButtonTutorStep, "s", s.ID)}})
 	}
 	rows = append(rows, tutorCancelRow(c.L))
 	return c.Reply(ctx, bot.Outgoing{Text: strings.Join(lines, "\n"), Buttons: rows})
@@ -430,33 +432,25 @@ func (e *Engine) tutorStepNewDueText(ctx context.Context, c *Ctx) error {
 	return e.tutorSetDue(ctx, c, b, s, due)
 }
 
-// tutorAddStep adds a step to a plan, re-plans its reminders, audits it, tells the beneficiary
-// and says what changed.
+// tutorAddStep adds a step to a plan (domain.Service.AddStep: reminders, audit, the
+// beneficiary's notice) and says what changed.
 func (e *Engine) tutorAddStep(ctx context.Context, c *Ctx, b storage.Beneficiary, area, key, title, due string) error {
 	if _, ok := ParseArea(area); !ok || (key == "" && title == "") {
 		return e.tutorStale(ctx, c, "beneficiary", strconv.FormatInt(b.ID, 10))
 	}
-	s, err := storage.AddStep(ctx, c.Tx, storage.NewStep{BeneficiaryID: b.ID, Area: area, StepKey: key, Title: title, DueDate: due,
-		CreatedBy: c.Actor.Staff.ID}, c.Now)
-	if err != nil {
-		return err
+	s, sent, err := e.domain.AddStep(ctx, c.Tx, c.Now, c.Actor, b, storage.NewStep{Area: area, StepKey: key, Title: title, DueDate: due})
+	if errors.Is(err, domain.ErrDenied) {
+		return e.tutorStale(ctx, c, "beneficiary", strconv.FormatInt(b.ID, 10))
 	}
-	if err := c.StepChanged(ctx, s.ID); err != nil {
-		return err
-	}
-	if err := c.Audit(ctx, "/step add", "plan_step", strconv.FormatInt(s.ID, 10), fmt.Sprintf("beneficiary=%d step=%d %s", b.ID, s.Position, area)); err != nil {
-		return err
-	}
-	told, err := e.tutorTellStep(ctx, c, b, s, "added")
 	if err != nil {
 		return err
 	}
 	c.ClearStep()
 	l := c.L
-	text := l.T("step.added", "Code", b.Code, "N", s.Position) + "\n" + e.tutorStepLine(l, s, Today(c.Now, e.set.Location)) + "\n" + told
+	text := l.T("step.added", "Code", b.Code, "N", s.Position) + "\n" + e.tutorStepLine(l, s, civil.Today(c.Now, e.set.Location)) + "\n" + toldLine(c, b, sent)
 	return c.Reply(ctx, bot.Outgoing{Text: text, Buttons: [][]bot.Button{{
-		{Text: l.T("step.another"), Data: Data(ButtonTutorStep, "a", b.ID)},
-		{Text: l.T("card.open"), Data: Data(ButtonTutorCard, b.ID)},
+		{Text: l.T("step.another"), Data: notify.Data(ButtonTutorStep, "a", b.ID)},
+		{Text: l.T("card.open"), Data: notify.Data(ButtonTutorCard, b.ID)},
 	}}})
 }
 
@@ -465,7 +459,10 @@ func (e *Engine) tutorAddStep(ctx context.Context, c *Ctx, b storage.Beneficiary
 func (e *Engine) tutorSetStatus(ctx context.Context, c *Ctx, b storage.Beneficiary, s storage.PlanStep, status string) error {
 	l := c.L
 	old := s.Status
-	changed, err := storage.SetStepStatus(ctx, c.Tx, s.ID, status, storage.Actor{Kind: storage.ActorStaff, ID: c.Actor.Staff.ID}, c.Now)
+	changed, sent, err := e.domain.SetStepStatus(ctx, c.Tx, c.Now, c.Actor, b, s, status)
+	if errors.Is(err, domain.ErrDenied) {
+		return e.tutorStale(ctx, c, "plan_step", strconv.FormatInt(s.ID, 10))
+	}
 	if err != nil {
 		return err
 	}
@@ -473,76 +470,34 @@ func (e *Engine) tutorSetStatus(ctx context.Context, c *Ctx, b storage.Beneficia
 		return c.ReplyText(ctx, "step.same_status", "Code", b.Code, "N", s.Position, "Status", l.T("step.status."+status))
 	}
 	s.Status = status
-	if err := c.StepChanged(ctx, s.ID); err != nil {
-		return err
-	}
-	if err := c.Audit(ctx, "/step status", "plan_step", strconv.FormatInt(s.ID, 10), fmt.Sprintf("beneficiary=%d step=%d %s -> %s", b.ID, s.Position, old, status)); err != nil {
-		return err
-	}
-	told, err := e.tutorTellStep(ctx, c, b, s, "status")
-	if err != nil {
-		return err
-	}
 	text := l.T("step.status_set", "Code", b.Code, "N", s.Position, "Old", l.T("step.status."+old), "New", l.T("step.status."+status)) +
-		"\n" + e.tutorStepLine(l, s, Today(c.Now, e.set.Location)) + "\n" + told
-	return c.Reply(ctx, bot.Outgoing{Text: text, Buttons: [][]bot.Button{{{Text: l.T("card.open"), Data: Data(ButtonTutorCard, b.ID)}}}})
+		"\n" + e.tutorStepLine(l, s, civil.Today(c.Now, e.set.Location)) + "\n" + toldLine(c, b, sent)
+	return c.Reply(ctx, bot.Outgoing{Text: text, Buttons: [][]bot.Button{{{Text: l.T("card.open"), Data: notify.Data(ButtonTutorCard, b.ID)}}}})
 }
 
 // tutorSetDue changes a step's due date.
 func (e *Engine) tutorSetDue(ctx context.Context, c *Ctx, b storage.Beneficiary, s storage.PlanStep, due string) error {
 	l := c.L
-	changed, err := storage.SetStepDue(ctx, c.Tx, s.ID, due, storage.Actor{Kind: storage.ActorStaff, ID: c.Actor.Staff.ID}, c.Now)
+	changed, sent, err := e.domain.SetStepDue(ctx, c.Tx, c.Now, c.Actor, b, s, due)
+	if errors.Is(err, domain.ErrDenied) {
+		return e.tutorStale(ctx, c, "plan_step", strconv.FormatInt(s.ID, 10))
+	}
 	if err != nil {
 		return err
 	}
 	if !changed {
-		return c.ReplyText(ctx, "step.same_due", "Code", b.Code, "N", s.Position, "Date", tutorCivilDate(l, due))
+		return c.ReplyText(ctx, "step.same_due", "Code", b.Code, "N", s.Position, "Date", notify.CivilDate(l, due))
 	}
-	old := s.DueDate.String
 	s.DueDate.String, s.DueDate.Valid = due, true
-	if err := c.StepChanged(ctx, s.ID); err != nil {
-		return err
-	}
-	if err := c.Audit(ctx, "/step due", "plan_step", strconv.FormatInt(s.ID, 10), fmt.Sprintf("beneficiary=%d step=%d %s -> %s", b.ID, s.Position, old, due)); err != nil {
-		return err
-	}
-	told, err := e.tutorTellStep(ctx, c, b, s, "due")
-	if err != nil {
-		return err
-	}
-	text := l.T("step.due_set", "Code", b.Code, "N", s.Position, "Date", tutorCivilDate(l, due)) +
-		"\n" + e.tutorStepLine(l, s, Today(c.Now, e.set.Location)) + "\n" + told
-	return c.Reply(ctx, bot.Outgoing{Text: text, Buttons: [][]bot.Button{{{Text: l.T("card.open"), Data: Data(ButtonTutorCard, b.ID)}}}})
+	text := l.T("step.due_set", "Code", b.Code, "N", s.Position, "Date", notify.CivilDate(l, due)) +
+		"\n" + e.tutorStepLine(l, s, civil.Today(c.Now, e.set.Location)) + "\n" + toldLine(c, b, sent)
+	return c.Reply(ctx, bot.Outgoing{Text: text, Buttons: [][]bot.Button{{{Text: l.T("card.open"), Data: notify.Data(ButtonTutorCard, b.ID)}}}})
 }
 
-// tutorTellStep tells the beneficiary, in their language, what their tutor changed in their
-// plan, and returns the line that says to staff whether it reached them. Steps of
-// psychological support are announced in generic words: a phone may be shared.
-func (e *Engine) tutorTellStep(ctx context.Context, c *Ctx, b storage.Beneficiary, s storage.PlanStep, what string) (string, error) {
-	sent, err := c.SendTo(ctx, Person{BeneficiaryID: b.ID}, "notice", func(l *locales.Localizer) bot.Outgoing {
-		if s.Area == storage.AreaPsych {
-			return bot.Outgoing{Text: l.T("step.notice_generic")}
-		}
-		title := e.tutorStepTitle(l, s)
-		var text string
-		switch what {
-		case "added":
-			text = l.T("step.notice_added", "Title", title)
-			if s.DueDate.Valid && s.DueDate.String != "" {
-				text += "\n" + l.T("step.notice_by", "Date", tutorCivilDate(l, s.DueDate.String))
-			}
-		case "status":
-			text = l.T("step.notice_status", "Title", title, "Status", l.T("step.status."+s.Status))
-		default:
-			text = l.T("step.notice_due", "Title", title, "Date", tutorCivilDate(l, s.DueDate.String))
-		}
-		return bot.Outgoing{Text: text}
-	})
-	if err != nil {
-		return "", err
-	}
+// toldLine says to staff whether a beneficiary's notice reached them.
+func toldLine(c *Ctx, b storage.Beneficiary, sent bool) string {
 	if sent {
-		return c.T("step.told", "Code", b.Code), nil
+		return c.T("step.told", "Code", b.Code)
 	}
-	return c.T("step.not_told", "Code", b.Code), nil
+	return c.T("step.not_told", "Code", b.Code)
 }

@@ -15,6 +15,7 @@ import (
 // After each line it checks how many steps and step changes there are, and what the
 // beneficiary was told, in English (her French falls back to English until translated).
 func TestStepCommandLines(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	planner := withPlanner(w.h)
 	ctx := context.Background()
@@ -123,6 +124,7 @@ func TestStepCommandLines(t *testing.T) {
 // typed title and date (a bad one first), add a standard step without a date, tap an old
 // button again, change a status and a date, cancel.
 func TestStepGuidedForm(t *testing.T) {
+	t.Parallel()
 	w := newStaffWorld(t)
 	tutor := w.chats[asTutor]
 	count := func() int { return w.count(`SELECT COUNT(*) FROM plan_steps`) }
@@ -131,7 +133,7 @@ func TestStepGuidedForm(t *testing.T) {
 	expectIn(t, tutor.Tap("📋 MI-001"), "Piano di MI-001 · Amina", "1. 📄 Documenti · Codice fiscale")
 	expectIn(t, tutor.Tap("Aggiungi passo"), "Quale area?")
 	expectIn(t, tutor.Tap("🏠 Casa"), "🏠 Casa: scegli un passo standard")
-	expectButtons(t, tutor.Last, "Cercare casa", "Registrazione del c…", "Annulla")
+	expectButtons(t, tutor.Last, "Cercare casa", "Registrazione del contratto di affitto", "Annulla")
 	expectIn(t, tutor.Send("Visitare l'appartamento di Via Padova"), "Entro quando deve farlo MI-001?")
 	expectIn(t, tutor.Send("31/13/2025"), "«31/13/2025» non è una data")
 	if count() != 2 {

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -46,70 +46,49 @@ const tutorPage = 10
 // Actor.CanUseTerritory); /invite tutor is checked in its handler.
 func (e *Engine) tutorRoutes() []Route {
 	return []Route{
-		{Command: "mine", Roles: Staff, Help: "staffhelp.mine", Handle: e.tutorMine},
-		{Command: "b", Roles: Staff, Help: "staffhelp.b", Handle: e.tutorCardCommand},
-		{Command: "alerts", Roles: Staff, Help: "staffhelp.alerts", Handle: e.tutorAlerts},
-		{Command: "reply", Roles: Staff, Help: "staffhelp.reply", Handle: e.tutorReply},
-		{Command: "step", Roles: Staff, Help: "staffhelp.step", Handle: e.tutorStep},
-		{Command: "invite", Roles: Staff, Help: "staffhelp.invite", Handle: e.tutorInvite},
-		{Command: "lead", Roles: Staff, Help: "staffhelp.lead", Handle: e.tutorLead},
-		{Command: "attendance", Roles: Staff, Help: "staffhelp.attendance", Handle: e.tutorAttendance},
-		{Command: "lang", Roles: Staff, Help: "staffhelp.lang", Handle: e.tutorLang},
-		{Command: "help", Roles: Staff, Help: "staffhelp.help", Handle: e.tutorHelp},
-		{Command: "menu", Roles: Staff, Handle: e.tutorHelp},
+		{Command: "mine", Roles: domain.Staff, Help: "staffhelp.mine", Handle: e.tutorMine},
+		{Command: "b", Roles: domain.Staff, Help: "staffhelp.b", Handle: e.tutorCardCommand},
+		{Command: "alerts", Roles: domain.Staff, Help: "staffhelp.alerts", Handle: e.tutorAlerts},
+		{Command: "reply", Roles: domain.Staff, Help: "staffhelp.reply", Handle: e.tutorReply},
+		{Command: "step", Roles: domain.Staff, Help: "staffhelp.step", Handle: e.tutorStep},
+		{Command: "invite", Roles: domain.Staff, Help: "staffhelp.invite", Handle: e.tutorInvite},
+		{Command: "lead", Roles: domain.Staff, Help: "staffhelp.lead", Handle: e.tutorLead},
+		{Command: "attendance", Roles: domain.Staff, Help: "staffhelp.attendance", Handle: e.tutorAttendance},
+		{Command: "lang", Roles: domain.Staff, Help: "staffhelp.lang", Handle: e.tutorLang},
+		{Command: "help", Roles: domain.Staff, Help: "staffhelp.help", Handle: e.tutorHelp},
+		{Command: "menu", Roles: domain.Staff, Handle: e.tutorHelp},
 
-		{Button: ButtonTutorCard, Roles: Staff, Handle: e.tutorCardButton},
-		{Button: ButtonTutorMinePage, Roles: Staff, Handle: e.tutorMinePage},
-		{Button: ButtonAlertOpen, Roles: Staff, Handle: e.tutorAlertOpen},
-		{Button: ButtonAlertReply, Roles: Staff, Handle: e.tutorAlertReply},
-		{Button: ButtonTutorAlertDone, Roles: Staff, Handle: e.tutorAlertDone},
-		{Button: ButtonTutorAlertsPage, Roles: Staff, Handle: e.tutorAlertsPage},
-		{Button: ButtonTutorWrite, Roles: Staff, Handle: e.tutorWriteButton},
-		{Button: ButtonTutorStep, Roles: Staff, Handle: e.tutorStepButton},
-		{Button: ButtonTutorInvite, Roles: Staff, Handle: e.tutorInviteButton},
-		{Button: ButtonTutorLead, Roles: Staff, Handle: e.tutorLeadButton},
-		{Button: ButtonTutorAttendance, Roles: Staff, Handle: e.tutorAttendanceButton},
-		{Button: ButtonTutorLang, Roles: Staff, Handle: e.tutorLangButton},
-		{Button: ButtonTutorCancel, Roles: Staff, Handle: e.tutorCancel},
+		{Button: ButtonTutorCard, Roles: domain.Staff, Handle: e.tutorCardButton},
+		{Button: ButtonTutorMinePage, Roles: domain.Staff, Handle: e.tutorMinePage},
+		{Button: notify.ButtonAlertOpen, Roles: domain.Staff, Handle: e.tutorAlertOpen},
+		{Button: notify.ButtonAlertReply, Roles: domain.Staff, Handle: e.tutorAlertReply},
+		{Button: ButtonTutorAlertDone, Roles: domain.Staff, Handle: e.tutorAlertDone},
+		{Button: ButtonTutorAlertsPage, Roles: domain.Staff, Handle: e.tutorAlertsPage},
+		{Button: ButtonTutorWrite, Roles: domain.Staff, Handle: e.tutorWriteButton},
+		{Button: ButtonTutorStep, Roles: domain.Staff, Handle: e.tutorStepButton},
+		{Button: ButtonTutorInvite, Roles: domain.Staff, Handle: e.tutorInviteButton},
+		{Button: ButtonTutorLead, Roles: domain.Staff, Handle: e.tutorLeadButton},
+		{Button: ButtonTutorAttendance, Roles: domain.Staff, Handle: e.tutorAttendanceButton},
+		{Button: ButtonTutorLang, Roles: domain.Staff, Handle: e.tutorLangButton},
+		{Button: ButtonTutorCancel, Roles: domain.Staff, Handle: e.tutorCancel},
 
-		{Step: stepTutorReply, Roles: Staff, Action: "reply", Handle: e.tutorReplyText},
-		{Step: stepTutorStepTitle, Roles: Staff, Action: "/step add", Handle: e.tutorStepTitleText},
-		{Step: stepTutorStepDue, Roles: Staff, Action: "/step add", Handle: e.tutorStepDueText},
-		{Step: stepTutorStepNewDue, Roles: Staff, Action: "/step due", Handle: e.tutorStepNewDueText},
-		{Step: stepTutorLead, Roles: Staff, Action: "/lead add", Handle: e.tutorLeadText},
+		{Step: stepTutorReply, Roles: domain.Staff, Action: "reply", Handle: e.tutorReplyText},
+		{Step: stepTutorStepTitle, Roles: domain.Staff, Action: "/step add", Handle: e.tutorStepTitleText},
+		{Step: stepTutorStepDue, Roles: domain.Staff, Action: "/step add", Handle: e.tutorStepDueText},
+		{Step: stepTutorStepNewDue, Roles: domain.Staff, Action: "/step due", Handle: e.tutorStepNewDueText},
+		{Step: stepTutorLead, Roles: domain.Staff, Action: "/lead add", Handle: e.tutorLeadText},
 
-		{Fallback: true, Roles: Staff, Action: "fallback", Handle: e.tutorFallback},
+		{Fallback: true, Roles: domain.Staff, Action: "fallback", Handle: e.tutorFallback},
 	}
 }
 
 // tutorFields are the words after a command.
 func tutorFields(c *Ctx) []string { return strings.Fields(c.In.Text) }
 
-// tutorCaseloadFilter is whom "my beneficiaries" means: a tutor's own, a coordinator's
-// territory, everyone for admins and all-territory coordinators.
-func tutorCaseloadFilter(a Actor) storage.CaseloadFilter {
-	switch a.Role() {
-	case RoleTutor:
-		return storage.CaseloadFilter{TutorID: a.Staff.ID}
-	case RoleCoordinator:
-		if a.Staff.Territory.Valid {
-			return storage.CaseloadFilter{Territory: a.Staff.Territory.String}
-		}
-	}
-	return storage.CaseloadFilter{}
-}
-
-// tutorDenied records a refused action in the audit log (as Deny does) without answering.
-func tutorDenied(ctx context.Context, c *Ctx, action, targetKind, targetID string) error {
-	kind, id := c.Actor.AuditActor()
-	return storage.Audit(ctx, c.Tx, storage.AuditEntry{At: c.Now, ActorKind: kind, ActorID: id, Action: action,
-		TargetKind: targetKind, TargetID: targetID, Outcome: storage.OutcomeDenied})
-}
-
 // tutorRefuse refuses an action on a record outside the staff member's scope (another
 // territory's session or lead): audited, answered with one precise line, nothing changed.
 func tutorRefuse(ctx context.Context, c *Ctx, action, targetKind, targetID, msgID string, kv ...any) error {
-	if err := tutorDenied(ctx, c, action, targetKind, targetID); err != nil {
+	if err := c.Refuse(ctx, action, targetKind, targetID); err != nil {
 		return err
 	}
 	return c.ReplyText(ctx, msgID, kv...)
@@ -121,10 +100,10 @@ func tutorRefuse(ctx context.Context, c *Ctx, action, targetKind, targetID, msgI
 func (e *Engine) tutorStale(ctx context.Context, c *Ctx, targetKind, targetID string) error {
 	action, msg := "text:"+c.State.Step, "staffhelp.stale_form"
 	if c.In.Kind == bot.KindButton {
-		name, _ := ParseData(c.In.Data)
+		name, _ := notify.ParseData(c.In.Data)
 		action, msg = "button:"+name, "staffhelp.stale"
 	}
-	if err := tutorDenied(ctx, c, action, targetKind, targetID); err != nil {
+	if err := c.Refuse(ctx, action, targetKind, targetID); err != nil {
 		return err
 	}
 	c.ClearStep()
@@ -146,7 +125,7 @@ func (e *Engine) tutorBeneficiaryByID(ctx context.Context, c *Ctx, id int64) (st
 
 // tutorCancelRow is the row with the Cancel button every form step shows.
 func tutorCancelRow(l *locales.Localizer) []bot.Button {
-	return []bot.Button{{Text: l.T("staffhelp.cancel"), Data: Data(ButtonTutorCancel)}}
+	return []bot.Button{{Text: l.T("staffhelp.cancel"), Data: notify.Data(ButtonTutorCancel)}}
 }
 
 // tutorCancel ends the open form; nothing was saved.
@@ -154,27 +133,6 @@ func (e *Engine) tutorCancel(ctx context.Context, c *Ctx) error {
 	c.ClearStep()
 	c.Answer(c.T("staffhelp.cancelled"))
 	return c.ReplyText(ctx, "staffhelp.cancelled")
-}
-
-// tutorLabel fits a text taken from the data (a title, a name) on a button: at most 20
-// characters, as WhatsApp requires.
-func tutorLabel(s string) string {
-	const limit = 20
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= limit {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:limit-1]) + "…"
-}
-
-// tutorCivilDate renders a civil date (YYYY-MM-DD) in the language.
-func tutorCivilDate(l *locales.Localizer, date string) string {
-	d, err := time.Parse(CivilDate, date)
-	if err != nil {
-		return date
-	}
-	return l.T("card.civil_date", "Date", l.Date(d), "Year", d.Year())
 }
 
 // tutorName is how staff see a beneficiary: code and name, never a phone number.
@@ -189,7 +147,7 @@ func tutorName(b storage.Beneficiary) string {
 func tutorPager(l *locales.Localizer, name string, offset, total int, extra ...any) []bot.Button {
 	at := func(n int) string {
 		args := append(append([]any{}, extra...), n)
-		return Data(name, args...)
+		return notify.Data(name, args...)
 	}
 	var row []bot.Button
 	if offset > 0 {

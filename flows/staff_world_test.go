@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
-	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/flows/flowtest"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -114,7 +114,7 @@ func newStaffWorld(t *testing.T, opts ...flowtest.Option) *staffWorld {
 	}
 
 	if err := h.DB.InTx(ctx, func(tx *storage.Tx) error {
-		return h.Engine.AlertTutor(ctx, tx, now, w.ben, storage.AlertStepHelp, w.step1.ID, "Codice fiscale")
+		return h.Domain.AlertTutor(ctx, tx, now, w.ben, storage.AlertStepHelp, w.step1.ID, "Codice fiscale")
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -256,4 +256,4 @@ func expectButtons(t *testing.T, msgs []bot.Outgoing, labels ...string) {
 }
 
 // button builds a button payload, as "button:" input for staffWorld.do.
-func button(name string, args ...any) string { return "button:" + flows.Data(name, args...) }
+func button(name string, args ...any) string { return "button:" + notify.Data(name, args...) }

@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -19,15 +21,15 @@ const StepTutorChat = "tutor_chat"
 
 func (e *Engine) tutorChatRoutes() []Route {
 	return []Route{
-		{Command: "tutor", Roles: RoleBeneficiary, Help: "menu.cmd_tutor", Handle: e.member(e.openTutorChat)},
-		{Button: ButtonMyTutor, Roles: RoleBeneficiary, Handle: e.member(e.openTutorChat)},
-		{Step: StepTutorChat, Roles: RoleBeneficiary, Action: "tutor-message", Handle: e.relayToTutor},
+		{Command: "tutor", Roles: domain.RoleBeneficiary, Help: "menu.cmd_tutor", Handle: e.member(e.openTutorChat)},
+		{Button: notify.ButtonMyTutor, Roles: domain.RoleBeneficiary, Handle: e.member(e.openTutorChat)},
+		{Step: StepTutorChat, Roles: domain.RoleBeneficiary, Action: "tutor-message", Handle: e.relayToTutor},
 	}
 }
 
 func (e *Engine) openTutorChat(ctx context.Context, c *Ctx) error {
 	if !c.Actor.Beneficiary.TutorID.Valid {
-		return c.screen(ctx, c.T("mytutor.none"), []bot.Button{btn(c.T("menu.help"), Data(ButtonHelp)), c.menuRow()[0]})
+		return c.screen(ctx, c.T("mytutor.none"), []bot.Button{btn(c.T("menu.help"), notify.Data(ButtonHelp)), c.menuRow()[0]})
 	}
 	c.SetStep(StepTutorChat, nil)
 	return c.screen(ctx, c.T("mytutor.open"), c.menuRow())
@@ -42,7 +44,7 @@ func (e *Engine) relayToTutor(ctx context.Context, c *Ctx) error {
 	}
 	if !b.TutorID.Valid {
 		c.ClearStep()
-		return c.screen(ctx, c.T("mytutor.none"), []bot.Button{btn(c.T("menu.help"), Data(ButtonHelp)), c.menuRow()[0]})
+		return c.screen(ctx, c.T("mytutor.none"), []bot.Button{btn(c.T("menu.help"), notify.Data(ButtonHelp)), c.menuRow()[0]})
 	}
 	text := strings.TrimSpace(c.In.Text)
 	if text == "" {

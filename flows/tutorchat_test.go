@@ -10,6 +10,7 @@ import (
 )
 
 func TestTutorRelayBothWays(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	tutor, tchat := tutorOf(h)
 	c := h.Chat(bot.WhatsApp, "393401112233") // a phone number as the platform id
@@ -55,7 +56,7 @@ func TestTutorRelayBothWays(t *testing.T) {
 
 	// The tutor answers: it arrives in the same chat, with a button to answer back.
 	if err := h.DB.InTx(h.Ctx(), func(tx *storage.Tx) error {
-		_, err := h.Engine.MessageFromTutor(h.Ctx(), tx, h.Clock.Now(), b, "Yes, Friday at 10 at the office.")
+		_, err := h.Domain.MessageFromTutor(h.Ctx(), tx, h.Clock.Now(), b, "Yes, Friday at 10 at the office.")
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -83,6 +84,7 @@ func TestTutorRelayBothWays(t *testing.T) {
 }
 
 func TestNoTutorYet(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c, _ := member(h, "en", 0)
 	c.Send("/tutor")

@@ -17,7 +17,7 @@ func BenchmarkUnderstandFreeText(b *testing.B) {
 	e := New(Deps{Catalog: cat})
 	c := &Ctx{In: bot.Incoming{Kind: bot.KindText, Text: "je voudrais voir mes rendez-vous"}, L: cat.For("fr"), e: e}
 	for b.Loop() {
-		if IsStopWord(c.In.Text) || IsStartWord(c.In.Text) || e.understand(c) != nil {
+		if e.IsStopWord(c.In.Text) || e.IsStartWord(c.In.Text) || e.understand(c) != nil {
 			b.Fatal("understood")
 		}
 	}

@@ -44,6 +44,7 @@ func (r *recordingTelegram) texts(chat string) string {
 // outbox delivers it; a recipient who blocked the bot is marked unreachable and their tutor
 // told; and when every delivery is final the coordinator gets the report.
 func TestScheduledBroadcastThroughSchedulerAndOutbox(t *testing.T) {
+	t.Parallel()
 	h := flowtest.New(t)
 	ctx := context.Background()
 	coordStaff := h.NewStaff(storage.RoleCoordinator, "MI", "Chiara")
@@ -81,7 +82,7 @@ func TestScheduledBroadcastThroughSchedulerAndOutbox(t *testing.T) {
 
 	sender := &recordingTelegram{blocked: chats[2].ID, got: map[string][]bot.Outgoing{}}
 	svc := outbox.New(outbox.Config{DB: h.DB, Redis: h.Redis, Senders: []bot.Sender{sender}, Clock: h.Clock,
-		Poll: 20 * time.Millisecond, Unreachable: h.Engine.IdentityUnreachable, BroadcastMessageDone: h.Engine.BroadcastProgress})
+		Poll: 20 * time.Millisecond, Unreachable: h.Engine.IdentityUnreachable, BroadcastMessageDone: h.Domain.BroadcastProgress})
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { _ = svc.Run(runCtx); close(done) }()

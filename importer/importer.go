@@ -16,7 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/insideaut/insidebot/bot"
-	"github.com/insideaut/insidebot/flows"
+	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -182,7 +182,7 @@ func (c checker) text(col string, required bool, max int) string {
 func (c checker) territory(col string, known map[string]bool) string {
 	v := strings.ToUpper(c.text(col, true, 20))
 	if v != "" && !known[v] {
-		c.bad(col, "importer.bad_territory", "Value", v)
+		c.bad(col, "ui.bad_territory", "Input", v)
 	}
 	return v
 }
@@ -222,7 +222,7 @@ func (c checker) date(col string, required bool) string {
 	if v == "" {
 		return ""
 	}
-	d, err := flows.ParseDate(v)
+	d, err := civil.ParseDate(v)
 	if err != nil {
 		c.bad(col, "importer.bad_date", "Value", v)
 		return ""

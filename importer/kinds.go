@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/insideaut/insidebot/flows"
+	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -103,7 +103,7 @@ func importLeads(ctx context.Context, q storage.Queryer, rows []record, opt Opti
 	for _, l := range open {
 		existing[l.Kind+"|"+l.Territory+"|"+fold(l.Title)] = l.ID
 	}
-	today := flows.Today(opt.Now, opt.Location)
+	today := civil.Today(opt.Now, opt.Location)
 	inFile := map[string]int{}
 	var problems []Problem
 	out := make([]storage.Lead, 0, len(rows))
@@ -227,11 +227,11 @@ func importSessions(ctx context.Context, q storage.Queryer, rows []record, opt O
 		clock := c.text("time", true, 5)
 		var starts time.Time
 		if clock != "" {
-			h, m, err := flows.ParseClock(clock)
+			h, m, err := civil.ParseClock(clock)
 			if err != nil {
 				c.bad("time", "importer.bad_time", "Value", clock)
 			} else if date != "" {
-				starts, _ = flows.At(date, h, m, opt.Location)
+				starts, _ = civil.At(date, h, m, opt.Location)
 				if !starts.After(opt.Now) {
 					c.bad("date", "importer.past", "Value", rec.fields["date"]+" "+clock)
 				}

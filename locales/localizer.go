@@ -15,6 +15,9 @@ type Localizer struct {
 	chain []string
 }
 
+// Catalog is the catalogue the localizer renders from.
+func (l *Localizer) Catalog() *Catalog { return l.cat }
+
 // Lang is the language code (it, en, fa-AF...).
 func (l *Localizer) Lang() string { return l.lang.Code }
 

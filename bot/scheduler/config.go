@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/insideaut/insidebot/domain/civil"
+	"github.com/insideaut/insidebot/domain/reminders"
 )
 
 // Config is how the scheduler times its work. Start from DefaultConfig and change what the
@@ -19,14 +22,14 @@ type Config struct {
 	// Offsets are REMINDER_OFFSETS: how long before a lab session each reminder goes.
 	Offsets []time.Duration
 	// Quiet is QUIET_HOURS.
-	Quiet QuietHours
+	Quiet reminders.QuietHours
 	// DigestAt is DIGEST_TIME: when tutors' digests go, Monday to Friday.
-	DigestAt TimeOfDay
+	DigestAt civil.TimeOfDay
 	// OverdueDays is OVERDUE_ALERT_DAYS: how many days after a step's due date its tutor is
 	// alerted.
 	OverdueDays int
 	// StepReminderAt is the time of day, the day before a step is due, of its reminder.
-	StepReminderAt TimeOfDay
+	StepReminderAt civil.TimeOfDay
 	// InactiveAfter is how long a beneficiary's silence lasts before a check-in.
 	InactiveAfter time.Duration
 	// Interval is SCHEDULER_INTERVAL: how often the scheduler looks for due work.
@@ -47,15 +50,26 @@ func DefaultConfig() Config {
 	return Config{
 		Location:           rome,
 		Offsets:            []time.Duration{24 * time.Hour, 2 * time.Hour},
-		Quiet:              QuietHours{Enabled: true, Start: TimeOfDay{21, 0}, End: TimeOfDay{8, 0}},
-		DigestAt:           TimeOfDay{8, 30},
+		Quiet:              reminders.QuietHours{Enabled: true, Start: civil.TimeOfDay{Hour: 21}, End: civil.TimeOfDay{Hour: 8}},
+		DigestAt:           civil.TimeOfDay{Hour: 8, Minute: 30},
 		OverdueDays:        3,
-		StepReminderAt:     TimeOfDay{9, 0},
+		StepReminderAt:     civil.TimeOfDay{Hour: 9},
 		InactiveAfter:      14 * day,
 		Interval:           10 * time.Second,
 		ProcessedRetention: 7 * day,
 		MessageRetention:   30 * day,
 	}
+}
+
+// day is a calendar day.
+const day = reminders.Day
+
+// NewPlanner builds the reminder planner of this configuration (its zero fields take the
+// defaults).
+func NewPlanner(cfg Config) *reminders.Planner {
+	c := cfg.withDefaults()
+	return reminders.New(reminders.Config{Location: c.Location, Offsets: c.Offsets, Quiet: c.Quiet,
+		OverdueDays: c.OverdueDays, StepReminderAt: c.StepReminderAt})
 }
 
 // withDefaults fills the fields left zero.
@@ -70,7 +84,7 @@ func (c Config) withDefaults() Config {
 	if c.OverdueDays == 0 {
 		c.OverdueDays = d.OverdueDays
 	}
-	if c.StepReminderAt == (TimeOfDay{}) {
+	if c.StepReminderAt == (civil.TimeOfDay{}) {
 		c.StepReminderAt = d.StepReminderAt
 	}
 	if c.InactiveAfter == 0 {
@@ -145,39 +159,27 @@ func parseOffset(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// FormatOffset writes an offset the short way: 24h, 2h, 1h30m, 5s.
-func FormatOffset(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}
-
 // ErrQuietHours is a QUIET_HOURS value that does not parse.
 var ErrQuietHours = errors.New("not HH:MM-HH:MM or off")
 
 // ParseQuietHours reads QUIET_HOURS: "21:00-08:00" (a window that may wrap past midnight), or
 // "off".
-func ParseQuietHours(s string) (QuietHours, error) {
+func ParseQuietHours(s string) (reminders.QuietHours, error) {
 	s = strings.TrimSpace(s)
 	if strings.EqualFold(s, "off") || strings.EqualFold(s, "none") {
-		return QuietHours{}, nil
+		return reminders.QuietHours{}, nil
 	}
 	a, b, ok := strings.Cut(s, "-")
 	if !ok {
-		return QuietHours{}, ErrQuietHours
+		return reminders.QuietHours{}, ErrQuietHours
 	}
-	start, err1 := ParseTimeOfDay(a)
-	end, err2 := ParseTimeOfDay(b)
+	start, err1 := civil.ParseTimeOfDay(a)
+	end, err2 := civil.ParseTimeOfDay(b)
 	if err1 != nil || err2 != nil {
-		return QuietHours{}, ErrQuietHours
+		return reminders.QuietHours{}, ErrQuietHours
 	}
 	if start == end {
-		return QuietHours{}, errors.New("start and end are the same time")
+		return reminders.QuietHours{}, errors.New("start and end are the same time")
 	}
-	return QuietHours{Enabled: true, Start: start, End: end}, nil
+	return reminders.QuietHours{Enabled: true, Start: start, End: end}, nil
 }

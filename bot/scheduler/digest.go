@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
-	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -30,7 +30,7 @@ func (s *Scheduler) sendDigest(ctx context.Context, tx *storage.Tx, r storage.Re
 	if r.EventAt.Valid && !now.Before(r.EventAt.Time) {
 		return drop("late"), nil
 	}
-	l := s.eng.Catalog().For(tutor.Lang)
+	l := s.dom.Notifier().Catalog().For(tutor.Lang)
 	text, err := s.composeDigest(ctx, tx, l, tutor, r.OffsetKey, now)
 	if err != nil {
 		return verdict{}, err
@@ -38,9 +38,9 @@ func (s *Scheduler) sendDigest(ctx context.Context, tx *storage.Tx, r storage.Re
 	if text == "" {
 		return drop("empty"), nil
 	}
-	_, err = s.eng.SendTo(ctx, tx, flows.Person{StaffID: tutor.ID}, flows.SendOptions{Kind: "notice"}, now,
+	_, err = s.dom.Notifier().SendTo(ctx, tx, notify.Person{StaffID: tutor.ID}, notify.SendOptions{Kind: "notice"}, now,
 		func(*locales.Localizer) bot.Outgoing { return bot.Outgoing{Text: text} })
-	if errors.Is(err, flows.ErrUnreachable) {
+	if errors.Is(err, notify.ErrUnreachable) {
 		return drop("unreachable"), nil
 	}
 	if err != nil {
@@ -87,7 +87,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, q storage.Queryer, l *loc
 				return "", err
 			}
 			lines = append(lines, l.T("digest.overdue_line", "Code", st.Code,
-				"Step", staffStepTitle(s.eng.Catalog(), l, st.PlanStep), "Date", l.Date(due)))
+				"Step", staffStepTitle(s.dom.Notifier().Catalog(), l, st.PlanStep), "Date", l.Date(due)))
 		}
 		add(l.N("digest.overdue", len(overdue)), lines)
 	}
@@ -129,9 +129,9 @@ func (s *Scheduler) composeDigest(ctx context.Context, q storage.Queryer, l *loc
 			}
 			answer := "digest.rsvp_none"
 			switch e.RSVP.String {
-			case flows.RSVPYes:
+			case notify.RSVPYes:
 				answer = "digest.rsvp_yes"
-			case flows.RSVPNo:
+			case notify.RSVPNo:
 				answer = "digest.rsvp_no"
 			}
 			people = append(people, l.T(answer, "Code", e.Code))

@@ -30,7 +30,7 @@ type fixture struct {
 func newFixture(t testing.TB, opts ...flowtest.Option) *fixture {
 	t.Helper()
 	h := flowtest.New(t, opts...)
-	f := &fixture{t: t, h: h, cfg: h.Planner.Config()}
+	f := &fixture{t: t, h: h, cfg: h.SchedulerConfig}
 	f.s, f.reg = f.newScheduler(nil)
 	ctx, now := context.Background(), h.Clock.Now()
 	lab, err := storage.CreateLab(ctx, h.DB, "LabIn Lavoro", "", 0, now)
@@ -47,7 +47,7 @@ func newFixture(t testing.TB, opts ...flowtest.Option) *fixture {
 // newScheduler is another replica of the scheduler on the same database.
 func (f *fixture) newScheduler(starter scheduler.BroadcastStarter) (*scheduler.Scheduler, *prometheus.Registry) {
 	reg := prometheus.NewRegistry()
-	return scheduler.New(scheduler.Deps{DB: f.h.DB, Engine: f.h.Engine, Broadcasts: starter, Clock: f.h.Clock,
+	return scheduler.New(scheduler.Deps{DB: f.h.DB, Domain: f.h.Domain, Broadcasts: starter, Clock: f.h.Clock,
 		Metrics: reg, Config: f.cfg}), reg
 }
 

@@ -20,7 +20,7 @@ func TestSweepPurgesFilesPastTheirTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := scheduler.New(scheduler.Deps{DB: f.h.DB, Engine: f.h.Engine, Clock: f.h.Clock, Config: f.cfg, Media: st})
+	s := scheduler.New(scheduler.Deps{DB: f.h.DB, Domain: f.h.Domain, Clock: f.h.Clock, Config: f.cfg, Media: st})
 	old, err := st.Put(ctx, media.Upload{Kind: bot.MediaVoice, Data: mediatest.OggOpus(500)})
 	if err != nil {
 		t.Fatal(err)

@@ -4,8 +4,8 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
-	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -40,8 +40,8 @@ func sessionReminder(l *locales.Localizer, s storage.Session, loc *time.Location
 		text += "\n\n" + l.T("reminder.session_ask")
 	}
 	buttons := [][]bot.Button{{
-		{Text: l.T("reminder.yes"), Data: flows.Data(flows.ButtonRSVP, s.ID, flows.RSVPYes)},
-		{Text: l.T("reminder.no"), Data: flows.Data(flows.ButtonRSVP, s.ID, flows.RSVPNo)},
+		{Text: l.T("reminder.yes"), Data: notify.Data(notify.ButtonRSVP, s.ID, notify.RSVPYes)},
+		{Text: l.T("reminder.no"), Data: notify.Data(notify.ButtonRSVP, s.ID, notify.RSVPNo)},
 	}}
 	if s.MapURL != "" {
 		buttons = append(buttons, []bot.Button{{Text: l.T("reminder.map"), URL: s.MapURL}})
@@ -67,7 +67,7 @@ func stepReminder(cat *locales.Catalog, l *locales.Localizer, step storage.PlanS
 func checkinMessage(l *locales.Localizer, hasTutor bool) bot.Outgoing {
 	out := bot.Outgoing{Text: l.T("checkin.message"), Template: &bot.Template{Kind: TemplateCheckin}}
 	if hasTutor {
-		out.Buttons = [][]bot.Button{{{Text: l.T("checkin.write_tutor"), Data: flows.Data(flows.ButtonMyTutor)}}}
+		out.Buttons = [][]bot.Button{{{Text: l.T("checkin.write_tutor"), Data: notify.Data(notify.ButtonMyTutor)}}}
 	}
 	return out
 }

@@ -127,7 +127,7 @@ func (s *Scheduler) holdForQuiet(r storage.Reminder, now, event time.Time) (verd
 	if now.Sub(r.DueAt) <= quietGrace || !s.cfg.Quiet.Contains(now, s.cfg.Location) {
 		return verdict{}, false
 	}
-	end := s.cfg.Quiet.endAfter(now, s.cfg.Location)
+	end := s.cfg.Quiet.EndAfter(now, s.cfg.Location)
 	if !event.IsZero() && !end.Before(event) {
 		return drop("quiet_hours"), true
 	}

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
-	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -18,9 +18,9 @@ import (
 // the 24-hour window), it is dropped, not sent late.
 func (s *Scheduler) sendToBeneficiary(ctx context.Context, tx *storage.Tx, b storage.Beneficiary, now, expires time.Time,
 	build func(l *locales.Localizer) bot.Outgoing) (verdict, error) {
-	_, err := s.eng.SendTo(ctx, tx, flows.Person{BeneficiaryID: b.ID},
-		flows.SendOptions{Kind: "reminder", Priority: storage.PriorityInteractive, ExpiresAt: expires}, now, build)
-	if errors.Is(err, flows.ErrUnreachable) {
+	_, err := s.dom.Notifier().SendTo(ctx, tx, notify.Person{BeneficiaryID: b.ID},
+		notify.SendOptions{Kind: "reminder", Priority: storage.PriorityInteractive, ExpiresAt: expires}, now, build)
+	if errors.Is(err, notify.ErrUnreachable) {
 		return drop("unreachable"), nil
 	}
 	if err != nil {
@@ -59,7 +59,7 @@ func (s *Scheduler) remindSession(ctx context.Context, tx *storage.Tx, r storage
 	if err != nil {
 		return verdict{}, err
 	}
-	if enr.RSVP.Valid && enr.RSVP.String == flows.RSVPNo {
+	if enr.RSVP.Valid && enr.RSVP.String == notify.RSVPNo {
 		return drop("rsvp_no"), nil
 	}
 	later, err := storage.LaterReminderDue(ctx, tx, r, now)
@@ -72,7 +72,7 @@ func (s *Scheduler) remindSession(ctx context.Context, tx *storage.Tx, r storage
 	if v, held := s.holdForQuiet(r, now, sess.StartsAt); held {
 		return v, nil
 	}
-	confirmed := enr.RSVP.Valid && enr.RSVP.String == flows.RSVPYes
+	confirmed := enr.RSVP.Valid && enr.RSVP.String == notify.RSVPYes
 	return s.sendToBeneficiary(ctx, tx, b, now, sess.StartsAt, func(l *locales.Localizer) bot.Outgoing {
 		return sessionReminder(l, sess, s.cfg.Location, confirmed)
 	})
@@ -100,7 +100,7 @@ func (s *Scheduler) remindStep(ctx context.Context, tx *storage.Tx, r storage.Re
 		return verdict{}, err
 	}
 	return s.sendToBeneficiary(ctx, tx, b, now, r.EventAt.Time, func(l *locales.Localizer) bot.Outgoing {
-		return stepReminder(s.eng.Catalog(), l, step, due)
+		return stepReminder(s.dom.Notifier().Catalog(), l, step, due)
 	})
 }
 
@@ -144,9 +144,9 @@ func (s *Scheduler) alertOverdue(ctx context.Context, tx *storage.Tx, r storage.
 	if err != nil {
 		return verdict{}, err
 	}
-	l := s.eng.Catalog().For(tutor.Lang)
-	detail := l.T("reminder.overdue_detail", "Step", staffStepTitle(s.eng.Catalog(), l, step), "Date", l.Date(due))
-	if err := s.eng.AlertTutor(ctx, tx, now, b, storage.AlertStepOverdue, step.ID, detail); err != nil {
+	l := s.dom.Notifier().Catalog().For(tutor.Lang)
+	detail := l.T("reminder.overdue_detail", "Step", staffStepTitle(s.dom.Notifier().Catalog(), l, step), "Date", l.Date(due))
+	if err := s.dom.AlertTutor(ctx, tx, now, b, storage.AlertStepOverdue, step.ID, detail); err != nil {
 		return verdict{}, err
 	}
 	return sent(), nil

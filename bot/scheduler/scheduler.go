@@ -18,20 +18,22 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/insideaut/insidebot/bot/clock"
-	"github.com/insideaut/insidebot/flows"
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/domain/reminders"
 	"github.com/insideaut/insidebot/storage"
 )
 
-// BroadcastStarter starts a scheduled broadcast in the scheduler's transaction: the flows
-// engine does (the staff journeys build broadcasts).
+// BroadcastStarter starts a scheduled broadcast in the scheduler's transaction: the domain
+// layer does (domain.Service.StartBroadcast).
 type BroadcastStarter interface {
 	StartBroadcast(ctx context.Context, q storage.Queryer, broadcastID int64, now time.Time) error
 }
 
 // Deps are what the scheduler needs.
 type Deps struct {
-	DB     *storage.DB
-	Engine *flows.Engine
+	DB *storage.DB
+	// Domain raises alerts, finishes erasures and sends through its notifier.
+	Domain *domain.Service
 	// Broadcasts starts scheduled broadcasts; without it broadcast reminders stay pending for
 	// a replica that has one.
 	Broadcasts BroadcastStarter
@@ -48,13 +50,13 @@ type Deps struct {
 // Scheduler claims due reminders and does them.
 type Scheduler struct {
 	db         *storage.DB
-	eng        *flows.Engine
+	dom        *domain.Service
 	broadcasts BroadcastStarter
 	clock      clock.Clock
 	log        *slog.Logger
 	wake       func()
 	cfg        Config
-	planner    *Planner
+	planner    *reminders.Planner
 	m          metrics
 	media      MediaPurger
 
@@ -70,11 +72,11 @@ func New(d Deps) *Scheduler {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	if d.Config.Location == nil && d.Engine != nil {
-		d.Config.Location = d.Engine.Settings().Location
+	if d.Config.Location == nil && d.Domain != nil {
+		d.Config.Location = d.Domain.Location()
 	}
 	cfg := d.Config.withDefaults()
-	s := &Scheduler{db: d.DB, eng: d.Engine, broadcasts: d.Broadcasts, clock: d.Clock, log: d.Log, wake: d.Wake,
+	s := &Scheduler{db: d.DB, dom: d.Domain, broadcasts: d.Broadcasts, clock: d.Clock, log: d.Log, wake: d.Wake,
 		cfg: cfg, planner: NewPlanner(cfg), m: newMetrics(), media: d.Media}
 	if d.Metrics != nil {
 		s.m.register(d.Metrics)
@@ -83,7 +85,7 @@ func New(d Deps) *Scheduler {
 }
 
 // Planner is the planner the scheduler's sweeps use (same configuration).
-func (s *Scheduler) Planner() *Planner { return s.planner }
+func (s *Scheduler) Planner() *reminders.Planner { return s.planner }
 
 // Run does due work every Interval until ctx ends. It never holds up anything else: the HTTP
 // server and /readyz do not wait on it.
@@ -177,7 +179,7 @@ func (s *Scheduler) kinds() []string {
 func formatOffsets(offs []time.Duration) []string {
 	out := make([]string, len(offs))
 	for i, o := range offs {
-		out[i] = FormatOffset(o)
+		out[i] = reminders.FormatOffset(o)
 	}
 	return out
 }

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot/scheduler"
-	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/flows/flowtest"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -45,7 +45,7 @@ func TestSessionReminderSentOnce(t *testing.T) {
 	yes, _ := flowtest.FindButton([]botOutgoing{msg}, "I will come")
 	no, _ := flowtest.FindButton([]botOutgoing{msg}, "can't come")
 	mapBtn, _ := flowtest.FindButton([]botOutgoing{msg}, "Map")
-	if yes.Data != flows.Data(flows.ButtonRSVP, s.ID, flows.RSVPYes) || no.Data != flows.Data(flows.ButtonRSVP, s.ID, flows.RSVPNo) ||
+	if yes.Data != notify.Data(notify.ButtonRSVP, s.ID, notify.RSVPYes) || no.Data != notify.Data(notify.ButtonRSVP, s.ID, notify.RSVPNo) ||
 		mapBtn.URL != "https://maps.example/padova36" {
 		t.Fatalf("buttons: %s", flowtest.Describe([]botOutgoing{msg}))
 	}
@@ -72,7 +72,7 @@ func TestSessionReminderSentOnce(t *testing.T) {
 		t.Fatalf("sent twice:\n%s", flowtest.Describe(msgs))
 	}
 
-	f.rsvp(s, en, flows.RSVPYes)
+	f.rsvp(s, en, notify.RSVPYes)
 	f.setClock(f.at(2025, 12, 3, 8, 0))
 	f.tick()
 	expectOne(t, enChat.Inbox(), "You said you will come")
@@ -229,11 +229,11 @@ func TestMovedCancelledAndAnswered(t *testing.T) {
 	if st["sent"] != 2 || st["cancelled/moved"] != 6 || st["pending"] != 4 {
 		t.Fatalf("after the second move: %v", st)
 	}
-	f.rsvp(s, b2, flows.RSVPNo)
+	f.rsvp(s, b2, notify.RSVPNo)
 	if got := f.pending(storage.ReminderSession); len(got) != 2 || got[0][:len(itoa(b1.ID))+1] != itoa(b1.ID)+"@" {
 		t.Fatalf("after b2 said no: %v", got)
 	}
-	f.rsvp(s, b2, flows.RSVPYes)
+	f.rsvp(s, b2, notify.RSVPYes)
 	if got := f.pending(storage.ReminderSession); len(got) != 4 {
 		t.Fatalf("after b2 said yes again: %v", got)
 	}

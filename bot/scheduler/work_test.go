@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot/scheduler"
-	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/flows/flowtest"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -34,7 +34,7 @@ func TestCheckinOncePerSilence(t *testing.T) {
 	f.setClock(f.at(2025, 12, 15, 10, 0))
 	f.tick()
 	msg := expectOne(t, ofKind(chat.Inbox(), scheduler.TemplateCheckin), "How are you?")
-	if btn, ok := flowtest.FindButton([]botOutgoing{msg}, "tutor"); !ok || btn.Data != flows.Data(flows.ButtonMyTutor) {
+	if btn, ok := flowtest.FindButton([]botOutgoing{msg}, "tutor"); !ok || btn.Data != notify.Data(notify.ButtonMyTutor) {
 		t.Fatalf("no button to the tutor:\n%s", flowtest.Describe([]botOutgoing{msg}))
 	}
 	if msgs := stoppedChat.Inbox(); len(msgs) != 0 {
@@ -85,8 +85,8 @@ func TestDigest(t *testing.T) {
 	}
 	s := f.session(f.at(2025, 12, 16, 15, 0), "")
 	f.enrol(s, late, coming, notComing)
-	f.rsvp(s, coming, flows.RSVPYes)
-	f.rsvp(s, notComing, flows.RSVPNo)
+	f.rsvp(s, coming, notify.RSVPYes)
+	f.rsvp(s, notComing, notify.RSVPNo)
 	for _, b := range []storage.Beneficiary{late, coming, notComing} {
 		if err := storage.TouchBeneficiary(ctx, f.h.DB, b.ID, f.at(2025, 12, 15, 18, 0)); err != nil {
 			t.Fatal(err)

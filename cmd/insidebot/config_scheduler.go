@@ -5,13 +5,15 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot/scheduler"
+	"github.com/insideaut/insidebot/domain/civil"
+	"github.com/insideaut/insidebot/domain/reminders"
 )
 
 // SchedulerConfig is the scheduler's part of the configuration.
 type SchedulerConfig struct {
 	Offsets     []time.Duration      // REMINDER_OFFSETS
-	Quiet       scheduler.QuietHours // QUIET_HOURS
-	DigestAt    scheduler.TimeOfDay  // DIGEST_TIME
+	Quiet       reminders.QuietHours // QUIET_HOURS
+	DigestAt    civil.TimeOfDay      // DIGEST_TIME
 	OverdueDays int                  // OVERDUE_ALERT_DAYS
 	Interval    time.Duration        // SCHEDULER_INTERVAL
 	// MessageRetention is MESSAGE_RETENTION: how long delivered messages and the web chat's
@@ -32,7 +34,7 @@ func loadSchedulerConfig(get func(name, def string) string) (SchedulerConfig, er
 		return c, configError{name: "QUIET_HOURS", expect: "HH:MM-HH:MM, such as 21:00-08:00, or off (" + err.Error() + ")", got: quiet}
 	}
 	digest := get("DIGEST_TIME", "08:30")
-	if c.DigestAt, err = scheduler.ParseTimeOfDay(digest); err != nil {
+	if c.DigestAt, err = civil.ParseTimeOfDay(digest); err != nil {
 		return c, configError{name: "DIGEST_TIME", expect: "a time of day HH:MM, such as 08:30", got: digest}
 	}
 	days := get("OVERDUE_ALERT_DAYS", "3")

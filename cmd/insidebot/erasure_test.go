@@ -155,7 +155,7 @@ func erasureLeavesNothing(t *testing.T, sqlite bool) {
 		return pending == 0
 	})
 	// The second purge, at its time.
-	done, err := f.a.engine.FinishErasures(ctx, db, time.Now().Add(storage.ErasurePurgeAfter+time.Minute))
+	done, err := f.a.engine.Domain().FinishErasures(ctx, db, time.Now().Add(storage.ErasurePurgeAfter+time.Minute))
 	if err != nil || done != 1 {
 		t.Fatalf("second purge: %d done, %v", done, err)
 	}

@@ -7,12 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/clock"
 	"github.com/insideaut/insidebot/bot/telegram"
-	"github.com/insideaut/insidebot/flows"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -50,7 +49,7 @@ func inviteCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 		return err
 	}
 	defer db.Close()
-	set := flows.Settings{BotUsername: cfg.BotUsername, PublicURL: cfg.PublicURL, InviteTTL: cfg.InviteTTL}
+	set := domain.Links{BotUsername: cfg.BotUsername, PublicURL: cfg.PublicURL, InviteTTL: cfg.InviteTTL}
 	if set.BotUsername == "" && cfg.TelegramToken != "" {
 		// The link must name the real bot: ask Telegram, as serve does.
 		c, err := telegram.NewClient(ctx, cfg.TelegramToken, cfg.TelegramAPIEndpoint, nil)
@@ -63,19 +62,16 @@ func inviteCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 		set.BotUsername = "insidebot"
 	}
 	now := clock.System{}.Now()
-	var inv flows.Invitation
+	var inv domain.Invitation
 	err = db.InTx(ctx, func(tx *storage.Tx) error {
-		inv, err = flows.InvitePerson(ctx, tx, flows.InviteRequest{Role: *role, Territory: *territory, Lang: *lang, TutorID: *tutor, Name: *name}, set, now)
+		inv, err = domain.InvitePerson(ctx, tx, now, domain.Actor{CLI: true},
+			domain.InviteRequest{Role: *role, Territory: *territory, Lang: *lang, TutorID: *tutor, Name: *name}, set)
 		if err != nil {
 			return err
 		}
-		if err := storage.MarkReal(ctx, tx, now); err != nil {
-			return err
-		}
-		return storage.Audit(ctx, tx, storage.AuditEntry{At: now, ActorKind: storage.ActorCLI, Action: "invite",
-			TargetKind: inv.Role, TargetID: strconv.FormatInt(inv.PersonID, 10)})
+		return storage.MarkReal(ctx, tx, now)
 	})
-	var ie *flows.InviteError
+	var ie *domain.InviteError
 	if errors.As(err, &ie) {
 		return fmt.Errorf("invite: --%s %s", ie.Field, ie.Reason)
 	}

@@ -11,7 +11,7 @@ func (a *app) wireOutbox() {
 		Metrics: a.metrics, Limits: map[string]outbox.Limits{bot.Telegram: a.cfg.TelegramLimits, bot.WhatsApp: a.cfg.WhatsAppLimits},
 		// A contact that blocked the bot: its tutor is told. A broadcast message done: its
 		// author hears of the progress and, at the end, the report.
-		Unreachable: a.engine.IdentityUnreachable, BroadcastMessageDone: a.engine.BroadcastProgress}
+		Unreachable: a.engine.IdentityUnreachable, BroadcastMessageDone: a.engine.Domain().BroadcastProgress}
 	svc := outbox.New(cfg)
 	a.wake = svc.Wake
 	a.runners = append(a.runners, runner{name: "outbox", run: svc.Run})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/telegram"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/locales"
 )
@@ -77,9 +78,9 @@ func (a *app) registerWebhook(ctx context.Context, log *slog.Logger) error {
 // beneficiaryMenus is the default command menu of private chats in each language (English for
 // languages Telegram's client reports that are not ours). Staff menus are set per chat.
 func beneficiaryMenus(e *flows.Engine, cat *locales.Catalog) []telegram.Menu {
-	menus := []telegram.Menu{{Lang: "", Commands: e.Menu(flows.RoleBeneficiary, cat.For("en"))}}
+	menus := []telegram.Menu{{Lang: "", Commands: e.Menu(domain.RoleBeneficiary, cat.For("en"))}}
 	for _, l := range locales.Languages() {
-		menus = append(menus, telegram.Menu{Lang: l.Code, Commands: e.Menu(flows.RoleBeneficiary, cat.For(l.Code))})
+		menus = append(menus, telegram.Menu{Lang: l.Code, Commands: e.Menu(domain.RoleBeneficiary, cat.For(l.Code))})
 	}
 	return menus
 }

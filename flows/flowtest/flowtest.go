@@ -17,6 +17,8 @@ import (
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/clock"
 	"github.com/insideaut/insidebot/bot/scheduler"
+	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/domain/reminders"
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
@@ -38,9 +40,13 @@ type Harness struct {
 	Rome       *time.Location
 	// Planner plans reminders in the journeys' transactions, as in the service (default
 	// REMINDER_OFFSETS, QUIET_HOURS...); Scheduler sends them when RunScheduler is called.
-	Planner   *scheduler.Planner
-	Scheduler *scheduler.Scheduler
-	seq       atomic.Int64
+	Planner *reminders.Planner
+	// SchedulerConfig is the scheduler's configuration the planner was built from.
+	SchedulerConfig scheduler.Config
+	Scheduler       *scheduler.Scheduler
+	// Domain is the engine's domain layer (actions called outside a conversation).
+	Domain *domain.Service
+	seq    atomic.Int64
 
 	fallbackMu sync.Mutex
 	fallbacks  []string
@@ -132,9 +138,10 @@ func New(t testing.TB, opts ...Option) *Harness {
 	if o.scheduler != nil {
 		o.scheduler(&sc)
 	}
+	h.SchedulerConfig = sc
 	h.Planner = scheduler.NewPlanner(sc)
 	h.build(set, h.Planner)
-	h.Scheduler = scheduler.New(scheduler.Deps{DB: db, Engine: h.Engine, Broadcasts: h.Engine, Clock: h.Clock, Config: sc})
+	h.Scheduler = scheduler.New(scheduler.Deps{DB: db, Domain: h.Domain, Broadcasts: h.Domain, Clock: h.Clock, Config: sc})
 	return h
 }
 
@@ -401,8 +408,9 @@ func (h *Harness) LinkStaff(chat *Chat, s storage.Staff) {
 }
 
 // build makes the engine and the dispatcher over the harness's storage.
-func (h *Harness) build(set flows.Settings, p flows.Planner) {
+func (h *Harness) build(set flows.Settings, p domain.Planner) {
 	h.Engine = flows.New(flows.Deps{Redis: h.Redis, Catalog: h.Catalog, Clock: h.Clock, Settings: set, Planner: p})
+	h.Domain = h.Engine.Domain()
 	h.Dispatcher = h.NewDispatcher()
 }
 
@@ -415,4 +423,4 @@ func (h *Harness) NewDispatcher() *bot.Dispatcher {
 
 // UsePlanner rebuilds the engine with another planner (a recorder in tests that check which
 // changes re-plan reminders).
-func (h *Harness) UsePlanner(p flows.Planner) { h.build(h.Engine.Settings(), p) }
+func (h *Harness) UsePlanner(p domain.Planner) { h.build(h.Engine.Settings(), p) }

@@ -1,4 +1,4 @@
-package flows
+package domain
 
 import (
 	"database/sql"
@@ -44,11 +44,15 @@ func (r Role) String() string {
 // Has tells whether r includes role.
 func (r Role) Has(role Role) bool { return r&role != 0 }
 
-// Actor is the person behind an update, as far as the bot knows them.
+// Actor is the person behind an action, as far as the bot knows them. The zero Actor is the
+// system (the scheduler, the importer) in the audit log and anonymous to the policy.
 type Actor struct {
 	Identity    *storage.Identity    // nil when the account is not linked
 	Beneficiary *storage.Beneficiary // set for a beneficiary
 	Staff       *storage.Staff       // set for a staff member
+	// CLI is the operator at the command line (insidebot invite, import): the audit log names
+	// them as such, and they may do what the command does.
+	CLI bool
 }
 
 // Role is the actor's role.
@@ -69,6 +73,14 @@ func (a Actor) Role() Role {
 	return RoleAnonymous
 }
 
+// StaffID is the acting staff member's id (0 for anyone else).
+func (a Actor) StaffID() int64 {
+	if a.Staff == nil {
+		return 0
+	}
+	return a.Staff.ID
+}
+
 // AuditActor is how the audit log names the actor.
 func (a Actor) AuditActor() (string, sql.NullInt64) {
 	switch {
@@ -76,36 +88,8 @@ func (a Actor) AuditActor() (string, sql.NullInt64) {
 		return storage.ActorStaff, sql.NullInt64{Int64: a.Staff.ID, Valid: true}
 	case a.Beneficiary != nil:
 		return storage.ActorBeneficiary, sql.NullInt64{Int64: a.Beneficiary.ID, Valid: true}
+	case a.CLI:
+		return storage.ActorCLI, sql.NullInt64{}
 	}
 	return storage.ActorSystem, sql.NullInt64{}
-}
-
-// CanSeeBeneficiary is the one rule for which beneficiaries a person may see and act on:
-// a beneficiary only themselves; a tutor those assigned to them; a coordinator those of their
-// territory (all when they have none); an admin everyone.
-func (a Actor) CanSeeBeneficiary(b storage.Beneficiary) bool {
-	switch a.Role() {
-	case RoleBeneficiary:
-		return a.Beneficiary.ID == b.ID
-	case RoleTutor:
-		return b.TutorID.Valid && b.TutorID.Int64 == a.Staff.ID
-	case RoleCoordinator:
-		return !a.Staff.Territory.Valid || a.Staff.Territory.String == b.Territory
-	case RoleAdmin:
-		return true
-	}
-	return false
-}
-
-// CanUseTerritory tells whether a staff member may act in a territory (create sessions,
-// leads, broadcasts there): coordinators and tutors in their own, admins and all-territory
-// coordinators everywhere.
-func (a Actor) CanUseTerritory(code string) bool {
-	if a.Staff == nil {
-		return false
-	}
-	if a.Role() == RoleAdmin || !a.Staff.Territory.Valid {
-		return true
-	}
-	return a.Staff.Territory.String == code
 }

@@ -1,4 +1,4 @@
-package scheduler
+package reminders
 
 import (
 	"context"
@@ -7,25 +7,63 @@ import (
 	"slices"
 	"time"
 
-	"github.com/insideaut/insidebot/flows"
+	"github.com/insideaut/insidebot/domain/civil"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
-// Planner keeps the reminders table in step with lab sessions, enrolments and plan steps. It
-// implements flows.Planner: the journeys call it in the transaction of each change, and the
-// scheduler calls it again for what is coming soon (so a change of REMINDER_OFFSETS, or a row
-// written without the journeys, is planned too). Planning twice changes nothing.
+// Planner keeps the reminders table in step with lab sessions, enrolments and plan steps. The
+// domain's actions call it in the transaction of each change, and the scheduler calls it again
+// for what is coming soon (so a change of REMINDER_OFFSETS, or a row written without the
+// conversations, is planned too). Planning twice changes nothing.
 type Planner struct{ cfg Config }
 
-var _ flows.Planner = (*Planner)(nil)
+// Config is how reminders are timed. Every field must be set (the scheduler's configuration
+// fills them from the environment and its defaults).
+type Config struct {
+	// Location is BOT_TIMEZONE: offsets of whole days, quiet hours and 09:00 the day before a
+	// step is due are read in it.
+	Location *time.Location
+	// Offsets are REMINDER_OFFSETS: how long before a lab session each reminder goes.
+	Offsets []time.Duration
+	// Quiet is QUIET_HOURS.
+	Quiet QuietHours
+	// OverdueDays is OVERDUE_ALERT_DAYS: how many days after a step's due date its tutor is
+	// alerted.
+	OverdueDays int
+	// StepReminderAt is the time of day, the day before a step is due, of its reminder.
+	StepReminderAt civil.TimeOfDay
+}
 
-// NewPlanner builds the planner.
-func NewPlanner(cfg Config) *Planner { return &Planner{cfg: cfg.withDefaults()} }
+// New builds the planner.
+func New(cfg Config) *Planner { return &Planner{cfg: cfg} }
 
 // Config is the planner's configuration.
 func (p *Planner) Config() Config { return p.cfg }
 
 func reminderKey(kind, target, offset string) string { return kind + "|" + target + "|" + offset }
+
+// Reminder rows are unique per (kind, target, offset): that is what "exactly once" means. The
+// planner's rows (the scheduler plans the others):
+//
+//	session       s:<session>:b:<beneficiary>   <offset>@<session start, UTC>
+//	step_due      st:<step>                     <due date>
+//	step_overdue  st:<step>                     <due date>
+//
+// The session's start is part of the offset key, so a session moved after a reminder went
+// out gets a reminder for its new time; a step's due date likewise.
+
+func sessionTarget(sessionID, beneficiaryID int64) string {
+	return fmt.Sprintf("s:%d:b:%d", sessionID, beneficiaryID)
+}
+
+const eventStamp = "20060102T150405Z"
+
+func sessionOffsetKey(offset time.Duration, start time.Time) string {
+	return FormatOffset(offset) + "@" + start.UTC().Format(eventStamp)
+}
+
+func stepTarget(stepID int64) string { return fmt.Sprintf("st:%d", stepID) }
 
 // SessionChanged plans one reminder per offset for each beneficiary enrolled in the session
 // who has not answered no, and cancels the rest: a moved session's old reminders, those of
@@ -61,7 +99,7 @@ func (p *Planner) SessionChanged(ctx context.Context, q storage.Queryer, session
 	enrolled := map[int64]bool{}
 	for _, e := range enrolments {
 		enrolled[e.BeneficiaryID] = true
-		if e.RSVP.Valid && e.RSVP.String == flows.RSVPNo {
+		if e.RSVP.Valid && e.RSVP.String == notify.RSVPNo {
 			notReminded[e.BeneficiaryID] = "rsvp_no"
 			continue
 		}
@@ -131,7 +169,7 @@ func (p *Planner) StepChanged(ctx context.Context, q storage.Queryer, stepID int
 		reason = "no_due_date"
 	default:
 		date := step.DueDate.String
-		dueDay, err := dayStart(date, loc)
+		dueDay, err := civil.DayStart(date, loc)
 		if err != nil {
 			return fmt.Errorf("step %d: due date %q: %w", step.ID, date, err)
 		}

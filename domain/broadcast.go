@@ -1,4 +1,4 @@
-package flows
+package domain
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -27,7 +28,7 @@ const progressStep = 25
 // reminder "broadcast"/"b:<id>" is due), continues one already sending without adding anyone
 // twice, and does nothing for a draft, a cancelled or a sent one. It runs in q, the caller's
 // transaction.
-func (e *Engine) StartBroadcast(ctx context.Context, q storage.Queryer, broadcastID int64, now time.Time) error {
+func (s *Service) StartBroadcast(ctx context.Context, q storage.Queryer, broadcastID int64, now time.Time) error {
 	b, err := storage.BroadcastByID(ctx, q, broadcastID)
 	if err != nil {
 		return err
@@ -43,17 +44,17 @@ func (e *Engine) StartBroadcast(ctx context.Context, q storage.Queryer, broadcas
 	default:
 		return nil
 	}
-	a, err := parseAudience(b.Audience)
+	a, err := ParseAudience(b.Audience)
 	if err != nil {
 		return err
 	}
-	s, announces, err := broadcastSession(ctx, q, b)
+	sn, announces, err := BroadcastSession(ctx, q, b)
 	if err != nil {
 		return err
 	}
 	var sess *storage.Session
 	if announces {
-		sess = &s
+		sess = &sn
 	}
 	if sess != nil && (sess.Status != storage.SessionScheduled || !sess.StartsAt.After(now)) {
 		// The session it announced was cancelled or has begun since: announcing it would mislead.
@@ -63,7 +64,7 @@ func (e *Engine) StartBroadcast(ctx context.Context, q storage.Queryer, broadcas
 		if err := systemAudit(ctx, q, now, "broadcast cancel", b.ID, "session gone"); err != nil {
 			return err
 		}
-		return e.tellAuthor(ctx, q, b, now, func(l *locales.Localizer) string {
+		return s.tellAuthor(ctx, q, b, now, func(l *locales.Localizer) string {
 			return l.T("broadcast.session_gone", "ID", b.ID, "Session", sess.ID)
 		})
 	}
@@ -75,7 +76,7 @@ func (e *Engine) StartBroadcast(ctx context.Context, q storage.Queryer, broadcas
 	if err != nil {
 		return err
 	}
-	recipients, err := storage.Recipients(ctx, q, a.filter())
+	recipients, err := storage.Recipients(ctx, q, a.Filter())
 	if err != nil {
 		return err
 	}
@@ -91,10 +92,10 @@ func (e *Engine) StartBroadcast(ctx context.Context, q storage.Queryer, broadcas
 			excluded++
 			continue
 		}
-		outboxID, err := e.SendTo(ctx, q, Person{BeneficiaryID: r.ID},
-			SendOptions{Priority: storage.PriorityBulk, Kind: "broadcast", BroadcastID: b.ID}, now,
-			func(l *locales.Localizer) bot.Outgoing { return e.broadcastMessage(l, b, sess, texts) })
-		if errors.Is(err, ErrUnreachable) {
+		outboxID, err := s.notify.SendTo(ctx, q, notify.Person{BeneficiaryID: r.ID},
+			notify.SendOptions{Priority: storage.PriorityBulk, Kind: "broadcast", BroadcastID: b.ID}, now,
+			func(l *locales.Localizer) bot.Outgoing { return s.BroadcastMessage(l, b, sess, texts) })
+		if errors.Is(err, notify.ErrUnreachable) {
 			if _, err := storage.AddDelivery(ctx, q, b.ID, r.ID, storage.DeliveryExcluded, storage.ExcludedUnreachable, 0, now); err != nil {
 				return err
 			}
@@ -112,13 +113,13 @@ func (e *Engine) StartBroadcast(ctx context.Context, q storage.Queryer, broadcas
 	if err := systemAudit(ctx, q, now, "broadcast start", b.ID, fmt.Sprintf("queued=%d excluded=%d", queued, excluded)); err != nil {
 		return err
 	}
-	if err := e.tellAuthor(ctx, q, b, now, func(l *locales.Localizer) string {
+	if err := s.tellAuthor(ctx, q, b, now, func(l *locales.Localizer) string {
 		return l.T("broadcast.started", "ID", b.ID, "Queued", queued, "Excluded", excluded)
 	}); err != nil {
 		return err
 	}
 	// Nobody to wait for (everyone excluded): the report goes at once.
-	return e.BroadcastProgress(ctx, q, b.ID, now)
+	return s.BroadcastProgress(ctx, q, b.ID, now)
 }
 
 // BroadcastProgress is called by the outbox after a broadcast message reached sent or failed,
@@ -127,7 +128,7 @@ func (e *Engine) StartBroadcast(ctx context.Context, q storage.Queryer, broadcas
 // from sending to sent (once) and sends the final report: delivered, failed by reason,
 // excluded by reason. Concurrent callers are serialised on the broadcast's row, so each step
 // and the report are told once.
-func (e *Engine) BroadcastProgress(ctx context.Context, q storage.Queryer, broadcastID int64, now time.Time) error {
+func (s *Service) BroadcastProgress(ctx context.Context, q storage.Queryer, broadcastID int64, now time.Time) error {
 	told, err := storage.LockBroadcastProgress(ctx, q, broadcastID)
 	if err != nil {
 		return err
@@ -159,7 +160,7 @@ func (e *Engine) BroadcastProgress(ctx context.Context, q storage.Queryer, broad
 		if err != nil || !moved {
 			return err
 		}
-		return e.tellAuthor(ctx, q, b, now, func(l *locales.Localizer) string { return reportText(l, b.ID, report) })
+		return s.tellAuthor(ctx, q, b, now, func(l *locales.Localizer) string { return reportText(l, b.ID, report) })
 	}
 	if total < progressMinRecipients {
 		return nil
@@ -172,7 +173,7 @@ func (e *Engine) BroadcastProgress(ctx context.Context, q storage.Queryer, broad
 	if err != nil || !advanced {
 		return err
 	}
-	return e.tellAuthor(ctx, q, b, now, func(l *locales.Localizer) string {
+	return s.tellAuthor(ctx, q, b, now, func(l *locales.Localizer) string {
 		return l.T("broadcast.progress", "ID", b.ID, "Pct", pct, "Done", final, "Total", total)
 	})
 }
@@ -198,7 +199,7 @@ func reportText(l *locales.Localizer, id int64, report []storage.DeliveryCount) 
 		if len(counts) == 0 {
 			return ""
 		}
-		return " — " + countsByKey(counts, func(k string) string { return l.T(prefix + k) })
+		return " — " + notify.CountsByKey(counts, func(k string) string { return l.T(prefix + k) })
 	}
 	return l.T("broadcast.report", "ID", id, "Delivered", delivered, "Failed", nFailed, "FailedWhy", why(failed, "broadcast.fail_"),
 		"Excluded", nExcluded, "ExcludedWhy", why(excluded, "broadcast.reason_"))
@@ -218,8 +219,8 @@ func failureKind(reason string) string {
 	return "other"
 }
 
-// broadcastSession is the session a broadcast announces; ok is false for free text.
-func broadcastSession(ctx context.Context, q storage.Queryer, b storage.Broadcast) (s storage.Session, ok bool, err error) {
+// BroadcastSession is the session a broadcast announces; ok is false for free text.
+func BroadcastSession(ctx context.Context, q storage.Queryer, b storage.Broadcast) (s storage.Session, ok bool, err error) {
 	if !b.SessionID.Valid {
 		return s, false, nil
 	}
@@ -227,14 +228,14 @@ func broadcastSession(ctx context.Context, q storage.Queryer, b storage.Broadcas
 	return s, err == nil, err
 }
 
-// broadcastMessage is a broadcast as one recipient reads it: a session announcement composed
+// BroadcastMessage is a broadcast as one recipient reads it: a session announcement composed
 // entirely in their language, or the free text (their language's version when there is one)
 // under a header in their language; both end with how to stop announcements.
-func (e *Engine) broadcastMessage(l *locales.Localizer, b storage.Broadcast, sess *storage.Session, texts map[string]string) bot.Outgoing {
+func (s *Service) BroadcastMessage(l *locales.Localizer, b storage.Broadcast, sess *storage.Session, texts map[string]string) bot.Outgoing {
 	var text string
 	if sess != nil {
 		text = l.T("broadcast.session_announcement", "Lab", sess.LabName, "Module", sess.ModuleName,
-			"When", e.sessionWhen(l, sess.StartsAt), "Place", sess.Place, "Map", mapLink(*sess))
+			"When", l.DateTime(sess.StartsAt.In(s.loc)), "Place", sess.Place, "Map", notify.MapLink(*sess))
 	} else {
 		body := b.Body
 		if v := texts[l.Lang()]; v != "" {
@@ -247,17 +248,90 @@ func (e *Engine) broadcastMessage(l *locales.Localizer, b storage.Broadcast, ses
 
 // tellAuthor sends a notice to the broadcast's author in their language; an author who cannot
 // be reached is not an error (the figures stay in /broadcasts).
-func (e *Engine) tellAuthor(ctx context.Context, q storage.Queryer, b storage.Broadcast, now time.Time, text func(l *locales.Localizer) string) error {
-	_, err := e.SendTo(ctx, q, Person{StaffID: b.CreatedBy}, SendOptions{Kind: "notice"}, now, func(l *locales.Localizer) bot.Outgoing {
+func (s *Service) tellAuthor(ctx context.Context, q storage.Queryer, b storage.Broadcast, now time.Time, text func(l *locales.Localizer) string) error {
+	_, err := s.notify.SendTo(ctx, q, notify.Person{StaffID: b.CreatedBy}, notify.SendOptions{Kind: "notice"}, now, func(l *locales.Localizer) bot.Outgoing {
 		return bot.Outgoing{Text: text(l)}
 	})
-	if errors.Is(err, ErrUnreachable) {
+	if errors.Is(err, notify.ErrUnreachable) {
 		return nil
 	}
 	return err
 }
 
-func systemAudit(ctx context.Context, q storage.Queryer, now time.Time, action string, broadcastID int64, detail string) error {
-	return storage.Audit(ctx, q, storage.AuditEntry{At: now, ActorKind: storage.ActorSystem, Action: action,
-		TargetKind: "broadcast", TargetID: strconv.FormatInt(broadcastID, 10), Detail: detail})
+// ErrWrongState is an action a record's status does not allow any more (a broadcast no longer
+// a draft); nothing changed.
+var ErrWrongState = errors.New("not in a state that allows it")
+
+// mayManageBroadcast refuses (audited) a staff member who is neither the author nor an admin.
+func (s *Service) mayManageBroadcast(ctx context.Context, q storage.Queryer, now time.Time, a Actor, action string, b storage.Broadcast) error {
+	if !a.CanManageBroadcast(b) {
+		return s.refused(ctx, q, now, a, action, "broadcast", strconv.FormatInt(b.ID, 10))
+	}
+	return nil
+}
+
+// ConfirmBroadcast sends a draft now: it moves it to sending once (ErrWrongState when it is no
+// longer a draft), audits it and fans it out (StartBroadcast).
+func (s *Service) ConfirmBroadcast(ctx context.Context, q storage.Queryer, now time.Time, a Actor, b storage.Broadcast) error {
+	const action = "broadcast confirm"
+	if err := s.mayManageBroadcast(ctx, q, now, a, action, b); err != nil {
+		return err
+	}
+	moved, err := storage.TransitionBroadcast(ctx, q, b.ID, storage.BroadcastDraft, storage.BroadcastSending, now)
+	if err != nil {
+		return err
+	}
+	if !moved {
+		return ErrWrongState
+	}
+	if err := Audit(ctx, q, now, a, action, "broadcast", strconv.FormatInt(b.ID, 10), ""); err != nil {
+		return err
+	}
+	return s.StartBroadcast(ctx, q, b.ID, now)
+}
+
+// ScheduleBroadcast schedules a draft for at: the scheduler starts it then (StartBroadcast).
+// ErrWrongState when it is no longer a draft.
+func (s *Service) ScheduleBroadcast(ctx context.Context, q storage.Queryer, now time.Time, a Actor, b storage.Broadcast, at time.Time) error {
+	const action = "broadcast schedule"
+	if err := s.mayManageBroadcast(ctx, q, now, a, action, b); err != nil {
+		return err
+	}
+	moved, err := storage.TransitionBroadcast(ctx, q, b.ID, storage.BroadcastDraft, storage.BroadcastScheduled, at)
+	if err != nil {
+		return err
+	}
+	if !moved {
+		return ErrWrongState
+	}
+	if err := storage.PlanBroadcast(ctx, q, b.ID, at, now); err != nil {
+		return err
+	}
+	return Audit(ctx, q, now, a, action, "broadcast", strconv.FormatInt(b.ID, 10), "at="+at.UTC().Format(time.RFC3339))
+}
+
+// CancelBroadcast drops a draft or a scheduled broadcast (and its planned start).
+// ErrWrongState when it is neither any more.
+func (s *Service) CancelBroadcast(ctx context.Context, q storage.Queryer, now time.Time, a Actor, b storage.Broadcast) error {
+	const action = "broadcast cancel"
+	if err := s.mayManageBroadcast(ctx, q, now, a, action, b); err != nil {
+		return err
+	}
+	moved := false
+	if b.Status == storage.BroadcastDraft || b.Status == storage.BroadcastScheduled {
+		var err error
+		moved, err = storage.TransitionBroadcast(ctx, q, b.ID, b.Status, storage.BroadcastCancelled, now)
+		if err != nil {
+			return err
+		}
+	}
+	if !moved {
+		return ErrWrongState
+	}
+	if b.Status == storage.BroadcastScheduled {
+		if _, err := storage.CancelBroadcastPlan(ctx, q, b.ID); err != nil {
+			return err
+		}
+	}
+	return Audit(ctx, q, now, a, action, "broadcast", strconv.FormatInt(b.ID, 10), "was="+b.Status)
 }

@@ -1,10 +1,11 @@
-package flows
+package domain
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,9 +42,36 @@ type Invitation struct {
 	WebchatLink     string
 }
 
+// Links say where invites lead: the Telegram bot and the public web chat.
+type Links struct {
+	BotUsername string        // Telegram bot username, for t.me deep links
+	PublicURL   string        // where the web chat is served
+	InviteTTL   time.Duration // how long an invite code is valid
+}
+
 // InvitePerson validates a request, creates the beneficiary or pending staff member and an
-// invite for them, in q (one transaction).
-func InvitePerson(ctx context.Context, q storage.Queryer, req InviteRequest, set Settings, now time.Time) (Invitation, error) {
+// invite for them, and audits it, in q (one transaction). The command line (CLI actor) may
+// invite anyone; a staff member invites beneficiaries of a territory they may use (as their
+// tutor), and coordinators and admins invite tutors there too. Anyone else is refused
+// (ErrDenied, audited).
+func InvitePerson(ctx context.Context, q storage.Queryer, now time.Time, a Actor, req InviteRequest, set Links) (Invitation, error) {
+	typedLang := req.Lang
+	if !a.CLI {
+		action := "/invite"
+		if strings.EqualFold(strings.TrimSpace(req.Role), storage.RoleTutor) {
+			action = "/invite tutor"
+		}
+		territory := strings.ToUpper(strings.TrimSpace(req.Territory))
+		role := strings.ToLower(strings.TrimSpace(req.Role))
+		allowed := a.Staff != nil && a.CanUseTerritory(territory) &&
+			(role == "beneficiary" && req.TutorID == a.Staff.ID || role == storage.RoleTutor && a.IsCoordinator())
+		if !allowed {
+			if err := Refuse(ctx, q, now, a, action, "territory", territory, ""); err != nil {
+				return Invitation{}, err
+			}
+			return Invitation{}, ErrDenied
+		}
+	}
 	req.Role = strings.ToLower(strings.TrimSpace(req.Role))
 	req.Territory = strings.ToUpper(strings.TrimSpace(req.Territory))
 	switch req.Role {
@@ -102,11 +130,25 @@ func InvitePerson(ctx context.Context, q storage.Queryer, req InviteRequest, set
 	}
 	inv.Code, inv.ExpiresAt = code, created.ExpiresAt
 	inv.TelegramLink, inv.WebchatLink = InviteLinks(set, code)
-	return inv, nil
+	return inv, auditInvite(ctx, q, now, a, inv, req, typedLang)
+}
+
+// auditInvite records an invitation: from the command line as "invite" of the person's role;
+// from a staff member as "/invite" (with the language they chose) or "/invite tutor" (with the
+// territory).
+func auditInvite(ctx context.Context, q storage.Queryer, now time.Time, a Actor, inv Invitation, req InviteRequest, typedLang string) error {
+	id := strconv.FormatInt(inv.PersonID, 10)
+	switch {
+	case a.CLI:
+		return Audit(ctx, q, now, a, "invite", inv.Role, id, "")
+	case inv.Role == storage.RoleTutor:
+		return Audit(ctx, q, now, a, "/invite tutor", "staff", id, "territory="+req.Territory)
+	}
+	return Audit(ctx, q, now, a, "/invite", "beneficiary", id, "lang="+typedLang)
 }
 
 // InviteLinks are the Telegram deep link and the web-chat link that carry an invite code.
-func InviteLinks(set Settings, code string) (telegram, webchat string) {
+func InviteLinks(set Links, code string) (telegram, webchat string) {
 	telegram = "https://t.me/" + set.BotUsername + "?start=" + url.QueryEscape(code)
 	webchat = strings.TrimRight(set.PublicURL, "/") + "/?invite=" + url.QueryEscape(code)
 	return telegram, webchat

@@ -1,53 +1,43 @@
-package scheduler
+package reminders
 
 import (
-	"fmt"
+	"strings"
 	"time"
 
-	"github.com/insideaut/insidebot/flows"
+	"github.com/insideaut/insidebot/domain/civil"
 )
 
-// day is a calendar day: offsets that are whole days move by calendar days, not by 24 hours.
-const day = 24 * time.Hour
-
-// TimeOfDay is a wall-clock time, hours and minutes, in the bot's time zone.
-type TimeOfDay struct{ Hour, Minute int }
-
-// ParseTimeOfDay reads "HH:MM" (24-hour clock).
-func ParseTimeOfDay(s string) (TimeOfDay, error) {
-	h, m, err := flows.ParseClock(s)
-	if err != nil {
-		return TimeOfDay{}, err
-	}
-	return TimeOfDay{Hour: h, Minute: m}, nil
-}
-
-func (t TimeOfDay) String() string { return fmt.Sprintf("%02d:%02d", t.Hour, t.Minute) }
-
-func (t TimeOfDay) minutes() int { return t.Hour*60 + t.Minute }
-
-// On is the moment this wall-clock time shows on the civil day of d in loc.
-func (t TimeOfDay) On(d time.Time, loc *time.Location) time.Time {
-	l := d.In(loc)
-	return time.Date(l.Year(), l.Month(), l.Day(), t.Hour, t.Minute, 0, 0, loc)
-}
+// Day is a calendar day: offsets that are whole days move by calendar days, not by 24 hours.
+const Day = 24 * time.Hour
 
 // ReminderTime is when a reminder offset before event falls. An offset of whole days moves
 // back by calendar days in loc, so a session at 10:00 is reminded at 10:00 the day before
 // whatever daylight saving did in between; a shorter offset is plain elapsed time.
 func ReminderTime(event time.Time, offset time.Duration, loc *time.Location) time.Time {
-	if offset > 0 && offset%day == 0 {
+	if offset > 0 && offset%Day == 0 {
 		l := event.In(loc)
-		return time.Date(l.Year(), l.Month(), l.Day()-int(offset/day), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), loc)
+		return time.Date(l.Year(), l.Month(), l.Day()-int(offset/Day), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), loc)
 	}
 	return event.Add(-offset)
+}
+
+// FormatOffset writes an offset the short way: 24h, 2h, 1h30m, 5s.
+func FormatOffset(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // QuietHours is the nightly window in which nothing is sent to beneficiaries unasked. Start
 // is inside the window, End is not; a window may wrap past midnight (21:00-08:00).
 type QuietHours struct {
 	Enabled    bool
-	Start, End TimeOfDay
+	Start, End civil.TimeOfDay
 }
 
 func (q QuietHours) String() string {
@@ -64,15 +54,15 @@ func (q QuietHours) Contains(t time.Time, loc *time.Location) bool {
 	}
 	l := t.In(loc)
 	m := l.Hour()*60 + l.Minute()
-	s, e := q.Start.minutes(), q.End.minutes()
+	s, e := q.Start.Minutes(), q.End.Minutes()
 	if s < e {
 		return m >= s && m < e
 	}
 	return m >= s || m < e
 }
 
-// endAfter is the first end of quiet hours after t.
-func (q QuietHours) endAfter(t time.Time, loc *time.Location) time.Time {
+// EndAfter is the first end of quiet hours after t.
+func (q QuietHours) EndAfter(t time.Time, loc *time.Location) time.Time {
 	c := q.End.On(t, loc)
 	if !c.After(t) {
 		c = q.End.On(t.In(loc).AddDate(0, 0, 1), loc)
@@ -96,7 +86,7 @@ func (q QuietHours) Adjust(t, event time.Time, loc *time.Location) (at time.Time
 	if !q.Contains(t, loc) {
 		return t, false
 	}
-	end := q.endAfter(t, loc)
+	end := q.EndAfter(t, loc)
 	if event.IsZero() || end.Before(event) {
 		return end, true
 	}

@@ -1,0 +1,4 @@
+package flows
+
+// MaxLabelRunes is maxLabelRunes, for the external tests.
+const MaxLabelRunes = maxLabelRunes
