@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -17,19 +18,10 @@ import (
 // there are in all.
 const maxHomeAlerts = 50
 
-// caseloadScope is whose people a staff member's caseload figures count: a tutor's own, a
-// coordinator's territory (every territory when they have none), an admin's everyone.
+// caseloadScope is whose people a staff member's lists and figures count: the domain's one
+// rule (a tutor's own, a coordinator's territory or every one, an admin's everyone).
 func caseloadScope(s storage.Staff) storage.CaseloadFilter {
-	switch s.Role {
-	case storage.RoleTutor:
-		return storage.CaseloadFilter{TutorID: s.ID}
-	case storage.RoleCoordinator:
-		return storage.CaseloadFilter{Territory: s.Territory.String}
-	case storage.RoleAdmin:
-		return storage.CaseloadFilter{}
-	}
-	// A role this desk does not know yet sees no one rather than everyone.
-	return storage.CaseloadFilter{TutorID: -1}
+	return domain.Actor{Staff: &s}.CaseloadFilter()
 }
 
 // homeData is what Home shows.
@@ -111,13 +103,9 @@ func loadPeople(ctx context.Context, q storage.Queryer, pq storage.PeopleQuery) 
 // conversationShown is how many of the newest messages with the tutor a person's page shows.
 const conversationShown = 50
 
-// inScope tells whether a staff member may see a beneficiary: the same rule as their caseload.
+// inScope tells whether a staff member may see a beneficiary: the domain's one rule.
 func inScope(s storage.Staff, b storage.Beneficiary) bool {
-	f := caseloadScope(s)
-	if f.TutorID != 0 && (!b.TutorID.Valid || b.TutorID.Int64 != f.TutorID) {
-		return false
-	}
-	return f.Territory == "" || b.Territory == f.Territory
+	return domain.Actor{Staff: &s}.CanSeeBeneficiary(b)
 }
 
 // personData is what a person's page shows.

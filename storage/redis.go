@@ -213,8 +213,8 @@ func (r *Redis) TakeToken(ctx context.Context, key string, rate float64, burst, 
 // and keeps bulk traffic's reserve), at most ARGV[4] tokens are taken in any window of ARGV[5]
 // ms, counted in a log of when they were taken (KEYS[2], a sorted set, in microseconds). A
 // token bucket alone lets its burst through on top of the rate in one second; a platform that
-// counts sends per second answers those with 429. When the log is full it returns the ms until
-// its oldest entry leaves the window.
+// counts sends per second answers those with 429. When the log is full (for traffic that keeps
+// a reserve: all but the reserve's places) it returns the ms until a place frees.
 const takeCapped = `
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
@@ -225,9 +225,14 @@ local t = redis.call("TIME")
 local nowus = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local now = math.floor(nowus / 1000)
 redis.call("ZREMRANGEBYSCORE", KEYS[2], "-inf", nowus - window)
-if redis.call("ZCARD", KEYS[2]) >= cap then
-  local oldest = redis.call("ZRANGE", KEYS[2], 0, 0, "WITHSCORES")
-  local wait = math.ceil((tonumber(oldest[2]) + window - nowus) / 1000)
+-- Traffic that keeps a reserve (bulk) leaves as many places of the window free, so that a
+-- reply never queues behind a broadcast that fills the cap.
+local room = cap
+if reserve > 0 then room = math.max(1, cap - math.ceil(reserve)) end
+local used = redis.call("ZCARD", KEYS[2])
+if used >= room then
+  local freeing = redis.call("ZRANGE", KEYS[2], used - room, used - room, "WITHSCORES")
+  local wait = math.ceil((tonumber(freeing[2]) + window - nowus) / 1000)
   if wait < 1 then wait = 1 end
   return wait
 end
