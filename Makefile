@@ -20,7 +20,7 @@ services:
 ## test: go vet and every test with the race detector, on PostgreSQL, Redis and SQLite
 test: services | e2e/node_modules
 	$(GO) vet $(PKGS)
-	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -race -count=1 -timeout 30m $(PKGS)
 
 ## e2e/node_modules: the Telegram Bot API emulator the end-to-end test runs against (Node 20)
 e2e/node_modules:
