@@ -3,6 +3,8 @@ package domain
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
@@ -58,4 +60,59 @@ func (s *Service) MessageFromTutor(ctx context.Context, q storage.Queryer, now t
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// mayActOnBeneficiary refuses (audited) anyone but a staff member who may see b.
+func (s *Service) mayActOnBeneficiary(ctx context.Context, q storage.Queryer, now time.Time, a Actor, action string, b storage.Beneficiary) error {
+	if a.Staff == nil || !a.CanSeeBeneficiary(b) {
+		return s.refused(ctx, q, now, a, action, "beneficiary", strconv.FormatInt(b.ID, 10))
+	}
+	return nil
+}
+
+// ReplyToBeneficiary relays a staff member's text to a beneficiary (MessageFromTutor) and
+// closes the alerts it answers: the one replied to (alertID, 0 for none) and the staff
+// member's open alerts about that beneficiary; it audits how many it closed. When the
+// beneficiary cannot be reached nothing is closed and sent is false.
+func (s *Service) ReplyToBeneficiary(ctx context.Context, q storage.Queryer, now time.Time, a Actor, b storage.Beneficiary, text string, alertID int64) (sent bool, closed int64, err error) {
+	const action = "/reply"
+	if err := s.mayActOnBeneficiary(ctx, q, now, a, action, b); err != nil {
+		return false, 0, err
+	}
+	sent, err = s.MessageFromTutor(ctx, q, now, b, text)
+	if err != nil || !sent {
+		return false, 0, err
+	}
+	me := a.Staff.ID
+	closed, err = storage.HandleAlertsOf(ctx, q, me, b.ID, me, now)
+	if err != nil {
+		return true, 0, err
+	}
+	if alertID != 0 {
+		ok, err := storage.HandleAlert(ctx, q, alertID, me, now)
+		if err != nil {
+			return true, closed, err
+		}
+		if ok {
+			closed++
+		}
+	}
+	return true, closed, Audit(ctx, q, now, a, action, "beneficiary", strconv.FormatInt(b.ID, 10), "alerts closed: "+strconv.FormatInt(closed, 10))
+}
+
+// CloseAlert closes an alert about b without a message, once: closed is false when it was
+// already closed.
+func (s *Service) CloseAlert(ctx context.Context, q storage.Queryer, now time.Time, a Actor, al storage.Alert, b storage.Beneficiary) (closed bool, err error) {
+	const action = "alert done"
+	if err := s.mayActOnBeneficiary(ctx, q, now, a, action, b); err != nil {
+		return false, err
+	}
+	if al.BeneficiaryID != b.ID {
+		return false, s.refused(ctx, q, now, a, action, "alert", strconv.FormatInt(al.ID, 10))
+	}
+	closed, err = storage.HandleAlert(ctx, q, al.ID, a.Staff.ID, now)
+	if err != nil || !closed {
+		return false, err
+	}
+	return true, Audit(ctx, q, now, a, action, "alert", strconv.FormatInt(al.ID, 10), fmt.Sprintf("beneficiary=%d %s", b.ID, al.Kind))
 }

@@ -3,7 +3,6 @@ package flows
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -70,29 +69,12 @@ func (e *Engine) tutorSendReply(ctx context.Context, c *Ctx, b storage.Beneficia
 		return c.ReplyText(ctx, "reply.too_long", "Max", tutorReplyMax, "Length", n)
 	}
 	c.ClearStep()
-	sent, err := e.domain.MessageFromTutor(ctx, c.Tx, c.Now, b, text)
+	sent, closed, err := e.domain.ReplyToBeneficiary(ctx, c.Tx, c.Now, c.Actor, b, text, alertID)
 	if err != nil {
 		return err
 	}
 	if !sent {
 		return c.ReplyText(ctx, "reply.unreachable", "Code", b.Code)
-	}
-	me := c.Actor.Staff.ID
-	closed, err := storage.HandleAlertsOf(ctx, c.Tx, me, b.ID, me, c.Now)
-	if err != nil {
-		return err
-	}
-	if alertID != 0 {
-		ok, err := storage.HandleAlert(ctx, c.Tx, alertID, me, c.Now)
-		if err != nil {
-			return err
-		}
-		if ok {
-			closed++
-		}
-	}
-	if err := c.Audit(ctx, "/reply", "beneficiary", strconv.FormatInt(b.ID, 10), "alerts closed: "+strconv.FormatInt(closed, 10)); err != nil {
-		return err
 	}
 	out := c.T("reply.sent", "Code", b.Code)
 	if closed > 0 {
@@ -156,15 +138,12 @@ func (e *Engine) tutorAlertDone(ctx context.Context, c *Ctx) error {
 	if err != nil || !ok {
 		return err
 	}
-	closed, err := storage.HandleAlert(ctx, c.Tx, a.ID, c.Actor.Staff.ID, c.Now)
+	closed, err := e.domain.CloseAlert(ctx, c.Tx, c.Now, c.Actor, a, b)
 	if err != nil {
 		return err
 	}
 	if !closed {
 		return c.ReplyText(ctx, "alerts.already_closed", "Code", b.Code)
-	}
-	if err := c.Audit(ctx, "alert done", "alert", strconv.FormatInt(a.ID, 10), fmt.Sprintf("beneficiary=%d %s", b.ID, a.Kind)); err != nil {
-		return err
 	}
 	c.Answer(c.T("alerts.closed", "Code", b.Code))
 	return c.ReplyText(ctx, "alerts.closed", "Code", b.Code)
