@@ -45,9 +45,24 @@ func (s *Service) AlertTutor(ctx context.Context, q storage.Queryer, now time.Ti
 	return err
 }
 
-// MessageFromTutor delivers a tutor's text to a beneficiary in the same chat they use, with a
-// button to answer. It reports false when the beneficiary cannot be reached.
-func (s *Service) MessageFromTutor(ctx context.Context, q storage.Queryer, now time.Time, b storage.Beneficiary, text string) (bool, error) {
+// MessageToTutor passes what a beneficiary writes on to their tutor: it is recorded in their
+// conversation (to the tutor, with the kind of file passed on with it, "" for none) and
+// raised as a "wrote you a message" alert whose ref_id is the recorded message, so the desk
+// can show its text. It returns the message's id. Without a tutor the message is recorded and
+// no alert is raised.
+func (s *Service) MessageToTutor(ctx context.Context, q storage.Queryer, now time.Time, b storage.Beneficiary, text, mediaKind string) (int64, error) {
+	id, err := storage.AppendConversation(ctx, q, storage.NewConversationMessage{BeneficiaryID: b.ID, StaffID: b.TutorID.Int64,
+		Direction: storage.ToTutor, Body: text, MediaKind: mediaKind}, now)
+	if err != nil {
+		return 0, err
+	}
+	return id, s.AlertTutor(ctx, q, now, b, storage.AlertMessage, id, text)
+}
+
+// MessageFromTutor delivers a staff member's text to a beneficiary in the same chat they use,
+// with a button to answer, and records it in their conversation (to the person, written by
+// staffID). It reports false, and records nothing, when the beneficiary cannot be reached.
+func (s *Service) MessageFromTutor(ctx context.Context, q storage.Queryer, now time.Time, staffID int64, b storage.Beneficiary, text string) (bool, error) {
 	_, err := s.notify.SendTo(ctx, q, notify.Person{BeneficiaryID: b.ID}, notify.SendOptions{Kind: "notice"}, now, func(l *locales.Localizer) bot.Outgoing {
 		return bot.Outgoing{
 			Text:    l.T("tutor.from_tutor", "Text", text),
@@ -57,5 +72,12 @@ func (s *Service) MessageFromTutor(ctx context.Context, q storage.Queryer, now t
 	if errors.Is(err, notify.ErrUnreachable) {
 		return false, nil
 	}
-	return err == nil, err
+	if err != nil {
+		return false, err
+	}
+	if _, err := storage.AppendConversation(ctx, q, storage.NewConversationMessage{BeneficiaryID: b.ID, StaffID: staffID,
+		Direction: storage.ToPerson, Body: text}, now); err != nil {
+		return false, err
+	}
+	return true, nil
 }

@@ -70,7 +70,7 @@ func (e *Engine) tutorSendReply(ctx context.Context, c *Ctx, b storage.Beneficia
 		return c.ReplyText(ctx, "reply.too_long", "Max", tutorReplyMax, "Length", n)
 	}
 	c.ClearStep()
-	sent, err := e.domain.MessageFromTutor(ctx, c.Tx, c.Now, b, text)
+	sent, err := e.domain.MessageFromTutor(ctx, c.Tx, c.Now, c.Actor.Staff.ID, b, text)
 	if err != nil {
 		return err
 	}
