@@ -166,7 +166,7 @@ func TestHomeShowsTheMessageAnAlertIsAbout(t *testing.T) {
 		long := strings.Repeat("ab ", 300)
 		alert(people[1], write(people[1], long))
 		alert(people[1], write(people[0], "someone else's words")) // a ref to another person's message
-		alert(people[0], 987654)                                    // purged
+		alert(people[0], 987654)                                   // purged
 
 		b := h.browser("en")
 		b.signIn(h.link(tutor.ID))
