@@ -34,11 +34,11 @@ func caseloadScope(s storage.Staff) storage.CaseloadFilter {
 
 // homeData is what Home shows.
 type homeData struct {
-	Alerts []storage.Alert // the newest open alerts, newest first
+	Alerts      []storage.Alert // the newest open alerts, newest first
+	AlertsTotal int             // open alerts in all
 	// Messages are the texts "wrote you a message" alerts refer to (their ref_id), by alert id;
 	// an alert whose message was purged or erased, or that refers to none, has no entry.
-	Messages    map[int64]storage.ConversationMessage
-	AlertsTotal int // open alerts in all
+	Messages map[int64]storage.ConversationMessage
 	Caseload    storage.CaseloadTotals
 	Scope       storage.CaseloadFilter
 	// TerritoryName names Scope.Territory ("" when it is empty).
