@@ -39,8 +39,8 @@ type homeData struct {
 	// Messages are the texts "wrote you a message" alerts refer to (their ref_id), by alert id;
 	// an alert whose message was purged or erased, or that refers to none, has no entry.
 	Messages map[int64]storage.ConversationMessage
-	Caseload    storage.CaseloadTotals
-	Scope       storage.CaseloadFilter
+	Caseload storage.CaseloadTotals
+	Scope    storage.CaseloadFilter
 	// TerritoryName names Scope.Territory ("" when it is empty).
 	TerritoryName string
 }
