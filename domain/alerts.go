@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
@@ -80,4 +81,45 @@ func (s *Service) MessageFromTutor(ctx context.Context, q storage.Queryer, now t
 		return false, err
 	}
 	return true, nil
+}
+
+// Reply is what a staff member's reply to a beneficiary did.
+type Reply struct {
+	Sent   bool  // false: the beneficiary cannot be reached, nothing was sent or closed
+	Closed int64 // the alerts it closed
+}
+
+// ReplyToPerson is a staff member's message to a beneficiary (the chat's /reply and the
+// alert's Reply, the desk's Reply form): it reaches the person in their language on their
+// channel and is recorded in their conversation (MessageFromTutor), then the alerts it answers
+// are closed (alertID, 0 for none, and the staff member's open alerts about that person), and
+// it is audited as "/reply". A beneficiary outside the staff member's scope is refused
+// (ErrDenied, audited); one who cannot be reached gets nothing and nothing is closed.
+func (s *Service) ReplyToPerson(ctx context.Context, q storage.Queryer, now time.Time, a Actor, b storage.Beneficiary, text string, alertID int64) (Reply, error) {
+	target := strconv.FormatInt(b.ID, 10)
+	if a.Staff == nil || b.Status == storage.BeneficiaryErased || !a.CanSeeBeneficiary(b) {
+		return Reply{}, s.refused(ctx, q, now, a, "/reply", "beneficiary", target)
+	}
+	me := a.Staff.ID
+	sent, err := s.MessageFromTutor(ctx, q, now, me, b, text)
+	if err != nil || !sent {
+		return Reply{}, err
+	}
+	closed, err := storage.HandleAlertsOf(ctx, q, me, b.ID, me, now)
+	if err != nil {
+		return Reply{}, err
+	}
+	if alertID != 0 {
+		ok, err := storage.HandleAlert(ctx, q, alertID, me, now)
+		if err != nil {
+			return Reply{}, err
+		}
+		if ok {
+			closed++
+		}
+	}
+	if err := Audit(ctx, q, now, a, "/reply", "beneficiary", target, "alerts closed: "+strconv.FormatInt(closed, 10)); err != nil {
+		return Reply{}, err
+	}
+	return Reply{Sent: true, Closed: closed}, nil
 }

@@ -70,30 +70,14 @@ func (e *Engine) tutorSendReply(ctx context.Context, c *Ctx, b storage.Beneficia
 		return c.ReplyText(ctx, "reply.too_long", "Max", tutorReplyMax, "Length", n)
 	}
 	c.ClearStep()
-	sent, err := e.domain.MessageFromTutor(ctx, c.Tx, c.Now, c.Actor.Staff.ID, b, text)
+	r, err := e.domain.ReplyToPerson(ctx, c.Tx, c.Now, c.Actor, b, text, alertID)
 	if err != nil {
 		return err
 	}
-	if !sent {
+	if !r.Sent {
 		return c.ReplyText(ctx, "reply.unreachable", "Code", b.Code)
 	}
-	me := c.Actor.Staff.ID
-	closed, err := storage.HandleAlertsOf(ctx, c.Tx, me, b.ID, me, c.Now)
-	if err != nil {
-		return err
-	}
-	if alertID != 0 {
-		ok, err := storage.HandleAlert(ctx, c.Tx, alertID, me, c.Now)
-		if err != nil {
-			return err
-		}
-		if ok {
-			closed++
-		}
-	}
-	if err := c.Audit(ctx, "/reply", "beneficiary", strconv.FormatInt(b.ID, 10), "alerts closed: "+strconv.FormatInt(closed, 10)); err != nil {
-		return err
-	}
+	closed := r.Closed
 	out := c.T("reply.sent", "Code", b.Code)
 	if closed > 0 {
 		out += "\n" + c.L.N("reply.closed", int(closed))
