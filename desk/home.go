@@ -3,6 +3,7 @@ package desk
 import (
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/insideaut/insidebot/storage"
 )
@@ -20,6 +21,7 @@ type homeView struct {
 type alertRow struct {
 	Code string
 	What string
+	Text string // what the person wrote, for a "wrote you a message" alert ("" when gone)
 	When string // in the staff member's language and BOT_TIMEZONE
 	At   string // machine-readable (UTC), for <time datetime>
 }
@@ -41,9 +43,21 @@ func (d *Desk) home(w http.ResponseWriter, r *Request) error {
 	}
 	for _, a := range h.Alerts {
 		at := a.CreatedAt.In(d.cfg.Location)
-		v.Alerts = append(v.Alerts, alertRow{Code: a.Code, What: alertText(r, a.Kind), When: r.L.DateTime(at), At: a.CreatedAt.UTC().Format(time.RFC3339)})
+		v.Alerts = append(v.Alerts, alertRow{Code: a.Code, What: alertText(r, a.Kind), Text: shorten(h.Messages[a.ID].Body, homeMessageRunes),
+			When: r.L.DateTime(at), At: a.CreatedAt.UTC().Format(time.RFC3339)})
 	}
 	return d.render(w, r, http.StatusOK, "home", r.L.T("desk.home.title"), v)
+}
+
+// homeMessageRunes is how much of a message Home shows; the person's page shows it whole.
+const homeMessageRunes = 500
+
+// shorten cuts s after n characters, marking the cut with "…".
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
 }
 
 // alertText says what an alert is about, in words; a kind this desk does not know yet reads

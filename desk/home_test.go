@@ -139,3 +139,56 @@ func TestHomeOfACoordinatorAndOfSomeoneWithoutAlerts(t *testing.T) {
 		t.Fatalf("an admin sees everyone:\n%s", text)
 	}
 }
+
+// An alert about a message shows what the person wrote (the message its ref_id names), cut on
+// Home when long; one whose message is gone, or names another person's, shows no text.
+func TestHomeShowsTheMessageAnAlertIsAbout(t *testing.T) {
+	storagetest.Dialects(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		h := newHarness(t, db)
+		tutor := h.staff(storage.RoleTutor, "MI", "active", "en", "Marco Bassi")
+		people := caseload(t, h, tutor)
+		write := func(b storage.Beneficiary, body string) int64 {
+			id, err := storage.AppendConversation(ctx, db, storage.NewConversationMessage{BeneficiaryID: b.ID, StaffID: tutor.ID,
+				Direction: storage.ToTutor, Body: body}, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		alert := func(b storage.Beneficiary, ref int64) {
+			if _, err := storage.CreateAlert(ctx, db, tutor.ID, b.ID, storage.AlertMessage, ref, t0.Add(5*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		said := "My landlord wants me out <tomorrow> & I have nowhere to go"
+		alert(people[0], write(people[0], said))
+		long := strings.Repeat("ab ", 300)
+		alert(people[1], write(people[1], long))
+		alert(people[1], write(people[0], "someone else's words")) // a ref to another person's message
+		alert(people[0], 987654)                                   // purged
+
+		b := h.browser("en")
+		b.signIn(h.link(tutor.ID))
+		p := b.get("/desk/")
+		if p.status != http.StatusOK {
+			t.Fatalf("Home: %d", p.status)
+		}
+		if !strings.Contains(p.body, `<p class="alert-text">My landlord wants me out &lt;tomorrow&gt; &amp; I have nowhere to go</p>`) {
+			t.Fatalf("Home lacks the message, escaped:\n%s", p.body)
+		}
+		text := visible(p.body)
+		if !strings.Contains(text, people[0].Code+" "+h.text("en", "desk.alert.message")) {
+			t.Fatalf("Home lacks the alert:\n%s", text)
+		}
+		if !strings.Contains(p.body, strings.TrimSpace(strings.Repeat("ab ", 166))+"…</p>") || strings.Contains(p.body, long) {
+			t.Fatalf("a long message is not cut on Home:\n%s", p.body)
+		}
+		if strings.Contains(text, "someone else's words") {
+			t.Fatal("Home shows another person's message under an alert")
+		}
+		if n := strings.Count(p.body, `class="alert-text"`); n != 2 {
+			t.Fatalf("%d alert texts, want 2", n)
+		}
+	})
+}

@@ -28,8 +28,11 @@ func caseloadScope(s storage.Staff) storage.CaseloadFilter {
 type homeData struct {
 	Alerts      []storage.Alert // the newest open alerts, newest first
 	AlertsTotal int             // open alerts in all
-	Caseload    storage.CaseloadTotals
-	Scope       storage.CaseloadFilter
+	// Messages are the texts "wrote you a message" alerts refer to (their ref_id), by alert id;
+	// an alert whose message was purged or erased, or that refers to none, has no entry.
+	Messages map[int64]storage.ConversationMessage
+	Caseload storage.CaseloadTotals
+	Scope    storage.CaseloadFilter
 	// TerritoryName names Scope.Territory ("" when it is empty).
 	TerritoryName string
 }
@@ -46,6 +49,9 @@ func loadHome(ctx context.Context, q storage.Queryer, s storage.Staff, now time.
 	for i := len(alerts) - 1; i >= 0 && len(h.Alerts) < maxHomeAlerts; i-- {
 		h.Alerts = append(h.Alerts, alerts[i])
 	}
+	if h.Messages, err = alertMessages(ctx, q, h.Alerts); err != nil {
+		return h, err
+	}
 	h.Scope = caseloadScope(s)
 	if h.Caseload, err = storage.CaseloadSummary(ctx, q, h.Scope, now.In(loc).Format("2006-01-02")); err != nil {
 		return h, err
@@ -58,6 +64,31 @@ func loadHome(ctx context.Context, q storage.Queryer, s storage.Staff, now time.
 		h.TerritoryName = t.Name
 	}
 	return h, nil
+}
+
+// alertMessages reads the conversation messages that "wrote you a message" alerts refer to,
+// keyed by alert id: only a message to the tutor from the alert's own beneficiary counts.
+func alertMessages(ctx context.Context, q storage.Queryer, alerts []storage.Alert) (map[int64]storage.ConversationMessage, error) {
+	var ids []int64
+	for _, a := range alerts {
+		if a.Kind == storage.AlertMessage && a.RefID.Valid {
+			ids = append(ids, a.RefID.Int64)
+		}
+	}
+	msgs, err := storage.ConversationMessagesByID(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]storage.ConversationMessage, len(ids))
+	for _, a := range alerts {
+		if a.Kind != storage.AlertMessage || !a.RefID.Valid {
+			continue
+		}
+		if m, ok := msgs[a.RefID.Int64]; ok && m.BeneficiaryID == a.BeneficiaryID && m.Direction == storage.ToTutor {
+			out[a.ID] = m
+		}
+	}
+	return out, nil
 }
 
 // peopleList is a page of the People list with what its filters offer.

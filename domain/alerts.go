@@ -47,9 +47,24 @@ func (s *Service) AlertTutor(ctx context.Context, q storage.Queryer, now time.Ti
 	return err
 }
 
-// MessageFromTutor delivers a tutor's text to a beneficiary in the same chat they use, with a
-// button to answer. It reports false when the beneficiary cannot be reached.
-func (s *Service) MessageFromTutor(ctx context.Context, q storage.Queryer, now time.Time, b storage.Beneficiary, text string) (bool, error) {
+// MessageToTutor passes what a beneficiary writes on to their tutor: it is recorded in their
+// conversation (to the tutor, with the kind of file passed on with it, "" for none) and
+// raised as a "wrote you a message" alert whose ref_id is the recorded message, so the desk
+// can show its text. It returns the message's id. Without a tutor the message is recorded and
+// no alert is raised.
+func (s *Service) MessageToTutor(ctx context.Context, q storage.Queryer, now time.Time, b storage.Beneficiary, text, mediaKind string) (int64, error) {
+	id, err := storage.AppendConversation(ctx, q, storage.NewConversationMessage{BeneficiaryID: b.ID, StaffID: b.TutorID.Int64,
+		Direction: storage.ToTutor, Body: text, MediaKind: mediaKind}, now)
+	if err != nil {
+		return 0, err
+	}
+	return id, s.AlertTutor(ctx, q, now, b, storage.AlertMessage, id, text)
+}
+
+// MessageFromTutor delivers a staff member's text to a beneficiary in the same chat they use,
+// with a button to answer, and records it in their conversation (to the person, written by
+// staffID). It reports false, and records nothing, when the beneficiary cannot be reached.
+func (s *Service) MessageFromTutor(ctx context.Context, q storage.Queryer, now time.Time, staffID int64, b storage.Beneficiary, text string) (bool, error) {
 	_, err := s.notify.SendTo(ctx, q, notify.Person{BeneficiaryID: b.ID}, notify.SendOptions{Kind: "notice"}, now, func(l *locales.Localizer) bot.Outgoing {
 		return bot.Outgoing{
 			Text:    l.T("tutor.from_tutor", "Text", text),
@@ -59,7 +74,58 @@ func (s *Service) MessageFromTutor(ctx context.Context, q storage.Queryer, now t
 	if errors.Is(err, notify.ErrUnreachable) {
 		return false, nil
 	}
-	return err == nil, err
+	if err != nil {
+		return false, err
+	}
+	if _, err := storage.AppendConversation(ctx, q, storage.NewConversationMessage{BeneficiaryID: b.ID, StaffID: staffID,
+		Direction: storage.ToPerson, Body: text}, now); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// Reply is what a staff member's reply to a beneficiary did.
+type Reply struct {
+	Sent   bool  // false: the beneficiary cannot be reached, nothing was sent or closed
+	Closed int64 // the alerts it closed
+}
+
+// ReplyToPerson is a staff member's message to a beneficiary (the chat's /reply and the
+// alert's Reply, the desk's Reply form): it reaches the person in their language on their
+// channel and is recorded in their conversation (MessageFromTutor), then the alerts it answers
+// are closed (alertID, 0 for none, and the staff member's open alerts about that person), and
+// it is audited as "/reply". A beneficiary outside the staff member's scope is refused
+// (ErrDenied, audited); one who cannot be reached gets nothing and nothing is closed.
+func (s *Service) ReplyToPerson(ctx context.Context, q storage.Queryer, now time.Time, a Actor, b storage.Beneficiary, text string, alertID int64) (Reply, error) {
+	target := strconv.FormatInt(b.ID, 10)
+	if b.Status == storage.BeneficiaryErased {
+		return Reply{}, s.refused(ctx, q, now, a, "/reply", "beneficiary", target)
+	}
+	if err := s.mayActOnBeneficiary(ctx, q, now, a, "/reply", b); err != nil {
+		return Reply{}, err
+	}
+	me := a.Staff.ID
+	sent, err := s.MessageFromTutor(ctx, q, now, me, b, text)
+	if err != nil || !sent {
+		return Reply{}, err
+	}
+	closed, err := storage.HandleAlertsOf(ctx, q, me, b.ID, me, now)
+	if err != nil {
+		return Reply{}, err
+	}
+	if alertID != 0 {
+		ok, err := storage.HandleAlert(ctx, q, alertID, me, now)
+		if err != nil {
+			return Reply{}, err
+		}
+		if ok {
+			closed++
+		}
+	}
+	if err := Audit(ctx, q, now, a, "/reply", "beneficiary", target, "alerts closed: "+strconv.FormatInt(closed, 10)); err != nil {
+		return Reply{}, err
+	}
+	return Reply{Sent: true, Closed: closed}, nil
 }
 
 // mayActOnBeneficiary refuses (audited) anyone but a staff member who may see b.
@@ -68,36 +134,6 @@ func (s *Service) mayActOnBeneficiary(ctx context.Context, q storage.Queryer, no
 		return s.refused(ctx, q, now, a, action, "beneficiary", strconv.FormatInt(b.ID, 10))
 	}
 	return nil
-}
-
-// ReplyToBeneficiary relays a staff member's text to a beneficiary (MessageFromTutor) and
-// closes the alerts it answers: the one replied to (alertID, 0 for none) and the staff
-// member's open alerts about that beneficiary; it audits how many it closed. When the
-// beneficiary cannot be reached nothing is closed and sent is false.
-func (s *Service) ReplyToBeneficiary(ctx context.Context, q storage.Queryer, now time.Time, a Actor, b storage.Beneficiary, text string, alertID int64) (sent bool, closed int64, err error) {
-	const action = "/reply"
-	if err := s.mayActOnBeneficiary(ctx, q, now, a, action, b); err != nil {
-		return false, 0, err
-	}
-	sent, err = s.MessageFromTutor(ctx, q, now, b, text)
-	if err != nil || !sent {
-		return false, 0, err
-	}
-	me := a.Staff.ID
-	closed, err = storage.HandleAlertsOf(ctx, q, me, b.ID, me, now)
-	if err != nil {
-		return true, 0, err
-	}
-	if alertID != 0 {
-		ok, err := storage.HandleAlert(ctx, q, alertID, me, now)
-		if err != nil {
-			return true, closed, err
-		}
-		if ok {
-			closed++
-		}
-	}
-	return true, closed, Audit(ctx, q, now, a, action, "beneficiary", strconv.FormatInt(b.ID, 10), "alerts closed: "+strconv.FormatInt(closed, 10))
 }
 
 // CloseAlert closes an alert about b without a message, once: closed is false when it was

@@ -55,7 +55,7 @@ func TestMessageFromTutorArrivesInTheBeneficiarysLanguage(t *testing.T) {
 	b = h.LinkBeneficiary(chat, b)
 	var ok bool
 	if err := h.DB.InTx(ctx, func(tx *storage.Tx) (err error) {
-		ok, err = h.Domain.MessageFromTutor(ctx, tx, h.Clock.Now(), b, "See you Monday at 10")
+		ok, err = h.Domain.MessageFromTutor(ctx, tx, h.Clock.Now(), 0, b, "See you Monday at 10")
 		return err
 	}); err != nil || !ok {
 		t.Fatalf("%v %v", ok, err)

@@ -46,6 +46,9 @@ type Deps struct {
 	Media *media.Store
 	// Translator translates texts between people's languages; nil or disabled: none.
 	Translator *translate.Client
+	// Desk gives the chat's /desk its sign-in links (desk/access.Links); nil: /desk says the
+	// desk is not available.
+	Desk DeskAccess
 }
 
 // Engine runs the conversations. It implements bot.Handler.
@@ -60,6 +63,7 @@ type Engine struct {
 	domain *domain.Service
 	media  *media.Store
 	tr     *translate.Client
+	desk   DeskAccess
 	// stopWords and startWords are STOP and START in every language (stop.go).
 	stopWords, startWords map[string]bool
 }
@@ -81,7 +85,7 @@ func New(d Deps) *Engine {
 	n := notify.New(d.Catalog)
 	e := &Engine{redis: d.Redis, cat: d.Catalog, clock: d.Clock, log: d.Log, set: d.Settings, notify: n,
 		domain: domain.New(domain.Deps{Notifier: n, Planner: d.Planner, Redis: d.Redis, Log: d.Log, Location: d.Settings.Location}),
-		media:  d.Media, tr: d.Translator,
+		media:  d.Media, tr: d.Translator, desk: d.Desk,
 		stopWords: typedWords(d.Catalog, "stop.words"), startWords: typedWords(d.Catalog, "stop.start_words")}
 	e.router = &router{routes: e.routes()}
 	return e

@@ -19,6 +19,7 @@ func (e *Engine) routes() []Route {
 	rs = append(rs, e.stopRoutes()...)       // STOP / START
 	rs = append(rs, e.helpRoutes()...)       // help and contacts
 	rs = append(rs, e.eventRoutes()...)      // blocked / unblocked
+	rs = append(rs, e.deskRoutes()...)       // /desk: the web desk's sign-in link, /desk logout
 	rs = append(rs, e.tutorRoutes()...)
 	rs = append(rs, e.coordRoutes()...)
 	return rs

@@ -92,7 +92,7 @@ func TestErasureLeavesNothingPersonalAndAllowsANewStart(t *testing.T) {
 	// Something still waiting to be sent to the other account.
 	h.Clock.Advance(time.Minute)
 	if err := h.DB.InTx(h.Ctx(), func(tx *storage.Tx) error {
-		_, err := h.Domain.MessageFromTutor(h.Ctx(), tx, h.Clock.Now(), b, "Call me")
+		_, err := h.Domain.MessageFromTutor(h.Ctx(), tx, h.Clock.Now(), tutor.ID, b, "Call me")
 		return err
 	}); err != nil {
 		t.Fatal(err)

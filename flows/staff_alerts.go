@@ -69,13 +69,14 @@ func (e *Engine) tutorSendReply(ctx context.Context, c *Ctx, b storage.Beneficia
 		return c.ReplyText(ctx, "reply.too_long", "Max", tutorReplyMax, "Length", n)
 	}
 	c.ClearStep()
-	sent, closed, err := e.domain.ReplyToBeneficiary(ctx, c.Tx, c.Now, c.Actor, b, text, alertID)
+	r, err := e.domain.ReplyToPerson(ctx, c.Tx, c.Now, c.Actor, b, text, alertID)
 	if err != nil {
 		return err
 	}
-	if !sent {
+	if !r.Sent {
 		return c.ReplyText(ctx, "reply.unreachable", "Code", b.Code)
 	}
+	closed := r.Closed
 	out := c.T("reply.sent", "Code", b.Code)
 	if closed > 0 {
 		out += "\n" + c.L.N("reply.closed", int(closed))

@@ -8,7 +8,6 @@ import (
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/notify"
-	"github.com/insideaut/insidebot/storage"
 )
 
 // My tutor: ButtonMyTutor opens a conversation with the assigned tutor. While it is open each
@@ -53,7 +52,7 @@ func (e *Engine) relayToTutor(ctx context.Context, c *Ctx) error {
 	if utf8.RuneCountInString(text) > maxRelayRunes {
 		return c.screen(ctx, c.T("mytutor.too_long", "Max", maxRelayRunes), c.menuRow())
 	}
-	if err := c.AlertTutor(ctx, *b, storage.AlertMessage, 0, text); err != nil {
+	if _, err := e.domain.MessageToTutor(ctx, c.Tx, c.Now, *b, text, ""); err != nil {
 		return err
 	}
 	c.SetStep(StepTutorChat, nil) // the conversation stays open another StateTTL

@@ -56,7 +56,7 @@ func TestTutorRelayBothWays(t *testing.T) {
 
 	// The tutor answers: it arrives in the same chat, with a button to answer back.
 	if err := h.DB.InTx(h.Ctx(), func(tx *storage.Tx) error {
-		_, err := h.Domain.MessageFromTutor(h.Ctx(), tx, h.Clock.Now(), b, "Yes, Friday at 10 at the office.")
+		_, err := h.Domain.MessageFromTutor(h.Ctx(), tx, h.Clock.Now(), tutor.ID, b, "Yes, Friday at 10 at the office.")
 		return err
 	}); err != nil {
 		t.Fatal(err)

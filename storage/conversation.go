@@ -62,6 +62,28 @@ FROM conversation_messages WHERE beneficiary_id = ?`+cond+` ORDER BY id DESC LIM
 	return out, nil
 }
 
+// ConversationMessagesByID finds the conversation messages with these ids, by id: one purged
+// by the retention or erased is absent.
+func ConversationMessagesByID(ctx context.Context, q Queryer, ids []int64) (map[int64]ConversationMessage, error) {
+	out := make(map[int64]ConversationMessage, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	var msgs []ConversationMessage
+	if err := q.Select(ctx, &msgs, `SELECT id, beneficiary_id, staff_id, direction, body, media_kind, created_at
+FROM conversation_messages WHERE id IN (`+placeholders(len(ids))+`)`, args...); err != nil {
+		return nil, fmt.Errorf("conversation messages: %w", err)
+	}
+	for _, m := range msgs {
+		out[m.ID] = m
+	}
+	return out, nil
+}
+
 // PurgeConversations applies the retention to the conversations: messages written before
 // `before` are removed, batch rows at a time from where the last purge stopped.
 func PurgeConversations(ctx context.Context, db *DB, before time.Time) (int64, error) {

@@ -22,6 +22,7 @@ import (
 	"github.com/insideaut/insidebot/bot/scheduler"
 	"github.com/insideaut/insidebot/bot/telegram"
 	"github.com/insideaut/insidebot/bot/webchat/demo"
+	"github.com/insideaut/insidebot/desk/access"
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/media"
@@ -149,7 +150,8 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 		Settings: flows.Settings{BotUsername: a.botUsername(), PublicURL: cfg.PublicURL, Location: cfg.Timezone,
 			InviteTTL: cfg.InviteTTL, ResearchKey: []byte(cfg.ResearchKey),
 			PrivacyController: cfg.Privacy.Controller, PrivacyContact: cfg.Privacy.Contact},
-		Planner: scheduler.NewPlanner(cfg.schedulerConfig()), Media: a.media, Translator: a.translator})
+		Planner: scheduler.NewPlanner(cfg.schedulerConfig()), Media: a.media, Translator: a.translator,
+		Desk: access.Links{PublicURL: cfg.PublicURL}})
 	a.dispatcher = bot.NewDispatcher(bot.DispatcherConfig{DB: a.db, Redis: a.redis, Handler: a.engine, Clock: a.clock,
 		Log: log.With("component", "dispatch"), Metrics: a.metrics, Flood: cfg.Inbound, Wake: func() {
 			if a.wake != nil {

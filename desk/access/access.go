@@ -257,4 +257,10 @@ func EndSessions(ctx context.Context, q storage.Queryer, staffID int64, by stora
 	return n, nil
 }
 
+// EndSessionsOf is EndSessions asked by the staff member themselves: `/desk logout` in the
+// chat.
+func (Links) EndSessionsOf(ctx context.Context, q storage.Queryer, staffID int64, now time.Time) (int64, error) {
+	return EndSessions(ctx, q, staffID, storage.Actor{Kind: storage.ActorStaff, ID: staffID}, now)
+}
+
 func actorID(a storage.Actor) sql.NullInt64 { return sql.NullInt64{Int64: a.ID, Valid: a.ID != 0} }

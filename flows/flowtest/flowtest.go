@@ -17,6 +17,7 @@ import (
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/bot/clock"
 	"github.com/insideaut/insidebot/bot/scheduler"
+	"github.com/insideaut/insidebot/desk/access"
 	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/domain/reminders"
 	"github.com/insideaut/insidebot/flows"
@@ -409,7 +410,8 @@ func (h *Harness) LinkStaff(chat *Chat, s storage.Staff) {
 
 // build makes the engine and the dispatcher over the harness's storage.
 func (h *Harness) build(set flows.Settings, p domain.Planner) {
-	h.Engine = flows.New(flows.Deps{Redis: h.Redis, Catalog: h.Catalog, Clock: h.Clock, Settings: set, Planner: p})
+	h.Engine = flows.New(flows.Deps{Redis: h.Redis, Catalog: h.Catalog, Clock: h.Clock, Settings: set, Planner: p,
+		Desk: access.Links{PublicURL: set.PublicURL}})
 	h.Domain = h.Engine.Domain()
 	h.Dispatcher = h.NewDispatcher()
 }
