@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/figures"
 	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -103,7 +104,7 @@ func (e *Engine) sendStats(ctx context.Context, c *Ctx, territory string) error 
 	if err != nil {
 		return err
 	}
-	text := e.statsText(c, scope, f)
+	text := strings.Join(figures.Lines(c.L, scope, f), "\n")
 	var rows [][]bot.Button
 	if c.Actor.ScopeTerritory() == "" {
 		ts, err := storage.Territories(ctx, c.Tx)
@@ -140,50 +141,10 @@ func (e *Engine) sendStats(ctx context.Context, c *Ctx, territory string) error 
 	if c.L.Script() != "Latn" {
 		chartL = e.cat.For("en")
 	}
-	png, err := stepsChart(chartL, scope, f.Steps)
+	png, err := figures.StepsChart(chartL, scope, f.Steps).PNG()
 	if err != nil {
-		return err
+		return fmt.Errorf("stats chart: %w", err)
 	}
 	return c.Reply(ctx, bot.Outgoing{Text: c.T("stats.chart_caption", "Scope", scope),
 		Image: &bot.File{Name: "insidebot-stats.png", MIME: "image/png", Data: png}})
-}
-
-func (e *Engine) statsText(c *Ctx, scope string, f storage.Figures) string {
-	lines := []string{c.T("stats.title", "Scope", scope),
-		c.T("stats.people", "Active", f.Beneficiaries[storage.BeneficiaryActive], "Closed", f.Beneficiaries[storage.BeneficiaryClosed],
-			"Invited", f.Beneficiaries[storage.BeneficiaryInvited])}
-	byArea := map[string]map[string]int{}
-	total := map[string]int{}
-	for _, s := range f.Steps {
-		if byArea[s.Area] == nil {
-			byArea[s.Area] = map[string]int{}
-		}
-		byArea[s.Area][s.Status] += s.N
-		total[s.Status] += s.N
-	}
-	stepLine := func(id string, counts map[string]int, kv ...any) string {
-		n := counts[storage.StepDone] + counts[storage.StepInProgress] + counts[storage.StepTodo] + counts[storage.StepBlocked]
-		return c.T(id, append(kv, "Total", n, "Done", counts[storage.StepDone], "Doing", counts[storage.StepInProgress],
-			"Todo", counts[storage.StepTodo], "Blocked", counts[storage.StepBlocked])...)
-	}
-	lines = append(lines, stepLine("stats.steps", total))
-	for _, a := range storage.Areas() {
-		if len(byArea[a]) > 0 {
-			lines = append(lines, stepLine("stats.steps_area", byArea[a], "Area", c.T("stats.area_"+a)))
-		}
-	}
-	recorded := f.Present + f.Absent
-	rate := c.T("stats.rate_none")
-	if recorded > 0 {
-		rate = fmt.Sprintf("%d%%", (f.Present*100+recorded/2)/recorded)
-	}
-	lines = append(lines, c.T("stats.labs", "Enrolments", f.Enrolments, "Present", f.Present, "Recorded", recorded, "Rate", rate))
-	interest := map[string]storage.InterestCount{}
-	for _, in := range f.Interests {
-		interest[in.Kind] = in
-	}
-	lines = append(lines, c.T("stats.leads", "Housing", interest[storage.LeadHousing].N, "HousingPeople", interest[storage.LeadHousing].People,
-		"Job", interest[storage.LeadJob].N, "JobPeople", interest[storage.LeadJob].People,
-		"OpenHousing", f.OpenLeads[storage.LeadHousing], "OpenJob", f.OpenLeads[storage.LeadJob]))
-	return strings.Join(lines, "\n")
 }

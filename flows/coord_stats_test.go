@@ -131,6 +131,17 @@ func TestStatsAnswerWithTextAndAReadableChart(t *testing.T) {
 	if _, ok := flowtest.FindButton(w.admin.Last, "All"); !ok {
 		t.Fatal("no button back to all territories")
 	}
+	english := w.admin.Last[len(w.admin.Last)-1].Image.Data
+	// A reader of another script gets the figures in their language and the chart's labels in
+	// English: the chart's fonts carry Latin letters only.
+	if err := storage.SetStaffLang(w.h.Ctx(), w.h.DB, w.adminStaff.ID, "ar"); err != nil {
+		t.Fatal(err)
+	}
+	w.admin.Send("/stats MI")
+	if chart := w.admin.Last[len(w.admin.Last)-1]; chart.Image == nil || !bytes.Equal(chart.Image.Data, english) {
+		t.Fatal("an Arabic reader's chart is not the English one")
+	}
+	expectNotIn(t, w.admin.Last[:1], "Figures:")
 	coord.Send("/stats all")
 	expect(t, coord, "Puoi vedere solo il tuo territorio, MI", "Niente è stato cambiato", "/stats [territorio]")
 	// Territory coordinators do not get other territories by a forged button.

@@ -30,6 +30,9 @@ type Settings struct {
 	// ask (PRIVACY_CONTROLLER, PRIVACY_CONTACT): the privacy screens show them.
 	PrivacyController string
 	PrivacyContact    string
+	// MessageRetention is MESSAGE_RETENTION: how long the conversations with tutors are kept
+	// (an access request says so); 0: the default, 30 days.
+	MessageRetention time.Duration
 }
 
 // Deps are what the engine needs.

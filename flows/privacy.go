@@ -5,9 +5,11 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/mydata"
 	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -45,70 +47,47 @@ func (e *Engine) privacyMenu(ctx context.Context, c *Ctx) error {
 		c.menuRow())
 }
 
-// myData sends a readable summary of everything kept about the beneficiary, as a message of
-// its own, then the privacy choices.
+// myData answers the right of access: everything kept about the beneficiary (mydata.Collect),
+// as readable messages in their language, one per page, then, where the channel carries files
+// (Telegram, the web chat), the same as a JSON file; WhatsApp gets the messages only. Then the
+// privacy choices.
 func (e *Engine) myData(ctx context.Context, c *Ctx) error {
-	b := c.Actor.Beneficiary
-	terr, err := storage.TerritoryByCode(ctx, c.Tx, b.Territory)
+	r, err := mydata.Collect(ctx, c.Tx, c.Actor.Beneficiary.ID, c.Now)
 	if err != nil {
 		return err
 	}
-	tutor := c.T("privacy.no_tutor")
-	if b.TutorID.Valid {
-		t, err := storage.StaffByID(ctx, c.Tx, b.TutorID.Int64)
+	for _, page := range r.Pages(c.L, e.set.Location, e.retentionDays()) {
+		if err := c.Reply(ctx, bot.Outgoing{Text: page}); err != nil {
+			return err
+		}
+	}
+	if c.In.Channel == bot.Telegram || c.In.Channel == bot.Webchat {
+		file, err := r.JSON()
 		if err != nil {
 			return err
 		}
-		tutor = c.T("privacy.tutor_assigned")
-		if t.DisplayName != "" {
-			tutor = t.DisplayName
+		if err := c.Reply(ctx, bot.Outgoing{Text: c.T("mydata.file_caption"),
+			Document: &bot.File{Name: myDataFile, MIME: "application/json", Data: file}}); err != nil {
+			return err
 		}
-	}
-	idents, err := storage.IdentitiesOf(ctx, c.Tx, b.ID, 0)
-	if err != nil {
-		return err
-	}
-	var channels []string
-	for _, i := range idents {
-		channels = append(channels, c.T("privacy.channel_"+i.Channel))
-	}
-	steps, err := storage.StepsOf(ctx, c.Tx, b.ID)
-	if err != nil {
-		return err
-	}
-	enrolments, err := storage.EnrolmentsOfBeneficiary(ctx, c.Tx, b.ID)
-	if err != nil {
-		return err
-	}
-	interests, err := storage.InterestsOf(ctx, c.Tx, b.ID)
-	if err != nil {
-		return err
-	}
-	lang := c.L.Native()
-	lines := []string{
-		c.T("privacy.summary_title"),
-		c.T("privacy.summary_code", "Code", b.Code),
-		c.T("privacy.summary_name", "Name", b.Name()),
-		c.T("privacy.summary_place", "Territory", terr.Name),
-		c.T("privacy.summary_language", "Language", lang),
-		c.T("privacy.summary_tutor", "Tutor", tutor),
-		c.T("privacy.summary_accounts", "Accounts", strings.Join(channels, ", ")),
-		c.L.N("privacy.summary_steps", len(steps)),
-		c.L.N("privacy.summary_labs", len(enrolments)),
-		c.L.N("privacy.summary_interests", len(interests)),
-		"",
-		c.T("privacy.summary_consents"),
-		e.consentLine(c, "service", b.ConsentServiceAt.Valid),
-		e.consentLine(c, "research", b.ConsentResearchAt.Valid),
-		e.consentLine(c, "announcements", b.WantsAnnouncements()),
-		"",
-		c.T("privacy.summary_never"),
-	}
-	if err := c.Reply(ctx, bot.Outgoing{Text: strings.Join(lines, "\n")}); err != nil {
-		return err
 	}
 	return e.privacyMenu(ctx, c)
 }
+
+// myDataFile is the name of the file a person gets with their data.
+const myDataFile = "insidebot-my-data.json"
+
+// retentionDays is MESSAGE_RETENTION in days, as the access request states it.
+func (e *Engine) retentionDays() int {
+	d := e.set.MessageRetention
+	if d <= 0 {
+		d = defaultMessageRetention
+	}
+	return int(d.Hours() / 24)
+}
+
+// defaultMessageRetention is MESSAGE_RETENTION's default (720h).
+const defaultMessageRetention = 30 * 24 * time.Hour
 
 func (e *Engine) consentLine(c *Ctx, purpose string, on bool) string {
 	if on {

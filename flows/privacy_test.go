@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/flows/flowtest"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/mydata"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -23,13 +25,13 @@ func TestWhatInsidebotKeepsAboutMe(t *testing.T) {
 	c.Send("/privacy")
 	c.Expect("Full privacy notice: https://insidebot.example/privacy")
 	c.Tap("What I keep")
-	c.Expect("What insidebot keeps about you", "Your code: "+b.Code, "Your area: Milano", "Your language: English",
-		"Your tutor: Giulia", "How I write to you: Telegram", "Your plan: 2 steps", "Labs: 0 sessions",
-		"✅ Use of the service", "✅ Research", "✅ News from the project", "never what is said in them",
+	c.Expect("Everything insidebot keeps about you", "Your code: "+b.Code, "Your area: Milano", "Your language: English",
+		"Your tutor: Giulia", "How I write to you: Telegram", "Your plan (2 steps)", "Work · ", "not enrolled in any lab session",
+		"✅ Use of the service: yes, since", "✅ Research", "✅ News from the project", "never what is said in them",
 		"Staff see you by this code and by your name")
 	expectNot(t, c, c.ID)
-	if len(c.Last) != 2 || len(c.Last[0].Buttons) != 0 {
-		t.Fatalf("the summary should be a message of its own, then the choices:\n%s", flowtest.Describe(c.Last))
+	if last := c.Last[len(c.Last)-1]; len(c.Last) != 3 || len(c.Last[0].Buttons) != 0 || c.Last[1].Document == nil || len(last.Buttons) == 0 {
+		t.Fatalf("the data should be a message of its own, then the file, then the choices:\n%s", flowtest.Describe(c.Last))
 	}
 	c.Tap("My choices")
 	c.Tap("Stop research")
@@ -44,6 +46,83 @@ func TestWhatInsidebotKeepsAboutMe(t *testing.T) {
 	}
 	if n := count(h, `SELECT COUNT(*) FROM audit_log WHERE action LIKE 'consent:research:%' AND actor_id = ?`, b.ID); n != 2 {
 		t.Fatalf("%d consent changes audited", n)
+	}
+}
+
+// An access request shows the data itself (plan, offers, the conversation with the tutor, how
+// long it is kept) on every channel, and the JSON file where the channel carries files
+// (Telegram, the web chat; on WhatsApp the messages only); nothing about the other person who
+// shares the tutor and the offer.
+func TestAnAccessRequestShowsTheDataOnEveryChannel(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, flowtest.WithSettings(func(s *flows.Settings) { s.MessageRetention = 14 * 24 * time.Hour }))
+	tutor, _ := tutorOf(h)
+	now := h.Clock.Now()
+	other, err := storage.CreateBeneficiary(h.Ctx(), h.DB, storage.NewBeneficiary{Territory: "MI", Lang: "en", TutorID: tutor.ID, DisplayName: "Omar Other"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead, err := storage.CreateLead(h.Ctx(), h.DB, storage.Lead{Kind: storage.LeadHousing, Territory: "MI", Title: "Room in a shared flat", Status: "active"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, channel := range []string{bot.Telegram, bot.Webchat, bot.WhatsApp} {
+		t.Run(channel, func(t *testing.T) {
+			created, err := storage.CreateBeneficiary(h.Ctx(), h.DB, storage.NewBeneficiary{Territory: "MI", Lang: "en", TutorID: tutor.ID, DisplayName: "Amina Yusuf"}, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := h.Chat(channel, "39340111222"+strconv.Itoa(i))
+			b := h.LinkBeneficiary(c, created)
+			addStep(h, b, storage.AreaHousing, "", "Visit the flat in via Padova", "")
+			for _, id := range []int64{b.ID, other.ID} {
+				if _, err := storage.AddInterest(h.Ctx(), h.DB, lead.ID, id, now); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, m := range []storage.NewConversationMessage{
+				{BeneficiaryID: b.ID, StaffID: tutor.ID, Direction: storage.ToTutor, Body: "Can we meet on Monday?"},
+				{BeneficiaryID: b.ID, StaffID: tutor.ID, Direction: storage.ToPerson, Body: "Yes, at 10 at the office."},
+				{BeneficiaryID: other.ID, StaffID: tutor.ID, Direction: storage.ToTutor, Body: "Omar's secret question"},
+			} {
+				if _, err := storage.AppendConversation(h.Ctx(), h.DB, m, now); err != nil {
+					t.Fatal(err)
+				}
+			}
+			c.Send("/privacy")
+			c.Tap("What I keep")
+			c.Expect("Amina Yusuf", b.Code, "Visit the flat in via Padova", "Room in a shared flat",
+				"You: Can we meet on Monday?", "Tutor: Yes, at 10 at the office.", "kept 14 days")
+			expectNot(t, c, other.Code, "Omar", "secret question", c.ID)
+			var files []*bot.File
+			for _, m := range c.Last {
+				if m.Document != nil {
+					files = append(files, m.Document)
+				}
+			}
+			if channel == bot.WhatsApp {
+				if len(files) != 0 {
+					t.Fatalf("WhatsApp got a file:\n%s", flowtest.Describe(c.Last))
+				}
+				return
+			}
+			if len(files) != 1 || files[0].Name != "insidebot-my-data.json" || files[0].MIME != "application/json" {
+				t.Fatalf("files = %+v", files)
+			}
+			c.Expect("The same, as a file")
+			var r mydata.Report
+			if err := json.Unmarshal(files[0].Data, &r); err != nil {
+				t.Fatalf("the file is not JSON: %v", err)
+			}
+			if r.Code != b.Code || r.Name != "Amina Yusuf" || len(r.Steps) != 1 || len(r.Interests) != 1 || len(r.Messages) != 2 {
+				t.Fatalf("the file holds %+v", r)
+			}
+			for _, leak := range []string{other.Code, "Omar", "secret question", c.ID} {
+				if strings.Contains(string(files[0].Data), leak) {
+					t.Fatalf("the file shows %q", leak)
+				}
+			}
+		})
 	}
 }
 

@@ -149,7 +149,8 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 	a.engine = flows.New(flows.Deps{Redis: a.redis, Catalog: a.catalog, Clock: a.clock, Log: log.With("component", "flows"),
 		Settings: flows.Settings{BotUsername: a.botUsername(), PublicURL: cfg.PublicURL, Location: cfg.Timezone,
 			InviteTTL: cfg.InviteTTL, ResearchKey: []byte(cfg.ResearchKey),
-			PrivacyController: cfg.Privacy.Controller, PrivacyContact: cfg.Privacy.Contact},
+			PrivacyController: cfg.Privacy.Controller, PrivacyContact: cfg.Privacy.Contact,
+			MessageRetention: cfg.Scheduler.MessageRetention},
 		Planner: scheduler.NewPlanner(cfg.schedulerConfig()), Media: a.media, Translator: a.translator,
 		Desk: access.Links{PublicURL: cfg.PublicURL}})
 	a.dispatcher = bot.NewDispatcher(bot.DispatcherConfig{DB: a.db, Redis: a.redis, Handler: a.engine, Clock: a.clock,
