@@ -33,7 +33,8 @@ lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(PKGS)
 
 ## bench: the built binary measured from outside (bench/binbench): updates/s against a bare echo
-## bot, p50/p99, on PostgreSQL + Redis and on the embedded SQLite, and broadcast pacing (~6 min)
+## bot, p50/p99, on PostgreSQL + Redis and on the embedded SQLite, the staff's screens at 100,000
+## people (plan view, /mine, /stats, /export, peak RSS), and broadcast pacing (~10 min)
 bench: services
 	$(GO) run ./bench/binbench $(BENCHFLAGS)
 

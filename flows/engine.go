@@ -181,39 +181,40 @@ func (e *Engine) Fail(ctx context.Context, tx *storage.Tx, in bot.Incoming) erro
 	return c.ReplyText(ctx, locales.GenericErrorID)
 }
 
-// resolveActor finds who sent the update and records that they wrote.
+// resolveActor finds who sent the update (one statement) and records that they wrote: "last
+// seen" is written only when it is a minute old or more (storage.SeenAgain), so a person
+// writing several messages costs no write for most of them.
 func (e *Engine) resolveActor(ctx context.Context, c *Ctx) error {
-	ident, err := storage.IdentityByExternal(ctx, c.Tx, c.In.Channel, c.In.UserID)
+	sender, err := storage.SenderByExternal(ctx, c.Tx, c.In.Channel, c.In.UserID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
+	ident := sender.Identity
 	switch {
-	case ident.BeneficiaryID.Valid:
-		b, err := storage.BeneficiaryByID(ctx, c.Tx, ident.BeneficiaryID.Int64)
-		if err != nil {
-			return err
-		}
+	case sender.Beneficiary != nil:
+		b := sender.Beneficiary
 		if b.Status == storage.BeneficiaryErased {
 			return nil
 		}
-		c.Actor = domain.Actor{Identity: &ident, Beneficiary: &b}
-		if err := storage.TouchBeneficiary(ctx, c.Tx, b.ID, c.Now); err != nil {
-			return err
+		c.Actor = domain.Actor{Identity: &ident, Beneficiary: b}
+		if storage.SeenAgain(b.LastInboundAt, c.Now) {
+			if err := storage.TouchBeneficiary(ctx, c.Tx, b.ID, c.Now); err != nil {
+				return err
+			}
 		}
-	case ident.StaffID.Valid:
-		s, err := storage.StaffByID(ctx, c.Tx, ident.StaffID.Int64)
-		if err != nil {
-			return err
-		}
-		if s.Status == "disabled" {
+	case sender.Staff != nil:
+		if sender.Staff.Status == "disabled" {
 			return nil
 		}
-		c.Actor = domain.Actor{Identity: &ident, Staff: &s}
+		c.Actor = domain.Actor{Identity: &ident, Staff: sender.Staff}
 	}
 	if c.In.Kind == bot.KindBlocked {
+		return nil
+	}
+	if !storage.SeenAgain(ident.LastInboundAt, c.Now) && !ident.UnreachableAt.Valid {
 		return nil
 	}
 	return storage.TouchIdentity(ctx, c.Tx, ident.ID, c.Now)

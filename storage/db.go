@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -55,6 +56,33 @@ type Queryer interface {
 type DB struct {
 	x       *sqlx.DB
 	dialect Dialect
+	counts  *counts
+}
+
+// counts are the round trips a DB has made: statements, and transactions (each a BEGIN and a
+// COMMIT or ROLLBACK besides its statements).
+type counts struct {
+	statements, transactions atomic.Int64
+}
+
+// Counts are a DB's round trips since it was opened.
+type Counts struct {
+	Statements   int64 // queries and statements, in transactions or not
+	Transactions int64 // transactions begun
+}
+
+// RoundTrips is statements plus the BEGIN and the COMMIT (or ROLLBACK) of each transaction.
+func (c Counts) RoundTrips() int64 { return c.Statements + 2*c.Transactions }
+
+// Sub is the difference from an earlier reading.
+func (c Counts) Sub(earlier Counts) Counts {
+	return Counts{Statements: c.Statements - earlier.Statements, Transactions: c.Transactions - earlier.Transactions}
+}
+
+// Counts tells how many statements and transactions the DB has run (the statement count of
+// an update, in tests and benchmarks).
+func (db *DB) Counts() Counts {
+	return Counts{Statements: db.counts.statements.Load(), Transactions: db.counts.transactions.Load()}
 }
 
 // Open connects to the database named by databaseURL, or, when it is empty, to the embedded
@@ -68,7 +96,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", dialect, err)
 	}
-	db := &DB{x: x, dialect: dialect}
+	db := &DB{x: x, dialect: dialect, counts: &counts{}}
 	if dialect == SQLite {
 		// One writer at a time; readers are cheap. Immediate transactions and a busy timeout
 		// (in the DSN) make writers wait instead of failing.
@@ -149,16 +177,19 @@ func (db *DB) Ping(ctx context.Context) error { return db.x.PingContext(ctx) }
 
 // Get runs a query expected to return one row into dest. No row gives ErrNotFound.
 func (db *DB) Get(ctx context.Context, dest any, query string, args ...any) error {
+	db.counts.statements.Add(1)
 	return wrapNoRows(db.x.GetContext(ctx, dest, db.x.Rebind(query), args...))
 }
 
 // Select runs a query into a slice.
 func (db *DB) Select(ctx context.Context, dest any, query string, args ...any) error {
+	db.counts.statements.Add(1)
 	return db.x.SelectContext(ctx, dest, db.x.Rebind(query), args...)
 }
 
 // Exec runs a statement.
 func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	db.counts.statements.Add(1)
 	return db.x.ExecContext(ctx, db.x.Rebind(query), args...)
 }
 
@@ -167,20 +198,24 @@ type Tx struct {
 	x       *sqlx.Tx
 	dialect Dialect
 	after   []func()
+	counts  *counts
 }
 
 // Get runs a query expected to return one row into dest. No row gives ErrNotFound.
 func (tx *Tx) Get(ctx context.Context, dest any, query string, args ...any) error {
+	tx.counts.statements.Add(1)
 	return wrapNoRows(tx.x.GetContext(ctx, dest, tx.x.Rebind(query), args...))
 }
 
 // Select runs a query into a slice.
 func (tx *Tx) Select(ctx context.Context, dest any, query string, args ...any) error {
+	tx.counts.statements.Add(1)
 	return tx.x.SelectContext(ctx, dest, tx.x.Rebind(query), args...)
 }
 
 // Exec runs a statement.
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	tx.counts.statements.Add(1)
 	return tx.x.ExecContext(ctx, tx.x.Rebind(query), args...)
 }
 
@@ -198,7 +233,8 @@ func (db *DB) InTx(ctx context.Context, f func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{x: x, dialect: db.dialect}
+	db.counts.transactions.Add(1)
+	tx := &Tx{x: x, dialect: db.dialect, counts: db.counts}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = x.Rollback()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -36,6 +37,15 @@ type fakeAPI struct {
 	sendsPerChat map[int64]int
 	accepted     []time.Time // when sends were accepted, with a limit
 	msgID        atomic.Int64
+	// waiters are the chats an ask waits on (the scale timings), by chat.
+	waiters map[int64]*waiter
+}
+
+// waiter counts the messages to one chat since an ask queued its update.
+type waiter struct {
+	got  int
+	last time.Time
+	more chan struct{} // closed (and replaced) at each message
 }
 
 type queued struct {
@@ -72,7 +82,8 @@ func newFakeAPI() (*fakeAPI, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &fakeAPI{more: make(chan struct{}), chats: map[int64]*chatLoop{}, sendsPerChat: map[int64]int{}}
+	f := &fakeAPI{more: make(chan struct{}), chats: map[int64]*chatLoop{}, sendsPerChat: map[int64]int{},
+		waiters: map[int64]*waiter{}}
 	f.srv = &http.Server{Handler: f, ReadHeaderTimeout: 10 * time.Second}
 	f.url = "http://" + ln.Addr().String()
 	go func() { _ = f.srv.Serve(ln) }()
@@ -93,6 +104,9 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "getUpdates":
 		f.getUpdates(w, r)
 	case "sendMessage":
+		f.sendMessage(w, r)
+	case "sendDocument", "sendPhoto": // multipart: the export's files, the figures' chart
+		_ = r.ParseMultipartForm(64 << 20)
 		f.sendMessage(w, r)
 	default: // deleteWebhook, setMyCommands, answerCallbackQuery...
 		_, _ = w.Write([]byte(`{"ok":true,"result":true}`))
@@ -179,6 +193,12 @@ func (f *fakeAPI) reply(chat int64, now time.Time) {
 	if f.limit != nil {
 		f.accepted = append(f.accepted, now)
 	}
+	if w := f.waiters[chat]; w != nil {
+		w.got++
+		w.last = now
+		close(w.more)
+		w.more = make(chan struct{})
+	}
 	c := f.chats[chat]
 	if c == nil {
 		return
@@ -198,6 +218,67 @@ func (f *fakeAPI) reply(chat int64, now time.Time) {
 	if f.running {
 		f.queueLocked(c, now)
 	}
+}
+
+// ask queues text from chat (a person or staff member of the seeded world, not a closed
+// loop) and waits for replies messages to it, or when replies is 0 for the first one and
+// then as many as come within settle of each other. It returns how many came and the time
+// from the update's arrival on the fake to the last of them.
+func (f *fakeAPI) ask(ctx context.Context, chat int64, text string, replies int, timeout, settle time.Duration) (int, time.Duration, error) {
+	f.mu.Lock()
+	w := &waiter{more: make(chan struct{})}
+	f.waiters[chat] = w
+	start := time.Now()
+	f.queueTextLocked(chat, text, start)
+	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		delete(f.waiters, chat)
+		f.mu.Unlock()
+	}()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		f.mu.Lock()
+		got, last, more := w.got, w.last, w.more
+		f.mu.Unlock()
+		if replies > 0 && got >= replies {
+			return got, last.Sub(start), nil
+		}
+		var quiet <-chan time.Time
+		if replies == 0 && got > 0 {
+			quiet = time.After(settle)
+		}
+		select {
+		case <-more:
+		case <-quiet:
+			return got, last.Sub(start), nil
+		case <-deadline.C:
+			return got, 0, fmt.Errorf("%q from chat %d: %d of %d replies within %v", text, chat, got, replies, timeout)
+		case <-ctx.Done():
+			return got, 0, ctx.Err()
+		}
+	}
+}
+
+// queueTextLocked queues a message from chat: a command (with its entity) when text starts
+// with a slash.
+func (f *fakeAPI) queueTextLocked(chat int64, text string, now time.Time) {
+	id := updateSeq.Add(1)
+	var entities string
+	if strings.HasPrefix(text, "/") {
+		n := len(text)
+		if i := strings.IndexByte(text, ' '); i > 0 {
+			n = i
+		}
+		entities = fmt.Sprintf(`,"entities":[{"offset":0,"length":%d,"type":"bot_command"}]`, n)
+	}
+	quoted, _ := json.Marshal(text)
+	u := fmt.Appendf(nil, `{"update_id":%d,"message":{"message_id":%d,"from":{"id":%d,"is_bot":false,"first_name":"Bench","language_code":"en"},`+
+		`"chat":{"id":%d,"type":"private"},"date":%d,"text":%s%s}}`, id, id, chat, chat, now.Unix(), quoted, entities)
+	f.pending = append(f.pending, queued{id: id, json: u})
+	close(f.more)
+	f.more = make(chan struct{})
 }
 
 // queueLocked queues chat c's next message: the /menu command, which an enrolled person's bot

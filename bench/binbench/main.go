@@ -48,6 +48,11 @@ type options struct {
 	people, history int
 	pacingRate      int
 	pacingN         int
+	stepsEach       int
+	caseload        int
+	scaleN          int
+	scaleSlow       int
+	scaleExports    int
 	profile         string
 	keep            bool
 }
@@ -57,7 +62,7 @@ func main() {
 	var chats, sqliteChats string
 	flag.StringVar(&o.pgURL, "pg", envOr("INSIDEBOT_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL server (a schema of its own is created and dropped)")
 	flag.StringVar(&o.redisURL, "redis", envOr("INSIDEBOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"), "Redis server (keys under a prefix of their own)")
-	flag.StringVar(&o.backends, "backends", "postgres,sqlite,pacing", "what to run: postgres, sqlite, pacing")
+	flag.StringVar(&o.backends, "backends", "postgres,scale,pacing,sqlite", "what to run: postgres (closed loops), scale (timings of staff screens), pacing (on PostgreSQL), sqlite")
 	flag.StringVar(&chats, "chats", "300,1000", "closed-loop chats on PostgreSQL + Redis")
 	flag.StringVar(&sqliteChats, "sqlite-chats", "300", "closed-loop chats on the embedded SQLite and Redis")
 	flag.DurationVar(&o.warmup, "warmup", 5*time.Second, "load before measuring")
@@ -66,6 +71,11 @@ func main() {
 	flag.IntVar(&o.history, "history", 200_000, "delivered outbox rows and handled updates seeded")
 	flag.IntVar(&o.pacingRate, "pacing-rate", 100, "TELEGRAM_RATE for the pacing run, and the fake's strict limit")
 	flag.IntVar(&o.pacingN, "pacing-n", 10_000, "recipients of the pacing run")
+	flag.IntVar(&o.stepsEach, "steps", 10, "plan steps seeded per person")
+	flag.IntVar(&o.caseload, "caseload", 10_000, "people the seeded tutor follows (their /mine)")
+	flag.IntVar(&o.scaleN, "scale-n", 100, "times the plan view and /mine are timed")
+	flag.IntVar(&o.scaleSlow, "scale-stats", 5, "times /stats is timed")
+	flag.IntVar(&o.scaleExports, "scale-exports", 1, "times /export is timed")
 	flag.StringVar(&o.profile, "profile", "", "write a CPU profile (10 s) of insidebot under each load into this directory (PPROF=on)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the PostgreSQL schema and temporary files")
 	flag.Parse()
@@ -127,23 +137,27 @@ func run(ctx context.Context, o options) error {
 	fmt.Printf("insidebot binary bench: %d people, %d delivered messages and %d handled updates of history; %v warm-up, %v measured per bot\n",
 		o.people, o.history, o.history, o.warmup, o.measure)
 	b := &bench{o: o, dir: dir, bin: bins["insidebot"], echo: bins["echobot"], mediaKey: randomHex(32)}
+	want := map[string]bool{}
 	for _, backend := range strings.Split(o.backends, ",") {
-		var err error
-		switch strings.TrimSpace(backend) {
-		case "postgres":
-			err = b.backend(ctx, "postgres", o.chats, strings.Contains(o.backends, "pacing"))
-		case "sqlite":
-			err = b.backend(ctx, "sqlite", o.sqliteChats, false)
-		case "pacing":
-			if !strings.Contains(o.backends, "postgres") {
-				err = b.backend(ctx, "postgres", nil, true)
-			}
+		switch backend = strings.TrimSpace(backend); backend {
+		case "postgres", "scale", "pacing", "sqlite":
+			want[backend] = true
 		default:
-			err = fmt.Errorf("unknown backend %q", backend)
+			return fmt.Errorf("unknown backend %q", backend)
 		}
-		if err != nil {
+	}
+	// PostgreSQL's closed loops, scale timings and pacing share one seeded database.
+	if want["postgres"] || want["scale"] || want["pacing"] {
+		var loads []int
+		if want["postgres"] {
+			loads = o.chats
+		}
+		if err := b.backend(ctx, "postgres", loads, want["scale"], want["pacing"]); err != nil {
 			return err
 		}
+	}
+	if want["sqlite"] {
+		return b.backend(ctx, "sqlite", o.sqliteChats, false, false)
 	}
 	return nil
 }
@@ -159,6 +173,7 @@ type bench struct {
 type store struct {
 	env     []string
 	dbURL   string
+	world   world
 	cleanup func()
 }
 
@@ -225,7 +240,7 @@ func (b *bench) prepare(ctx context.Context, kind string) (*store, error) {
 		return nil, err
 	}
 	defer db.Close()
-	if err := seed(ctx, db, b.o.people, b.o.history); err != nil {
+	if s.world, err = seed(ctx, db, b.o.people, b.o.history, b.o.stepsEach, b.o.caseload); err != nil {
 		s.cleanup()
 		return nil, err
 	}
@@ -265,19 +280,21 @@ func (r result) String() string {
 	return fmt.Sprintf("%8.0f updates/s  p50 %7.1f ms  p99 %7.1f ms  (timeouts %d, extra replies %d)", r.perSecond, r.p50, r.p99, r.timeouts, r.extra)
 }
 
-func (b *bench) backend(ctx context.Context, kind string, loads []int, pacing bool) (err error) {
+func (b *bench) backend(ctx context.Context, kind string, loads []int, scale, pacing bool) (err error) {
 	s, err := b.prepare(ctx, kind)
 	if err != nil {
 		return err
 	}
 	defer s.cleanup()
-	if pacing {
-		defer func() {
-			if err == nil {
-				err = b.pacing(ctx, s)
-			}
-		}()
-	}
+	defer func() {
+		// After the closed loops, on the same database: the scale timings, then pacing.
+		if err == nil && scale {
+			err = b.scale(ctx, s)
+		}
+		if err == nil && pacing {
+			err = b.pacing(ctx, s)
+		}
+	}()
 	for _, chats := range loads {
 		echo, err := b.load(ctx, chats, func(endpoint string) (*proc, error) {
 			return startProc(ctx, b.echo, b.env(nil, endpoint), filepath.Join(b.dir, "echo.log"), "")

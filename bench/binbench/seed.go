@@ -13,12 +13,31 @@ import (
 // chatBase is added to a beneficiary's id to make their Telegram user and chat id.
 const chatBase = 700_000_000
 
+// The staff's Telegram chats (below every beneficiary's): a tutor who follows a caseload and a
+// coordinator of every territory, for the scale timings.
+const (
+	tutorChat = chatBase - 1
+	coordChat = chatBase - 2
+)
+
+// world is what the scale timings need to know of the seeded database.
+type world struct {
+	caseload    int   // the tutor's beneficiaries
+	beneficiary int64 // the chat of one of them (their plan is opened)
+	steps       int   // plan steps in all
+	consenting  int   // people who consent to research (the export's rows)
+}
+
 // seed fills a migrated database with what a running project holds: people enrolled and
 // consenting (each with a Telegram identity), and a history of delivered messages and handled
 // updates. Rows are written in a few INSERT ... SELECT statements over a generated series, the
 // same SQL on both dialects. The history is dated within MESSAGE_RETENTION's default (30 days),
 // so the purge keeps it: it is what a busy month leaves behind.
-func seed(ctx context.Context, db *storage.DB, people, history int) error {
+//
+// For the scale timings it adds stepsEach plan steps to every person (a third done, some
+// overdue), a tutor who follows caseload of them, a coordinator of every territory (each
+// staff member with a Telegram identity), and research consent for six people in ten.
+func seed(ctx context.Context, db *storage.DB, people, history, stepsEach, caseload int) (world, error) {
 	now := time.Now().UTC()
 	series := `WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < ?) `
 	steps := []struct {
@@ -56,11 +75,59 @@ FROM g JOIN identities i ON i.id = 1 + (x * 7 + ?) % ?`,
 	}
 	for _, s := range steps {
 		if _, err := db.Exec(ctx, s.sql, s.args...); err != nil {
-			return fmt.Errorf("seed %s: %w", s.what, err)
+			return world{}, fmt.Errorf("seed %s: %w", s.what, err)
 		}
 	}
-	return nil
+	return seedStaff(ctx, db, now, people, stepsEach, caseload)
 }
+
+// seedStaff adds the plans, the staff and their caseload, and research consent (see seed).
+func seedStaff(ctx context.Context, db *storage.DB, now time.Time, people, stepsEach, caseload int) (world, error) {
+	w := world{caseload: min(caseload, people-people/5), steps: people * stepsEach}
+	first := people / 5 // the caseload: people first+1 .. first+caseload (not the closed loops' chats)
+	w.beneficiary = chatBase + int64(first+w.caseload/2)
+	ids := map[string]int64{}
+	for _, s := range []storage.NewStaff{{DisplayName: "Bench tutor", Role: storage.RoleTutor, Territory: "AN", Lang: "en"},
+		{DisplayName: "Bench coordinator", Role: storage.RoleCoordinator, Lang: "en"}} {
+		id, err := storage.CreateStaff(ctx, db, s, now)
+		if err != nil {
+			return w, err
+		}
+		ids[s.Role] = id
+	}
+	series := `WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < ?) `
+	for _, s := range []struct {
+		what string
+		sql  string
+		args []any
+	}{
+		{"staff", `UPDATE staff SET status = 'active'`, nil},
+		{"tutor's identity", `INSERT INTO identities (channel, external_id, chat_id, staff_id, last_inbound_at, created_at) VALUES ('telegram', ?, ?, ?, ?, ?)`,
+			[]any{strconv.Itoa(tutorChat), strconv.Itoa(tutorChat), ids[storage.RoleTutor], now, now}},
+		{"coordinator's identity", `INSERT INTO identities (channel, external_id, chat_id, staff_id, last_inbound_at, created_at) VALUES ('telegram', ?, ?, ?, ?, ?)`,
+			[]any{strconv.Itoa(coordChat), strconv.Itoa(coordChat), ids[storage.RoleCoordinator], now, now}},
+		{"caseload", `UPDATE beneficiaries SET tutor_id = ? WHERE id > ? AND id <= ?`, []any{ids[storage.RoleTutor], first, first + w.caseload}},
+		{"research consent", `UPDATE beneficiaries SET consent_research_at = consent_service_at WHERE id % 10 < 6`, nil},
+		{"plan steps", `INSERT INTO plan_steps (beneficiary_id, position, area, title, due_date, status, created_at, updated_at) ` + series +
+			`SELECT b.id, g.x, CASE g.x % 5 WHEN 0 THEN 'housing' WHEN 1 THEN 'work' WHEN 2 THEN 'psych' WHEN 3 THEN 'social' ELSE 'documents' END,
+'Step ' || CAST(g.x AS TEXT), CASE WHEN g.x % 4 = 0 THEN ? WHEN g.x % 4 = 1 THEN ? END,
+CASE WHEN g.x % 3 = 0 THEN 'done' WHEN g.x % 7 = 0 THEN 'blocked' ELSE 'todo' END, ?, ?
+FROM beneficiaries b, g`, []any{stepsEach, civilDate(now.AddDate(0, 0, -10)), civilDate(now.AddDate(0, 1, 0)), now, now}},
+	} {
+		if s.what == "plan steps" && stepsEach == 0 {
+			continue
+		}
+		if _, err := db.Exec(ctx, s.sql, s.args...); err != nil {
+			return w, fmt.Errorf("seed %s: %w", s.what, err)
+		}
+	}
+	if err := db.Get(ctx, &w.consenting, `SELECT COUNT(*) FROM beneficiaries WHERE consent_research_at IS NOT NULL`); err != nil {
+		return w, fmt.Errorf("seed: %w", err)
+	}
+	return w, nil
+}
+
+func civilDate(t time.Time) string { return t.Format("2006-01-02") }
 
 // chatIDs is the first n seeded people's Telegram chat ids.
 func chatIDs(n int) []int64 { return chatRange(0, n) }
