@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/flows/flowtest"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
@@ -111,10 +112,9 @@ func walkLanguage(t *testing.T, lang locales.Lang) {
 		if len(strings.Fields(m.Text)) >= 3 && locales.ScriptShare(m.Text, lang.Script) < 0.5 {
 			t.Errorf("not in the %s script: %q", lang.Script, m.Text)
 		}
-		limit := 20 // WhatsApp reply buttons
-		if len(m.AllButtons()) > 3 {
-			limit = 24 // list rows
-		}
+		// Labels are cut per channel: WhatsApp's renderer fits them to its 20 (reply buttons) and
+		// 24/72 (list rows and their descriptions); Telegram and the web chat show them whole.
+		limit := flows.MaxLabelRunes
 		for _, btn := range m.AllButtons() {
 			if n := utf8.RuneCountInString(btn.Text); n > limit {
 				t.Errorf("button %q is %d characters, over %d", btn.Text, n, limit)
