@@ -211,7 +211,16 @@ func (e *Engine) tutorAlertList(ctx context.Context, c *Ctx, offset int) error {
 		if err != nil {
 			return err
 		}
-		line := l.T("alerts.line", "N", offset+i+1, "Code", a.Code, "What", e.tutorAlertKind(l, a.Kind), "When", e.tutorTime(l, a.CreatedAt))
+		kind := a.Kind
+		if a.Kind == storage.AlertLeadInterest && a.RefID.Valid {
+			// A job lead's interest is listed with 💼, a housing lead's with 🏠.
+			if ld, err := storage.LeadByID(ctx, c.Tx, a.RefID.Int64); err == nil && ld.Kind == storage.LeadJob {
+				kind = "lead_interest_job"
+			} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
+				return err
+			}
+		}
+		line := l.T("alerts.line", "N", offset+i+1, "Code", a.Code, "What", e.tutorAlertKind(l, kind), "When", e.tutorTime(l, a.CreatedAt))
 		if detail != "" {
 			line += "\n   " + detail
 		}
