@@ -19,6 +19,12 @@ import (
 // message); it may be empty. A beneficiary without a tutor raises no alert. The message id is
 // alert.<kind>.
 func (s *Service) AlertTutor(ctx context.Context, q storage.Queryer, now time.Time, b storage.Beneficiary, kind string, refID int64, detail string) error {
+	return s.alertTutor(ctx, q, now, b, kind, "alert."+kind, refID, detail)
+}
+
+// alertTutor is AlertTutor with the message id of the alert's text (a job lead's interest is
+// worded apart from a housing one's).
+func (s *Service) alertTutor(ctx context.Context, q storage.Queryer, now time.Time, b storage.Beneficiary, kind, textID string, refID int64, detail string) error {
 	if !b.TutorID.Valid {
 		return nil
 	}
@@ -34,7 +40,7 @@ func (s *Service) AlertTutor(ctx context.Context, q storage.Queryer, now time.Ti
 	_, err = s.notify.SendTo(ctx, q, notify.Person{StaffID: b.TutorID.Int64}, opt, now, func(l *locales.Localizer) bot.Outgoing {
 		return bot.Outgoing{
 			Group: group,
-			Text:  l.T("alert."+kind, "Code", b.Code, "Detail", detail),
+			Text:  l.T(textID, "Code", b.Code, "Detail", detail),
 			Buttons: [][]bot.Button{{
 				{Text: l.T("alert.open"), Data: notify.Data(notify.ButtonAlertOpen, a.ID)},
 				{Text: l.T("alert.reply"), Data: notify.Data(notify.ButtonAlertReply, a.ID)},

@@ -32,5 +32,14 @@ func (s *Service) RecordLeadInterest(ctx context.Context, q storage.Queryer, now
 	if err != nil || !added {
 		return false, err
 	}
-	return true, s.AlertTutor(ctx, q, now, b, storage.AlertLeadInterest, l.ID, detail)
+	return true, s.alertTutor(ctx, q, now, b, storage.AlertLeadInterest, LeadInterestText(l.Kind), l.ID, detail)
+}
+
+// LeadInterestText is the message id of a tutor's alert about interest in a lead of kind: a
+// job lead's carries 💼, a housing lead's 🏠.
+func LeadInterestText(kind string) string {
+	if kind == storage.LeadJob {
+		return "alert.lead_interest_job"
+	}
+	return "alert.lead_interest"
 }

@@ -149,8 +149,18 @@ func (e *Engine) broadcastPreview(ctx context.Context, c *Ctx, b storage.Broadca
 		sess = &s
 	}
 	sample := e.domain.BroadcastMessage(c.L, b, sess, texts).Text
-	lines := []string{c.T("broadcast.preview", "ID", b.ID, "Audience", who, "Total", total, "ByLang", notify.CountsByKey(byLang, nil),
-		"Excluded", e.exclusionText(c, excluded), "Lang", c.L.Native(), "Sample", sample)}
+	preview := c.T("broadcast.preview", "ID", b.ID, "Audience", who, "Total", total, "ByLang", notify.CountsByKey(byLang, nil),
+		"Excluded", e.exclusionText(c, excluded), "Lang", c.L.Native(), "Sample", sample)
+	if total == 0 {
+		// Nobody matches: say so plainly, and why (no one in the audience, or everyone in it
+		// left out: STOP, no consent, unreachable), not "0 ()".
+		why := c.T("broadcast.why_empty")
+		if len(excluded) > 0 {
+			why = c.T("broadcast.why_excluded", "Excluded", e.exclusionText(c, excluded))
+		}
+		preview = c.T("broadcast.preview_nobody", "ID", b.ID, "Audience", who, "Why", why, "Lang", c.L.Native(), "Sample", sample)
+	}
+	lines := []string{preview}
 	if len(texts) > 0 {
 		langs := make([]string, 0, len(texts))
 		for l := range texts {
@@ -158,9 +168,6 @@ func (e *Engine) broadcastPreview(ctx context.Context, c *Ctx, b storage.Broadca
 		}
 		sort.Strings(langs)
 		lines = append(lines, c.T("broadcast.preview_versions", "Langs", strings.Join(langs, ", ")))
-	}
-	if total == 0 {
-		lines = append(lines, c.T("broadcast.nobody"))
 	}
 	id := b.ID
 	send, err := c.confirmToken(ctx, confirmBroadcastSend, strconv.FormatInt(id, 10))

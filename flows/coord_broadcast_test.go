@@ -356,6 +356,15 @@ func TestBroadcastBadInputChangesNothing(t *testing.T) {
 	}
 }
 
+// A preview for an audience with no one in it says so, without "0 ()".
+func TestBroadcastPreviewSaysWhenTheAudienceIsEmpty(t *testing.T) {
+	t.Parallel()
+	w := newCoordWorld(t)
+	w.coordMI.Send("/broadcast lang:ti Selam")
+	expect(t, w.coordMI, "⚠️ Nessuno riceverebbe questo avviso: nel pubblico scelto non c'è nessuno.", "Selam")
+	expectNotIn(t, w.coordMI.Last, "Lo riceveranno", "()", "Esclusi")
+}
+
 func TestBroadcastToNobodyReachableReportsAtOnce(t *testing.T) {
 	t.Parallel()
 	w := newCoordWorld(t)
@@ -365,7 +374,8 @@ func TestBroadcastToNobodyReachableReportsAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	coord.Send("/broadcast lang:fr Bonjour")
-	expect(t, coord, "Lo riceveranno: 0", "hanno scritto STOP 1", "Nessuno riceverebbe")
+	expect(t, coord, "⚠️ Nessuno riceverebbe questo avviso: tutti i destinatari sono esclusi (hanno scritto STOP 1).", "Bonjour")
+	expectNotIn(t, coord.Last, "Lo riceveranno", "()")
 	coord.Tap("Invia ora")
 	all := coord.Last
 	coord.Last = append(all, coord.Inbox()...)

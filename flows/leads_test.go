@@ -105,9 +105,13 @@ func TestInterestIsRecordedOnceAndReachesTheTutorOnce(t *testing.T) {
 	c.Expect("Saved!", "Your tutor has been told", "You said you are interested")
 	expectNot(t, c, "🙋 I'm interested")
 	alerts := tchat.Inbox()
-	if len(alerts) != 1 || !strings.Contains(alerts[0].Text, b.Code) || !strings.Contains(alerts[0].Text, "Kitchen assistant") {
-		t.Fatalf("tutor alert = %s", flowtest.Describe(alerts))
+	if len(alerts) != 1 || !strings.Contains(alerts[0].Text, b.Code) || !strings.Contains(alerts[0].Text, "Kitchen assistant") ||
+		!strings.HasPrefix(alerts[0].Text, "💼") || strings.Contains(alerts[0].Text, "🏠") {
+		t.Fatalf("tutor alert about a job lead (💼, not 🏠) = %s", flowtest.Describe(alerts))
 	}
+	tchat.Send("/alerts") // the tutor's list names it a job lead's too
+	tchat.Expect("💼")
+	expectNot(t, tchat, "🏠")
 	c.Press(interested.Data) // a double tap, or the button of an old message
 	c.Expect("already said you are interested")
 	if n := len(tchat.Inbox()); n != 0 {

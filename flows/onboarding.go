@@ -53,7 +53,7 @@ func (e *Engine) start(ctx context.Context, c *Ctx) error {
 		return e.startWithoutCode(ctx, c)
 	}
 	if c.Actor.Staff != nil {
-		return c.ReplyText(ctx, "onboarding.staff_code", "Name", staffName(*c.Actor.Staff))
+		return c.ReplyText(ctx, staffGreeting(*c.Actor.Staff, "onboarding.staff_code"), "Name", c.Actor.Staff.DisplayName)
 	}
 	return e.redeem(ctx, c, code)
 }
@@ -63,7 +63,7 @@ func (e *Engine) start(ctx context.Context, c *Ctx) error {
 func (e *Engine) startWithoutCode(ctx context.Context, c *Ctx) error {
 	switch {
 	case c.Actor.Staff != nil:
-		return c.ReplyText(ctx, "onboarding.staff_hello", "Name", staffName(*c.Actor.Staff))
+		return c.ReplyText(ctx, staffGreeting(*c.Actor.Staff, "onboarding.staff_hello"), "Name", c.Actor.Staff.DisplayName)
 	case c.Actor.Beneficiary != nil:
 		if !c.Actor.Beneficiary.ConsentServiceAt.Valid {
 			return e.resumeOnboarding(ctx, c)
@@ -238,17 +238,19 @@ func (e *Engine) onboardStaff(ctx context.Context, c *Ctx, inv storage.Invite) (
 	if err := c.Audit(ctx, "invite:redeem", "staff", strconv.FormatInt(s.ID, 10), ""); err != nil {
 		return false, err
 	}
-	if err := c.ReplyText(ctx, "onboarding.staff_welcome", "Name", staffName(s), "Role", c.T("onboarding.role_"+s.Role)); err != nil {
+	if err := c.ReplyText(ctx, staffGreeting(s, "onboarding.staff_welcome"), "Name", s.DisplayName, "Role", c.T("onboarding.role_"+s.Role)); err != nil {
 		return false, err
 	}
 	return true, e.replyCommandMenu(ctx, c)
 }
 
-func staffName(s storage.Staff) string {
-	if s.DisplayName != "" {
-		return s.DisplayName
+// staffGreeting is the message id that greets s: its "_anon" form, without a name, when s has
+// none (a coordinator invited without --name).
+func staffGreeting(s storage.Staff, id string) string {
+	if s.DisplayName == "" {
+		return id + "_anon"
 	}
-	return "👋"
+	return id
 }
 
 // replyCommandMenu sets the chat's command menu (Telegram) to what the actor's role may use,

@@ -156,6 +156,26 @@ func TestCodeTypedAsTextAndOnTheWebChat(t *testing.T) {
 	}
 }
 
+// A coordinator invited without --name is greeted without a name, not "Benvenuto/a, 👋!".
+func TestAStaffMemberWithoutANameIsGreetedWithoutOne(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	id, err := storage.CreateStaff(h.Ctx(), h.DB, storage.NewStaff{Role: storage.RoleCoordinator, Lang: "it"}, h.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := h.Telegram()
+	c.Send("/start " + h.Invite(storage.RoleCoordinator, 0, id))
+	c.Expect("👋 Benvenuto/a! Sei registrato/a come coordinatore", "/help")
+	expectNot(t, c, ", 👋", "👋!", "{{")
+	c.Send("/start")
+	c.Expect("👋 Ciao. Scrivi /help")
+	b := h.NewBeneficiary("MI", "en", 0)
+	c.Send("/start " + h.Invite("beneficiary", b.ID, 0))
+	c.Expect("👋 Questo account è già registrato come staff")
+	expectNot(t, c, ", 👋", "👋,")
+}
+
 func TestStaffInviteActivatesAndGreets(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)

@@ -179,29 +179,44 @@ func (e *Engine) tutorAlertList(ctx context.Context, c *Ctx, offset int) error {
 	if offset >= len(alerts) {
 		offset = 0
 	}
+	// The count first, then each alert as a message of its own with its own buttons, so that
+	// every Done says which alert it closes; then the pages, if there are several.
 	l := c.L
-	lines := []string{l.N("alerts.title", len(alerts))}
-	var rows [][]bot.Button
-	for i, a := range alerts[offset:min(offset+tutorPage, len(alerts))] {
+	if err := c.Reply(ctx, bot.Outgoing{Text: l.N("alerts.title", len(alerts))}); err != nil {
+		return err
+	}
+	end := min(offset+tutorPage, len(alerts))
+	for i, a := range alerts[offset:end] {
 		detail, err := e.tutorAlertDetail(ctx, c, a)
 		if err != nil {
 			return err
 		}
-		line := l.T("alerts.line", "N", offset+i+1, "Code", a.Code, "What", e.tutorAlertKind(l, a.Kind), "When", e.tutorTime(l, a.CreatedAt))
+		kind := a.Kind
+		if a.Kind == storage.AlertLeadInterest && a.RefID.Valid {
+			// A job lead's interest is listed with 💼, a housing lead's with 🏠.
+			if ld, err := storage.LeadByID(ctx, c.Tx, a.RefID.Int64); err == nil && ld.Kind == storage.LeadJob {
+				kind = "lead_interest_job"
+			} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
+				return err
+			}
+		}
+		line := l.T("alerts.line", "N", offset+i+1, "Code", a.Code, "What", e.tutorAlertKind(l, kind), "When", e.tutorTime(l, a.CreatedAt))
 		if detail != "" {
 			line += "\n   " + detail
 		}
-		lines = append(lines, line)
-		rows = append(rows, []bot.Button{
+		if err := c.Reply(ctx, bot.Outgoing{Text: line, Buttons: [][]bot.Button{{
 			{Text: label("📂 " + a.Code), Data: notify.Data(notify.ButtonAlertOpen, a.ID)},
 			{Text: l.T("alert.reply"), Data: notify.Data(notify.ButtonAlertReply, a.ID)},
-			{Text: l.T("alerts.done"), Data: notify.Data(ButtonTutorAlertDone, a.ID)},
-		})
+			{Text: label(l.T("alerts.done_code", "Code", a.Code)), Data: notify.Data(ButtonTutorAlertDone, a.ID)},
+		}}}); err != nil {
+			return err
+		}
 	}
 	if pager := tutorPager(l, ButtonTutorAlertsPage, offset, len(alerts)); len(pager) > 0 {
-		rows = append(rows, pager)
+		return c.Reply(ctx, bot.Outgoing{Text: l.T("alerts.shown", "From", offset+1, "To", end, "Total", len(alerts)),
+			Buttons: [][]bot.Button{pager}})
 	}
-	return c.Reply(ctx, bot.Outgoing{Text: strings.Join(lines, "\n"), Buttons: rows})
+	return nil
 }
 
 // tutorAlertKind names what an alert is about.

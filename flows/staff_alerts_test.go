@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/flows/flowtest"
 	"github.com/insideaut/insidebot/notify"
@@ -155,4 +156,42 @@ func TestFormWhoseBeneficiaryMovedIsRefused(t *testing.T) {
 		t.Fatal("not audited")
 	}
 	expectIn(t, tutor.Send("Ciao di nuovo"), "Non ho capito")
+}
+
+// /alerts shows each alert as a message of its own, its buttons under it, and each Done names
+// the alert's code: tapping one closes that alert and no other.
+func TestEachAlertComesWithItsOwnDone(t *testing.T) {
+	t.Parallel()
+	w := newStaffWorld(t)
+	ctx := context.Background()
+	other := w.h.NewBeneficiary("MI", "en", w.tutor.ID)
+	if err := w.h.DB.InTx(ctx, func(tx *storage.Tx) error {
+		return w.h.Domain.AlertTutor(ctx, tx, w.h.Clock.Now(), other, storage.AlertMessage, 0, "")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	w.chats[asTutor].Inbox()
+	out := w.chats[asTutor].Send("/alerts")
+	expectIn(t, out, "2 avvisi aperti")
+	if len(out) != 3 || len(out[0].Buttons) != 0 {
+		t.Fatalf("want the count, then one message per alert:\n%s", flowtest.Describe(out))
+	}
+	for _, m := range out[1:] {
+		var code string
+		for _, c := range []string{w.ben.Code, other.Code} {
+			if strings.Contains(m.Text, c) {
+				code = c
+			}
+		}
+		if code == "" || len(m.Buttons) != 1 || len(m.Buttons[0]) != 3 || m.Buttons[0][2].Text != "✔️ Fatto: "+code {
+			t.Fatalf("an alert's message and its Done:\n%s", flowtest.Describe([]bot.Outgoing{m}))
+		}
+	}
+	expectIn(t, out[1:2], w.ben.Code, "chiede aiuto su un passo")
+	expectIn(t, out[2:3], other.Code, "ti ha scritto")
+	w.chats[asTutor].Tap("✔️ Fatto: " + other.Code)
+	open, err := storage.OpenAlerts(ctx, w.h.DB, w.tutor.ID)
+	if err != nil || len(open) != 1 || open[0].BeneficiaryID != w.ben.ID {
+		t.Fatalf("open alerts after closing %s's: %+v %v", other.Code, open, err)
+	}
 }

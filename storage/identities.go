@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -120,6 +121,20 @@ func TouchIdentity(ctx context.Context, q Queryer, id int64, at time.Time) error
 		return fmt.Errorf("touch identity: %w", err)
 	}
 	return nil
+}
+
+// Reachable tells whether a beneficiary (beneficiaryID set) or a staff member has an identity
+// the bot can send to: one linked and not marked unreachable. Reminders are planned only for
+// people it can reach.
+func Reachable(ctx context.Context, q Queryer, beneficiaryID, staffID int64) (bool, error) {
+	_, err := PreferredIdentity(ctx, q, beneficiaryID, staffID)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("reachable: %w", err)
+	}
+	return true, nil
 }
 
 // SetUnreachable marks an identity unreachable (the user blocked the bot) or, with nil,

@@ -6,12 +6,14 @@ import (
 	"time"
 )
 
-// SilentBeneficiaries lists active beneficiaries who have not written since before (their
-// last message, or their onboarding if they never wrote), by code.
+// SilentBeneficiaries lists active beneficiaries the bot can reach (an identity not marked
+// unreachable) who have not written since before (their last message, or their onboarding if
+// they never wrote), by code.
 func SilentBeneficiaries(ctx context.Context, q Queryer, before time.Time) ([]Beneficiary, error) {
 	var out []Beneficiary
 	if err := q.Select(ctx, &out, `SELECT `+beneficiaryColumns+` FROM beneficiaries WHERE status = 'active'
-AND COALESCE(last_inbound_at, onboarded_at) IS NOT NULL AND COALESCE(last_inbound_at, onboarded_at) <= ? ORDER BY code`, before); err != nil {
+AND COALESCE(last_inbound_at, onboarded_at) IS NOT NULL AND COALESCE(last_inbound_at, onboarded_at) <= ?
+AND EXISTS (SELECT 1 FROM identities i WHERE i.beneficiary_id = beneficiaries.id AND i.unreachable_at IS NULL) ORDER BY code`, before); err != nil {
 		return nil, fmt.Errorf("silent beneficiaries: %w", err)
 	}
 	return out, nil

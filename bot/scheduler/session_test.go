@@ -17,6 +17,7 @@ import (
 // (and the template a WhatsApp sender needs outside the 24-hour window).
 func TestSessionReminderSentOnce(t *testing.T) {
 	f := newFixture(t)
+	f.h.LinkStaff(f.h.Telegram(), f.tutor) // a tutor the bot can reach gets a digest
 	en, enChat := f.person("en")
 	it, itChat := f.person("it")
 	s := f.session(f.at(2025, 12, 3, 10, 0), "https://maps.example/padova36")

@@ -50,7 +50,7 @@ func (s *Scheduler) replanSoon(ctx context.Context, now time.Time) error {
 	return errors.Join(errs...)
 }
 
-// planDigests plans today's digest of every active tutor, on working days (Monday to Friday)
+// planDigests plans today's digest of every active tutor the bot can reach, on working days (Monday to Friday)
 // from DigestAt on. A digest not done by midnight is dropped as late.
 func (s *Scheduler) planDigests(ctx context.Context, now time.Time) error {
 	loc := s.cfg.Location
@@ -75,6 +75,12 @@ func (s *Scheduler) planDigests(ctx context.Context, now time.Time) error {
 		if st.Role != storage.RoleTutor || st.Status != "active" {
 			continue
 		}
+		// A tutor the bot cannot reach (no linked chat, or blocked) gets no digest planned.
+		if ok, err := storage.Reachable(ctx, s.db, 0, st.ID); err != nil {
+			return err
+		} else if !ok {
+			continue
+		}
 		if _, err := storage.EnsureReminder(ctx, s.db, storage.NewReminder{Kind: storage.ReminderDigest,
 			TargetKey: digestTarget(st.ID), OffsetKey: date, StaffID: st.ID, DueAt: at, EventAt: start.AddDate(0, 0, 1)}, now); err != nil {
 			return err
@@ -84,7 +90,7 @@ func (s *Scheduler) planDigests(ctx context.Context, now time.Time) error {
 }
 
 // planCheckins plans one check-in per silence for each active beneficiary silent for
-// InactiveAfter, outside quiet hours. Beneficiaries who said STOP are not checked on (their
+// InactiveAfter whom the bot can reach, outside quiet hours. Beneficiaries who said STOP are not checked on (their
 // tutor still sees them in the digest).
 func (s *Scheduler) planCheckins(ctx context.Context, now time.Time) error {
 	silent, err := storage.SilentBeneficiaries(ctx, s.db, now.Add(-s.cfg.InactiveAfter))

@@ -41,6 +41,9 @@ func New(cfg Config) *Planner { return &Planner{cfg: cfg} }
 // Config is the planner's configuration.
 func (p *Planner) Config() Config { return p.cfg }
 
+// unreachable is why a reminder to someone the bot cannot reach is not planned (or cancelled).
+const unreachable = "unreachable"
+
 func reminderKey(kind, target, offset string) string { return kind + "|" + target + "|" + offset }
 
 // Reminder rows are unique per (kind, target, offset): that is what "exactly once" means. The
@@ -111,6 +114,14 @@ func (p *Planner) SessionChanged(ctx context.Context, q storage.Queryer, session
 			notReminded[b.ID] = b.Status
 			continue
 		}
+		if ok, err := storage.Reachable(ctx, q, b.ID, 0); err != nil {
+			return err
+		} else if !ok {
+			// No identity to send to (not yet linked, or blocked the bot): nothing is planned;
+			// once they can be reached the scheduler's sweep plans what is still ahead.
+			notReminded[b.ID] = unreachable
+			continue
+		}
 		for _, off := range p.cfg.Offsets {
 			due, moved := p.cfg.Quiet.Adjust(ReminderTime(s.StartsAt, off, loc), s.StartsAt, loc)
 			nr := storage.NewReminder{Kind: storage.ReminderSession, TargetKey: sessionTarget(s.ID, b.ID),
@@ -160,6 +171,10 @@ func (p *Planner) StepChanged(ctx context.Context, q storage.Queryer, stepID int
 	loc := p.cfg.Location
 	reason := "moved"
 	want := map[string]storage.NewReminder{}
+	reachable, err := storage.Reachable(ctx, q, b.ID, 0)
+	if err != nil {
+		return err
+	}
 	switch {
 	case b.Status == storage.BeneficiaryErased || b.Status == storage.BeneficiaryClosed:
 		reason = b.Status
@@ -176,16 +191,26 @@ func (p *Planner) StepChanged(ctx context.Context, q storage.Queryer, stepID int
 		end := dueDay.AddDate(0, 0, 1)
 		at, moved := p.cfg.Quiet.Adjust(p.cfg.StepReminderAt.On(dueDay.AddDate(0, 0, -1), loc), end, loc)
 		target := stepTarget(step.ID)
-		for _, nr := range []storage.NewReminder{
-			{Kind: storage.ReminderStepDue, TargetKey: target, OffsetKey: date, BeneficiaryID: b.ID, StepID: step.ID,
-				DueAt: at, EventAt: end, Deferred: moved},
+		plan := []storage.NewReminder{
 			{Kind: storage.ReminderStepOverdue, TargetKey: target, OffsetKey: date, BeneficiaryID: b.ID, StepID: step.ID,
 				DueAt: p.cfg.StepReminderAt.On(dueDay.AddDate(0, 0, p.cfg.OverdueDays), loc)},
-		} {
+		}
+		// The reminder goes to the beneficiary: none for someone the bot cannot reach (the
+		// overdue alert goes to the tutor's alerts all the same).
+		if reachable {
+			plan = append(plan, storage.NewReminder{Kind: storage.ReminderStepDue, TargetKey: target, OffsetKey: date, BeneficiaryID: b.ID,
+				StepID: step.ID, DueAt: at, EventAt: end, Deferred: moved})
+		}
+		for _, nr := range plan {
 			want[reminderKey(nr.Kind, nr.TargetKey, nr.OffsetKey)] = nr
 		}
 	}
-	return p.apply(ctx, q, have, want, now, func(storage.Reminder) string { return reason })
+	return p.apply(ctx, q, have, want, now, func(r storage.Reminder) string {
+		if r.Kind == storage.ReminderStepDue && !reachable && reason == "moved" {
+			return unreachable
+		}
+		return reason
+	})
 }
 
 // apply makes the pending reminders of one session or step what want says: pending ones not
