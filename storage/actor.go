@@ -21,6 +21,10 @@ type senderRow struct {
 	Identity
 	B Beneficiary `db:"b"`
 	S Staff       `db:"s"`
+	// The creation times are read as they are (NULL for the absent one): SQLite gives an
+	// expression over a timestamp (COALESCE) back as text.
+	BCreatedAt sql.NullTime `db:"b_created_at"`
+	SCreatedAt sql.NullTime `db:"s_created_at"`
 }
 
 const selectSender = `SELECT i.id, i.channel, i.external_id, i.chat_id, i.beneficiary_id, i.staff_id, i.last_inbound_at,
@@ -30,11 +34,11 @@ COALESCE(b.territory, '') AS "b.territory", COALESCE(b.lang, '') AS "b.lang", b.
 b.reception_contact AS "b.reception_contact", COALESCE(b.status, '') AS "b.status",
 b.consent_service_at AS "b.consent_service_at", b.consent_research_at AS "b.consent_research_at",
 b.consent_announcements_at AS "b.consent_announcements_at", b.announcements_stopped_at AS "b.announcements_stopped_at",
-b.onboarded_at AS "b.onboarded_at", b.last_inbound_at AS "b.last_inbound_at", COALESCE(b.created_at, i.created_at) AS "b.created_at",
+b.onboarded_at AS "b.onboarded_at", b.last_inbound_at AS "b.last_inbound_at", b.created_at AS b_created_at,
 b.closed_at AS "b.closed_at", b.erased_at AS "b.erased_at",
 COALESCE(s.id, 0) AS "s.id", COALESCE(s.display_name, '') AS "s.display_name", COALESCE(s.role, '') AS "s.role",
 s.territory AS "s.territory", COALESCE(s.lang, '') AS "s.lang", COALESCE(s.status, '') AS "s.status",
-COALESCE(s.created_at, i.created_at) AS "s.created_at"
+s.created_at AS s_created_at
 FROM identities i
 LEFT JOIN beneficiaries b ON b.id = i.beneficiary_id
 LEFT JOIN staff s ON s.id = i.staff_id
@@ -52,9 +56,11 @@ func SenderByExternal(ctx context.Context, q Queryer, channel, externalID string
 	switch {
 	case r.BeneficiaryID.Valid:
 		b := r.B
+		b.CreatedAt = r.BCreatedAt.Time
 		s.Beneficiary = &b
 	case r.StaffID.Valid:
 		st := r.S
+		st.CreatedAt = r.SCreatedAt.Time
 		s.Staff = &st
 	}
 	return s, nil
