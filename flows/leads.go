@@ -341,6 +341,9 @@ func (e *Engine) showLead(ctx context.Context, c *Ctx, l storage.Lead, f leadLis
 		if l.Contract.Valid && l.Contract.String != "" {
 			sb.WriteString("\n📝 " + c.T("leads.contract", "Contract", l.Contract.String))
 		}
+		if l.Hours.Valid && l.Hours.String != "" {
+			sb.WriteString("\n🕒 " + c.T("leads.hours", "Hours", l.Hours.String))
+		}
 	}
 	if l.City.Valid && l.City.String != "" {
 		sb.WriteString("\n📍 " + c.T("leads.city", "City", l.City.String))

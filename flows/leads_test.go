@@ -92,14 +92,14 @@ func TestInterestIsRecordedOnceAndReachesTheTutorOnce(t *testing.T) {
 	c, b := member(h, "en", tutor.ID)
 	job := addLead(h, storage.Lead{Kind: storage.LeadJob, Title: "Kitchen assistant", JobRole: sql.NullString{String: "kitchen assistant", Valid: true},
 		Employer: sql.NullString{String: "Trattoria Da Gino", Valid: true}, Contract: sql.NullString{String: "6 months", Valid: true},
-		ExpiresOn: sql.NullString{String: "2025-12-31", Valid: true}})
+		Hours: sql.NullString{String: "25 hours a week, evenings", Valid: true}, ExpiresOn: sql.NullString{String: "2025-12-31", Valid: true}})
 	addLead(h, room("A room", 300, true)) // housing is not listed among jobs
 
 	c.Send("/jobs")
 	c.Expect("1 job offer in your area", "Kitchen assistant", "6 months")
 	expectNot(t, c, "A room")
 	c.Tap("Kitchen")
-	c.Expect("Trattoria Da Gino", "Until Wednesday 31 December")
+	c.Expect("Trattoria Da Gino", "🕒 25 hours a week, evenings", "Until Wednesday 31 December")
 	interested := expectButton(t, c, "I'm interested")
 	c.Press(interested.Data)
 	c.Expect("Saved!", "Your tutor has been told", "You said you are interested")

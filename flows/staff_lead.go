@@ -20,6 +20,9 @@ const (
 	tutorLeadDetails  = "details"
 	tutorLeadRent     = "rent"
 	tutorLeadContract = "contract"
+	tutorLeadRole     = "role"
+	tutorLeadEmployer = "employer"
+	tutorLeadHours    = "hours"
 	tutorLeadShared   = "shared"
 	tutorLeadCity     = "city"
 	tutorLeadContact  = "contact"
@@ -29,13 +32,15 @@ const (
 
 // tutorLeadLimits() are the longest texts each field takes (characters).
 func tutorLeadLimits() map[string]int {
-	return map[string]int{tutorLeadTitle: 120, tutorLeadDetails: 1000, tutorLeadContract: 200, tutorLeadCity: 100, tutorLeadContact: 200}
+	return map[string]int{tutorLeadTitle: 120, tutorLeadDetails: 1000, tutorLeadContract: 200, tutorLeadCity: 100, tutorLeadContact: 200,
+		tutorLeadRole: 100, tutorLeadEmployer: 150, tutorLeadHours: 100}
 }
 
 // tutorLeadFields lists the fields the form asks for a kind of lead.
 func tutorLeadFields(kind string) []string {
 	if kind == storage.LeadJob {
-		return []string{tutorLeadTitle, tutorLeadDetails, tutorLeadContract, tutorLeadCity, tutorLeadContact, tutorLeadExpiry}
+		return []string{tutorLeadTitle, tutorLeadRole, tutorLeadEmployer, tutorLeadContract, tutorLeadHours, tutorLeadCity,
+			tutorLeadDetails, tutorLeadContact, tutorLeadExpiry}
 	}
 	return []string{tutorLeadTitle, tutorLeadDetails, tutorLeadRent, tutorLeadShared, tutorLeadCity, tutorLeadContact, tutorLeadExpiry}
 }
@@ -164,7 +169,16 @@ func (e *Engine) tutorLeadAsk(ctx context.Context, c *Ctx, data map[string]strin
 		rows = append(rows, []bot.Button{{Text: l.T("lead.skip"), Data: notify.Data(ButtonTutorLead, "s")}})
 	}
 	rows = append(rows, tutorCancelRow(l))
-	return c.Reply(ctx, bot.Outgoing{Text: l.T("lead.ask."+field, "Kind", l.T("lead.kind."+data["k"]), "Territory", data["t"]), Buttons: rows})
+	return c.Reply(ctx, bot.Outgoing{Text: l.T(tutorLeadQuestion(data["k"], field), "Kind", l.T("lead.kind."+data["k"]), "Territory", data["t"]), Buttons: rows})
+}
+
+// tutorLeadQuestion is the message that asks a field: a job lead has its own wording for the
+// title, the details and the place (its examples are of work, not of rooms).
+func tutorLeadQuestion(kind, field string) string {
+	if kind == storage.LeadJob && (field == tutorLeadTitle || field == tutorLeadDetails || field == tutorLeadCity) {
+		return "lead.ask." + field + "_job"
+	}
+	return "lead.ask." + field
 }
 
 // tutorLeadNext asks the field after the current one (or the confirmation).
@@ -354,6 +368,7 @@ func (e *Engine) tutorLeadPublish(ctx context.Context, c *Ctx, data map[string]s
 	}
 	lead := storage.Lead{Kind: data["k"], Territory: terr, Title: data[tutorLeadTitle], Details: data[tutorLeadDetails],
 		City: tutorNullString(data[tutorLeadCity]), Contract: tutorNullString(data[tutorLeadContract]),
+		JobRole: tutorNullString(data[tutorLeadRole]), Employer: tutorNullString(data[tutorLeadEmployer]), Hours: tutorNullString(data[tutorLeadHours]),
 		Contact: tutorNullString(data[tutorLeadContact]), ExpiresOn: tutorNullString(data[tutorLeadExpiry]),
 		CreatedBy: sql.NullInt64{Int64: c.Actor.Staff.ID, Valid: true}}
 	if v, ok := data[tutorLeadRent]; ok {

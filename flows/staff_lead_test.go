@@ -80,13 +80,20 @@ func TestLeadJobFormWithSkipsAndTerritoryPick(t *testing.T) {
 
 	chat.Send("/lead")
 	expectIn(t, chat.Tap("Lavoro"), "In quale territorio è l'offerta?")
-	expectIn(t, chat.Tap("BO"), "💼 Lavoro a BO")
-	chat.Send("Aiuto cuoco")
-	expectIn(t, chat.Tap("Salta"), "Che contratto")
-	expectIn(t, chat.Send("Tempo determinato, 6 mesi"), "Città")
+	// A job lead is asked in words of work, not of rooms, with its own fields.
+	expectIn(t, chat.Tap("BO"), "💼 Lavoro a BO", "Aiuto cuoco in un ristorante")
+	expectNotIn(t, chat.Last, "Stanza")
+	expectIn(t, chat.Send("Aiuto cuoco"), "magazziniere")
+	expectIn(t, chat.Send("Aiuto cuoco"), "datore di lavoro")
+	expectIn(t, chat.Send("Trattoria Da Mario"), "Che contratto")
+	expectIn(t, chat.Send("Tempo determinato, 6 mesi"), "20 ore a settimana")
+	expectIn(t, chat.Send("25 ore a settimana, sera"), "Dove si trova il lavoro")
+	chat.Tap("Salta")
+	expectNotIn(t, chat.Last, "libera")
 	chat.Tap("Salta")
 	chat.Tap("Salta")
-	expectIn(t, chat.Tap("Senza scadenza"), "Titolo: Aiuto cuoco", "Contratto: Tempo determinato, 6 mesi")
+	expectIn(t, chat.Tap("Senza scadenza"), "Titolo: Aiuto cuoco", "Datore di lavoro: Trattoria Da Mario", "Contratto: Tempo determinato, 6 mesi",
+		"Orario: 25 ore a settimana, sera")
 	expectNotIn(t, chat.Last, "Città:", "Dettagli:")
 	expectIn(t, chat.Tap("Pubblica"), "pubblicata in BO")
 	l, err := storage.LeadByID(ctx, w.h.DB, 2)
@@ -94,7 +101,8 @@ func TestLeadJobFormWithSkipsAndTerritoryPick(t *testing.T) {
 		t.Fatal(err)
 	}
 	if l.Kind != storage.LeadJob || l.Territory != "BO" || l.Details != "" || l.City.Valid || l.ExpiresOn.Valid || l.RentEUR.Valid || l.Shared.Valid ||
-		l.Contract.String != "Tempo determinato, 6 mesi" {
+		l.Contract.String != "Tempo determinato, 6 mesi" || l.JobRole.String != "Aiuto cuoco" || l.Employer.String != "Trattoria Da Mario" ||
+		l.Hours.String != "25 ore a settimana, sera" {
 		t.Fatalf("lead = %+v", l)
 	}
 }

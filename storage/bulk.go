@@ -148,16 +148,16 @@ WHERE display_name IS NOT NULL AND display_name <> '' AND status <> 'erased' ORD
 }
 
 const insertBulkLeads = `INSERT INTO leads (kind, territory, title, details, housing_type, rent_eur, shared, city, job_role,
-employer, contract, contact, expires_on, status, created_by, created_at) VALUES `
+employer, contract, hours, contact, expires_on, status, created_by, created_at) VALUES `
 
 // CreateLeadsBulk stores open leads in a few statements (an import).
 func CreateLeadsBulk(ctx context.Context, q Queryer, leads []Lead, now time.Time) error {
 	values := make([][]any, len(leads))
 	for i, l := range leads {
 		values[i] = []any{l.Kind, l.Territory, l.Title, l.Details, l.HousingType, l.RentEUR, l.Shared, l.City, l.JobRole,
-			l.Employer, l.Contract, l.Contact, l.ExpiresOn, "open", l.CreatedBy, now}
+			l.Employer, l.Contract, l.Hours, l.Contact, l.ExpiresOn, "open", l.CreatedBy, now}
 	}
-	return insertBatches(ctx, q, insertBulkLeads, 16, values)
+	return insertBatches(ctx, q, insertBulkLeads, 17, values)
 }
 
 // LeadKey names an open lead for finding a duplicate in an import.

@@ -342,6 +342,8 @@ func redactedColumns() []struct{ table, key, col string } {
 		{"leads", "id", "title"},
 		{"leads", "id", "details"},
 		{"leads", "id", "contact"},
+		{"leads", "id", "employer"},
+		{"leads", "id", "hours"},
 		{"leads", "id", "city"},
 		{"leads", "id", "employer"},
 		{"leads", "id", "job_role"},

@@ -27,6 +27,7 @@ type Lead struct {
 	JobRole     sql.NullString `db:"job_role"`
 	Employer    sql.NullString `db:"employer"`
 	Contract    sql.NullString `db:"contract"`
+	Hours       sql.NullString `db:"hours"`
 	Contact     sql.NullString `db:"contact"`
 	ExpiresOn   sql.NullString `db:"expires_on"`
 	Status      string         `db:"status"`
@@ -36,17 +37,17 @@ type Lead struct {
 }
 
 const leadColumns = `id, kind, territory, title, details, housing_type, rent_eur, shared, city, job_role,
-employer, contract, contact, expires_on, status, created_by, created_at, closed_at`
+employer, contract, hours, contact, expires_on, status, created_by, created_at, closed_at`
 
 const insertLead = `INSERT INTO leads (kind, territory, title, details, housing_type, rent_eur, shared, city, job_role,
-employer, contract, contact, expires_on, status, created_by, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id`
+employer, contract, hours, contact, expires_on, status, created_by, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id`
 
 // CreateLead stores a new open lead; ID, Status and CreatedAt of l are ignored.
 func CreateLead(ctx context.Context, q Queryer, l Lead, now time.Time) (Lead, error) {
 	var id int64
 	if err := q.Get(ctx, &id, insertLead, l.Kind, l.Territory, l.Title, l.Details, l.HousingType, l.RentEUR, l.Shared,
-		l.City, l.JobRole, l.Employer, l.Contract, l.Contact, l.ExpiresOn, l.CreatedBy, now); err != nil {
+		l.City, l.JobRole, l.Employer, l.Contract, l.Hours, l.Contact, l.ExpiresOn, l.CreatedBy, now); err != nil {
 		return Lead{}, fmt.Errorf("create lead: %w", err)
 	}
 	return LeadByID(ctx, q, id)
