@@ -39,29 +39,43 @@ func (d *Desk) figuresScope(r *Request) (code, name string, all []storage.Territ
 	return "", "", all, false, nil
 }
 
+// scopedFigures are the figures a request may read, with the scope's code ("" for all), name
+// and the territories an admin may pick (nil for a coordinator of one territory).
+type scopedFigures struct {
+	code, name string
+	all        []storage.Territory
+	f          storage.Figures
+}
+
+// loadFigures reads the figures of the scope a request asks for; ok is false for a territory
+// that does not exist (the caller answers OutOfScope).
+func (d *Desk) loadFigures(r *Request) (sf scopedFigures, ok bool, err error) {
+	if sf.code, sf.name, sf.all, ok, err = d.figuresScope(r); err != nil || !ok {
+		return sf, ok, err
+	}
+	sf.f, err = storage.ProjectFigures(r.Context(), d.cfg.DB, sf.code)
+	return sf, true, err
+}
+
 // figuresPage shows the project's figures, in words and as a chart, for the staff member's
 // territory or the one picked.
 func (d *Desk) figuresPage(w http.ResponseWriter, r *Request) error {
-	code, name, all, ok, err := d.figuresScope(r)
+	sf, ok, err := d.loadFigures(r)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return d.OutOfScope(w, r, "desk.figures", "territory", r.URL.Query().Get("territory"))
 	}
-	f, err := storage.ProjectFigures(r.Context(), d.cfg.DB, code)
-	if err != nil {
-		return err
+	v := figuresView{Lines: figures.Lines(r.L, sf.name, sf.f), ChartURL: "/desk/figures/steps.svg", Empty: len(sf.f.Steps) == 0,
+		ChartAlt: r.L.T("stats.chart_title", "Scope", sf.name)}
+	if sf.code != "" {
+		v.ChartURL += "?territory=" + sf.code
 	}
-	v := figuresView{Lines: figures.Lines(r.L, name, f), ChartURL: "/desk/figures/steps.svg", Empty: len(f.Steps) == 0,
-		ChartAlt: r.L.T("stats.chart_title", "Scope", name)}
-	if code != "" {
-		v.ChartURL += "?territory=" + code
-	}
-	if all != nil {
-		v.Territories = []option{{Value: "", Label: r.L.T("stats.scope_all"), Selected: code == ""}}
-		for _, t := range all {
-			v.Territories = append(v.Territories, option{Value: t.Code, Label: t.Name, Selected: t.Code == code})
+	if sf.all != nil {
+		v.Territories = []option{{Value: "", Label: r.L.T("stats.scope_all"), Selected: sf.code == ""}}
+		for _, t := range sf.all {
+			v.Territories = append(v.Territories, option{Value: t.Code, Label: t.Name, Selected: t.Code == sf.code})
 		}
 	}
 	return d.render(w, r, http.StatusOK, "figures", r.L.T("desk.figures.title"), v)
@@ -69,18 +83,14 @@ func (d *Desk) figuresPage(w http.ResponseWriter, r *Request) error {
 
 // figuresChart is the chart of plan steps by area and status as an SVG image.
 func (d *Desk) figuresChart(w http.ResponseWriter, r *Request) error {
-	code, name, _, ok, err := d.figuresScope(r)
+	sf, ok, err := d.loadFigures(r)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return d.OutOfScope(w, r, "desk.figures", "territory", r.URL.Query().Get("territory"))
 	}
-	f, err := storage.ProjectFigures(r.Context(), d.cfg.DB, code)
-	if err != nil {
-		return err
-	}
-	svg, err := figures.StepsChart(r.L, name, f.Steps).SVG()
+	svg, err := figures.StepsChart(r.L, sf.name, sf.f.Steps).SVG()
 	if err != nil {
 		return err
 	}

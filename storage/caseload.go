@@ -27,25 +27,8 @@ func (f CaseloadFilter) where() (string, []any) {
 	return w, args
 }
 
-// CaseloadRow is one followed beneficiary with the figures of their plan.
-type CaseloadRow struct {
-	ID            int64          `db:"id"`
-	Code          string         `db:"code"`
-	DisplayName   sql.NullString `db:"display_name"`
-	Status        string         `db:"status"`
-	LastInboundAt sql.NullTime   `db:"last_inbound_at"`
-	StepsTotal    int            `db:"steps_total"`
-	StepsDone     int            `db:"steps_done"`
-	StepsOverdue  int            `db:"steps_overdue"`
-}
-
-// Name is the display name, or the code when there is none.
-func (r CaseloadRow) Name() string {
-	if r.DisplayName.Valid && r.DisplayName.String != "" {
-		return r.DisplayName.String
-	}
-	return r.Code
-}
+// CaseloadRow is one followed beneficiary with the figures of their plan: a row of People.
+type CaseloadRow = PersonRow
 
 // Caseload lists the invited and active beneficiaries f selects, by code, one page at a time,
 // with steps done / total and steps overdue on today (YYYY-MM-DD), and the total count.
@@ -54,12 +37,7 @@ func Caseload(ctx context.Context, q Queryer, f CaseloadFilter, today string, li
 	if err != nil {
 		return nil, 0, fmt.Errorf("caseload: %w", err)
 	}
-	out := make([]CaseloadRow, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, CaseloadRow{ID: r.ID, Code: r.Code, DisplayName: r.DisplayName, Status: r.Status, LastInboundAt: r.LastInboundAt,
-			StepsTotal: r.StepsTotal, StepsDone: r.StepsDone, StepsOverdue: r.StepsOverdue})
-	}
-	return out, total, nil
+	return rows, total, nil
 }
 
 // LabRecord is one enrolment of a beneficiary with the session it is for.
