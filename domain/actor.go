@@ -16,13 +16,17 @@ const (
 	RoleTutor
 	RoleCoordinator
 	RoleAdmin
+	// RoleOperator is a reception-centre operator: they see their centre's people, propose
+	// steps and write to the tutors, and change no case. Not part of Staff: a route open to
+	// Staff is closed to operators unless it names them.
+	RoleOperator
 
-	// Staff is every staff role.
+	// Staff is every role that follows cases: tutors, coordinators, admins.
 	Staff = RoleTutor | RoleCoordinator | RoleAdmin
 	// Coordinators are coordinators and admins.
 	Coordinators = RoleCoordinator | RoleAdmin
 	// Anyone is every role, linked or not.
-	Anyone = RoleAnonymous | RoleBeneficiary | Staff
+	Anyone = RoleAnonymous | RoleBeneficiary | Staff | RoleOperator
 )
 
 func (r Role) String() string {
@@ -37,6 +41,8 @@ func (r Role) String() string {
 		return storage.RoleCoordinator
 	case RoleAdmin:
 		return storage.RoleAdmin
+	case RoleOperator:
+		return storage.RoleOperator
 	}
 	return "mixed"
 }
@@ -64,6 +70,8 @@ func (a Actor) Role() Role {
 			return RoleAdmin
 		case storage.RoleCoordinator:
 			return RoleCoordinator
+		case storage.RoleOperator:
+			return RoleOperator
 		default:
 			return RoleTutor
 		}

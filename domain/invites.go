@@ -15,8 +15,9 @@ import (
 
 // InviteRequest asks for a new person and their one-time invite code.
 type InviteRequest struct {
-	Role      string // beneficiary, tutor, coordinator, admin
-	Territory string // province code; required for beneficiaries and tutors
+	Role      string // beneficiary, tutor, coordinator, admin, operator
+	Territory string // province code; required for beneficiaries, tutors and operators
+	Centre    string // an operator's reception centre (found by name in the territory, or created)
 	Lang      string // the person's language (default: en for beneficiaries, it for staff)
 	TutorID   int64  // a beneficiary's tutor
 	Name      string // optional display name
@@ -58,13 +59,14 @@ func InvitePerson(ctx context.Context, q storage.Queryer, now time.Time, a Actor
 	typedLang := req.Lang
 	if !a.CLI {
 		action := "/invite"
-		if strings.EqualFold(strings.TrimSpace(req.Role), storage.RoleTutor) {
-			action = "/invite tutor"
+		role := strings.ToLower(strings.TrimSpace(req.Role))
+		if role == storage.RoleTutor || role == storage.RoleOperator {
+			action = "/invite " + role
 		}
 		territory := strings.ToUpper(strings.TrimSpace(req.Territory))
-		role := strings.ToLower(strings.TrimSpace(req.Role))
 		allowed := a.Staff != nil && a.CanUseTerritory(territory) &&
-			(role == "beneficiary" && req.TutorID == a.Staff.ID || role == storage.RoleTutor && a.IsCoordinator())
+			(role == "beneficiary" && req.TutorID == a.Staff.ID ||
+				(role == storage.RoleTutor || role == storage.RoleOperator) && a.IsCoordinator())
 		if !allowed {
 			if err := Refuse(ctx, q, now, a, action, "territory", territory, ""); err != nil {
 				return Invitation{}, err
@@ -75,9 +77,13 @@ func InvitePerson(ctx context.Context, q storage.Queryer, now time.Time, a Actor
 	req.Role = strings.ToLower(strings.TrimSpace(req.Role))
 	req.Territory = strings.ToUpper(strings.TrimSpace(req.Territory))
 	switch req.Role {
-	case "beneficiary", storage.RoleTutor, storage.RoleCoordinator, storage.RoleAdmin:
+	case "beneficiary", storage.RoleTutor, storage.RoleCoordinator, storage.RoleAdmin, storage.RoleOperator:
 	default:
-		return Invitation{}, &InviteError{Field: "role", Reason: fmt.Sprintf("%q is not a role (beneficiary, tutor, coordinator, admin)", req.Role)}
+		return Invitation{}, &InviteError{Field: "role", Reason: fmt.Sprintf("%q is not a role (beneficiary, tutor, coordinator, admin, operator)", req.Role)}
+	}
+	req.Centre = storage.CentreName(req.Centre)
+	if req.Role == storage.RoleOperator && req.Centre == "" {
+		return Invitation{}, &InviteError{Field: "centre", Reason: "an operator needs the name of their reception centre"}
 	}
 	if req.Territory != "" {
 		if _, err := storage.TerritoryByCode(ctx, q, req.Territory); err != nil {
@@ -86,7 +92,7 @@ func InvitePerson(ctx context.Context, q storage.Queryer, now time.Time, a Actor
 			}
 			return Invitation{}, err
 		}
-	} else if req.Role == "beneficiary" || req.Role == storage.RoleTutor {
+	} else if req.Role == "beneficiary" || req.Role == storage.RoleTutor || req.Role == storage.RoleOperator {
 		return Invitation{}, &InviteError{Field: "territory", Reason: "a " + req.Role + " needs a territory (AN, AV, BO, FG, MI, PG, RG, SO, VA)"}
 	}
 	if req.Lang == "" {
@@ -118,7 +124,15 @@ func InvitePerson(ctx context.Context, q storage.Queryer, now time.Time, a Actor
 		}
 		inv.PersonID, inv.BeneficiaryCode, ni.BeneficiaryID = b.ID, b.Code, b.ID
 	} else {
-		id, err := storage.CreateStaff(ctx, q, storage.NewStaff{DisplayName: req.Name, Role: req.Role, Territory: req.Territory, Lang: lang}, now)
+		ns := storage.NewStaff{DisplayName: req.Name, Role: req.Role, Territory: req.Territory, Lang: lang}
+		if req.Role == storage.RoleOperator {
+			centre, err := storage.EnsureCentre(ctx, q, req.Territory, req.Centre, now)
+			if err != nil {
+				return Invitation{}, err
+			}
+			ns.CentreID = centre.ID
+		}
+		id, err := storage.CreateStaff(ctx, q, ns, now)
 		if err != nil {
 			return Invitation{}, err
 		}
@@ -141,8 +155,8 @@ func auditInvite(ctx context.Context, q storage.Queryer, now time.Time, a Actor,
 	switch {
 	case a.CLI:
 		return Audit(ctx, q, now, a, "invite", inv.Role, id, "")
-	case inv.Role == storage.RoleTutor:
-		return Audit(ctx, q, now, a, "/invite tutor", "staff", id, "territory="+req.Territory)
+	case inv.Role == storage.RoleTutor, inv.Role == storage.RoleOperator:
+		return Audit(ctx, q, now, a, "/invite "+inv.Role, "staff", id, "territory="+req.Territory)
 	}
 	return Audit(ctx, q, now, a, "/invite", "beneficiary", id, "lang="+typedLang)
 }

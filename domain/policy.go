@@ -8,7 +8,8 @@ import "github.com/insideaut/insidebot/storage"
 
 // CanSeeBeneficiary is the one rule for which beneficiaries a person may see and act on:
 // a beneficiary only themselves; a tutor those assigned to them; a coordinator those of their
-// territory (all when they have none); an admin everyone.
+// territory (all when they have none); an admin everyone. An operator sees the people of their
+// reception centre (CanSeeInCentre) but acts on none: for them it is false.
 func (a Actor) CanSeeBeneficiary(b storage.Beneficiary) bool {
 	switch a.Role() {
 	case RoleBeneficiary:
@@ -23,11 +24,19 @@ func (a Actor) CanSeeBeneficiary(b storage.Beneficiary) bool {
 	return false
 }
 
+// CanSeeInCentre tells whether an operator may see a beneficiary: one of their own reception
+// centre, not erased. Operators see code, name, plan, outcomes and case status; never the
+// conversation with the tutor or self-assessment answers.
+func (a Actor) CanSeeInCentre(b storage.Beneficiary) bool {
+	return a.Role() == RoleOperator && a.Staff.CentreID.Valid && b.CentreID.Valid &&
+		a.Staff.CentreID.Int64 == b.CentreID.Int64 && b.Status != storage.BeneficiaryErased
+}
+
 // CanUseTerritory tells whether a staff member may act in a territory (create sessions,
 // leads, broadcasts, invites there; see its sessions and leads): coordinators and tutors in
 // their own, admins and all-territory coordinators everywhere.
 func (a Actor) CanUseTerritory(code string) bool {
-	if a.Staff == nil {
+	if a.Staff == nil || a.Role() == RoleOperator {
 		return false
 	}
 	if a.Role() == RoleAdmin || !a.Staff.Territory.Valid {
@@ -75,6 +84,12 @@ func (a Actor) CaseloadFilter() storage.CaseloadFilter {
 		if a.Staff.Territory.Valid {
 			return storage.CaseloadFilter{Territory: a.Staff.Territory.String}
 		}
+	case RoleOperator:
+		// An operator's own centre; one without a centre (or the filter's -1) sees nobody.
+		if a.Staff.CentreID.Valid {
+			return storage.CaseloadFilter{CentreID: a.Staff.CentreID.Int64}
+		}
+		return storage.CaseloadFilter{CentreID: -1}
 	}
 	return storage.CaseloadFilter{}
 }

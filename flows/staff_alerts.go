@@ -253,6 +253,24 @@ func (e *Engine) tutorAlertDetail(ctx context.Context, c *Ctx, a storage.Alert) 
 			return "", err
 		}
 		return l.T("alerts.about_lead", "ID", ld.ID, "Title", ld.Title), nil
+	case storage.AlertProposal:
+		p, err := storage.ProposalByID(ctx, c.Tx, a.RefID.Int64)
+		if errors.Is(err, storage.ErrNotFound) {
+			return "", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		return l.T("alerts.about_proposal", "Area", l.T("area."+p.Area), "Title", p.Title), nil
+	case storage.AlertOperatorNote:
+		n, err := storage.OperatorNoteByID(ctx, c.Tx, a.RefID.Int64)
+		if errors.Is(err, storage.ErrNotFound) {
+			return "", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		return l.T("alerts.about_note", "Text", n.Body), nil
 	case storage.AlertRSVPNo, storage.AlertAbsent:
 		s, err := storage.SessionByID(ctx, c.Tx, a.RefID.Int64)
 		if errors.Is(err, storage.ErrNotFound) {

@@ -31,6 +31,9 @@ func (e *Engine) tutorInvite(ctx context.Context, c *Ctx) error {
 	c.ClearStep()
 	args := tutorFields(c)
 	kind := tutorInviteBeneficiary
+	if len(args) > 0 && strings.EqualFold(args[0], storage.RoleOperator) {
+		return e.inviteOperator(ctx, c, args[1:])
+	}
 	if len(args) > 0 && strings.EqualFold(args[0], "tutor") {
 		kind, args = tutorInviteTutor, args[1:]
 		if !c.Actor.IsCoordinator() {

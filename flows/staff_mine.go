@@ -171,27 +171,11 @@ func (e *Engine) tutorCardText(ctx context.Context, c *Ctx, b storage.Beneficiar
 		out = append(out, l.T("card.never"))
 	}
 
-	steps, err := storage.StepsOf(ctx, c.Tx, b.ID)
+	plan, err := e.cardPlanLines(ctx, c, b)
 	if err != nil {
 		return "", err
 	}
-	today := civil.Today(c.Now, loc)
-	if len(steps) == 0 {
-		out = append(out, "", l.T("card.plan_empty"))
-	} else {
-		done, overdue := 0, 0
-		for _, s := range steps {
-			if s.Status == storage.StepDone {
-				done++
-			} else if tutorOverdue(s, today) {
-				overdue++
-			}
-		}
-		out = append(out, "", l.T("card.plan", "Done", done, "Total", len(steps))+tutorOverdueNote(l, overdue))
-		for _, s := range steps {
-			out = append(out, e.tutorStepLine(l, s, today))
-		}
-	}
+	out = append(out, plan...)
 
 	labs, err := storage.LabRecordsOf(ctx, c.Tx, b.ID, 5)
 	if err != nil {
@@ -224,6 +208,33 @@ func (e *Engine) tutorCardText(ctx context.Context, c *Ctx, b storage.Beneficiar
 		out = append(out, l.T("card.stopped", "When", l.DateTime(b.AnnouncementsStoppedAt.Time.In(loc))))
 	}
 	return strings.Join(out, "\n"), nil
+}
+
+// cardPlanLines are a card's plan: steps done of all, overdue, then each step with its status
+// and due date.
+func (e *Engine) cardPlanLines(ctx context.Context, c *Ctx, b storage.Beneficiary) ([]string, error) {
+	l := c.L
+	steps, err := storage.StepsOf(ctx, c.Tx, b.ID)
+	if err != nil {
+		return nil, err
+	}
+	today := civil.Today(c.Now, e.set.Location)
+	if len(steps) == 0 {
+		return []string{"", l.T("card.plan_empty")}, nil
+	}
+	done, overdue := 0, 0
+	for _, s := range steps {
+		if s.Status == storage.StepDone {
+			done++
+		} else if tutorOverdue(s, today) {
+			overdue++
+		}
+	}
+	out := []string{"", l.T("card.plan", "Done", done, "Total", len(steps)) + tutorOverdueNote(l, overdue)}
+	for _, s := range steps {
+		out = append(out, e.tutorStepLine(l, s, today))
+	}
+	return out, nil
 }
 
 func tutorYesNo(ok bool) string {

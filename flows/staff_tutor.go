@@ -54,9 +54,9 @@ func (e *Engine) tutorRoutes() []Route {
 		{Command: "invite", Roles: domain.Staff, Help: "staffhelp.invite", Handle: e.tutorInvite},
 		{Command: "lead", Roles: domain.Staff, Help: "staffhelp.lead", Handle: e.tutorLead},
 		{Command: "attendance", Roles: domain.Staff, Help: "staffhelp.attendance", Handle: e.tutorAttendance},
-		{Command: "lang", Roles: domain.Staff, Help: "staffhelp.lang", Handle: e.tutorLang},
-		{Command: "help", Roles: domain.Staff, Help: "staffhelp.help", Handle: e.tutorHelp},
-		{Command: "menu", Roles: domain.Staff, Handle: e.tutorHelp},
+		{Command: "lang", Roles: domain.Staff | domain.RoleOperator, Help: "staffhelp.lang", Handle: e.tutorLang},
+		{Command: "help", Roles: domain.Staff | domain.RoleOperator, Help: "staffhelp.help", Handle: e.tutorHelp},
+		{Command: "menu", Roles: domain.Staff | domain.RoleOperator, Handle: e.tutorHelp},
 
 		{Button: ButtonTutorCard, Roles: domain.Staff, Handle: e.tutorCardButton},
 		{Button: ButtonTutorMinePage, Roles: domain.Staff, Handle: e.tutorMinePage},
@@ -69,8 +69,8 @@ func (e *Engine) tutorRoutes() []Route {
 		{Button: ButtonTutorInvite, Roles: domain.Staff, Handle: e.tutorInviteButton},
 		{Button: ButtonTutorLead, Roles: domain.Staff, Handle: e.tutorLeadButton},
 		{Button: ButtonTutorAttendance, Roles: domain.Staff, Handle: e.tutorAttendanceButton},
-		{Button: ButtonTutorLang, Roles: domain.Staff, Handle: e.tutorLangButton},
-		{Button: ButtonTutorCancel, Roles: domain.Staff, Handle: e.tutorCancel},
+		{Button: ButtonTutorLang, Roles: domain.Staff | domain.RoleOperator, Handle: e.tutorLangButton},
+		{Button: ButtonTutorCancel, Roles: domain.Staff | domain.RoleOperator, Handle: e.tutorCancel},
 
 		{Step: stepTutorReply, Roles: domain.Staff, Action: "reply", Handle: e.tutorReplyText},
 		{Step: stepTutorStepTitle, Roles: domain.Staff, Action: "/step add", Handle: e.tutorStepTitleText},
@@ -78,7 +78,7 @@ func (e *Engine) tutorRoutes() []Route {
 		{Step: stepTutorStepNewDue, Roles: domain.Staff, Action: "/step due", Handle: e.tutorStepNewDueText},
 		{Step: stepTutorLead, Roles: domain.Staff, Action: "/lead add", Handle: e.tutorLeadText},
 
-		{Fallback: true, Roles: domain.Staff, Action: "fallback", Handle: e.tutorFallback},
+		{Fallback: true, Roles: domain.Staff | domain.RoleOperator, Action: "fallback", Handle: e.tutorFallback},
 	}
 }
 

@@ -28,21 +28,23 @@ var staffTestRoles = []string{asBeneficiary, asOtherTutor, asTutor, asCoordinato
 // MI-001 (English, on Telegram, with a plan, a lab session today, interest in a lead and an
 // open help alert), a tutor in BO, and an admin.
 type staffWorld struct {
-	t       *testing.T
-	h       *flowtest.Harness
-	tutor   storage.Staff
-	other   storage.Staff
-	coord   storage.Staff
-	admin   storage.Staff
-	ben     storage.Beneficiary
-	benChat *flowtest.Chat
-	chats   map[string]*flowtest.Chat
-	step1   storage.PlanStep // documents, codice_fiscale, due 28/11/2025 (overdue)
-	step2   storage.PlanStep // housing, "Cercare una stanza", in progress, due 20/12/2025
-	session storage.Session  // MI, today 9:00
-	lead    storage.Lead     // MI housing, open
-	alert   storage.Alert    // step_help on step 1, for the tutor
-	token   string           // the one-time token of the last destructive question asked
+	t     *testing.T
+	h     *flowtest.Harness
+	tutor storage.Staff
+	other storage.Staff
+	coord storage.Staff
+	admin storage.Staff
+	// operator is set by withOperator: a reception-centre operator of MI-001's centre.
+	operator storage.Staff
+	ben      storage.Beneficiary
+	benChat  *flowtest.Chat
+	chats    map[string]*flowtest.Chat
+	step1    storage.PlanStep // documents, codice_fiscale, due 28/11/2025 (overdue)
+	step2    storage.PlanStep // housing, "Cercare una stanza", in progress, due 20/12/2025
+	session  storage.Session  // MI, today 9:00
+	lead     storage.Lead     // MI housing, open
+	alert    storage.Alert    // step_help on step 1, for the tutor
+	token    string           // the one-time token of the last destructive question asked
 }
 
 // issueToken gives role's chat the token a destructive question (action, target) would carry.
@@ -155,6 +157,8 @@ func (w *staffWorld) actor(role string) (kind string, id int64) {
 		return storage.ActorStaff, w.tutor.ID
 	case asCoordinator:
 		return storage.ActorStaff, w.coord.ID
+	case asOperator:
+		return storage.ActorStaff, w.operator.ID
 	}
 	return storage.ActorStaff, w.admin.ID
 }

@@ -105,7 +105,7 @@ func TestImportBeneficiariesReportsEveryProblemAndImportsNothing(t *testing.T) {
 			t.Fatalf("a rejected import used up codes: next is %s", b.Code)
 		}
 		sameLines(t, rejected(t, db, importer.Beneficiaries, "testdata/beneficiaries_columns.csv"), []string{
-			"line 1, column nome: unknown column (the valid ones: territory, lang, tutor_id, name, reception_contact)",
+			"line 1, column nome: unknown column (the valid ones: territory, lang, tutor_id, name, reception_contact, centre)",
 			"line 1, column lang: column repeated",
 			"line 1, column territory: required column missing",
 		})
@@ -343,6 +343,37 @@ func TestImportRefusesControlCharacters(t *testing.T) {
 		})
 		if n := count(t, db, "beneficiaries") + count(t, db, "leads"); n != 0 {
 			t.Fatalf("%d rows imported from rejected files", n)
+		}
+	})
+}
+
+// TestImportLinksReceptionCentres: the centre column (else the reception contact) names the
+// person's reception centre, found in their territory whatever the case and spacing, or
+// created once; the same name in another territory is another centre.
+func TestImportLinksReceptionCentres(t *testing.T) {
+	storagetest.Dialects(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		csv := "territory,name,reception_contact,centre\n" +
+			"MI,Amina,Casa Aurora,\n" +
+			"MI,Yonas,Sig.ra Rossi 02 555,casa  aurora\n" +
+			"BO,Sara,Casa Aurora,\n" +
+			"MI,Omar,,\n"
+		if _, err := importer.Import(ctx, db, importer.Beneficiaries, strings.NewReader(csv), options(t)); err != nil {
+			t.Fatal(err)
+		}
+		centre := func(code string) int64 {
+			b, err := storage.BeneficiaryByCode(ctx, db, code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b.CentreID.Int64
+		}
+		amina, yonas, sara, omar := centre("MI-001"), centre("MI-002"), centre("BO-001"), centre("MI-003")
+		if amina == 0 || amina != yonas || sara == 0 || sara == amina || omar != 0 {
+			t.Fatalf("centres: Amina %d, Yonas %d, Sara %d, Omar %d", amina, yonas, sara, omar)
+		}
+		if n := count(t, db, "centres"); n != 2 {
+			t.Fatalf("%d centres, want 2", n)
 		}
 	})
 }

@@ -14,7 +14,7 @@ import (
 )
 
 func beneficiaryColumns() []column {
-	return []column{{"territory", true}, {"lang", false}, {"tutor_id", false}, {"name", false}, {"reception_contact", false}}
+	return []column{{"territory", true}, {"lang", false}, {"tutor_id", false}, {"name", false}, {"reception_contact", false}, {"centre", false}}
 }
 
 func importBeneficiaries(ctx context.Context, q storage.Queryer, rows []record, opt Options) ([]Created, []Problem, error) {
@@ -28,7 +28,7 @@ func importBeneficiaries(ctx context.Context, q storage.Queryer, rows []record, 
 	}
 	tutors := map[int64]storage.Staff{}
 	for _, s := range staff {
-		if s.Status != "disabled" {
+		if s.Status != "disabled" && s.Role != storage.RoleOperator {
 			tutors[s.ID] = s
 		}
 	}
@@ -62,6 +62,11 @@ func importBeneficiaries(ctx context.Context, q storage.Queryer, rows []record, 
 		}
 		b.DisplayName = c.text("name", false, 100)
 		b.ReceptionContact = c.text("reception_contact", false, 200)
+		// The reception centre the person came from: the centre column, else the reception
+		// contact as the centre's name (found in the territory, or created).
+		if b.Centre = c.text("centre", false, storage.MaxCentreName); b.Centre == "" {
+			b.Centre = storage.CentreName(b.ReceptionContact)
+		}
 		if b.DisplayName != "" {
 			key := b.Territory + "|" + fold(b.DisplayName)
 			duplicate(c, "name", key, existing, inFile, "importer.duplicate_beneficiary", "Code")

@@ -31,13 +31,13 @@ const selectSender = `SELECT i.id, i.channel, i.external_id, i.chat_id, i.benefi
 i.unreachable_at, i.created_at,
 COALESCE(b.id, 0) AS "b.id", COALESCE(b.code, '') AS "b.code", b.display_name AS "b.display_name",
 COALESCE(b.territory, '') AS "b.territory", COALESCE(b.lang, '') AS "b.lang", b.tutor_id AS "b.tutor_id",
-b.reception_contact AS "b.reception_contact", COALESCE(b.status, '') AS "b.status",
+b.reception_contact AS "b.reception_contact", b.centre_id AS "b.centre_id", COALESCE(b.status, '') AS "b.status",
 b.consent_service_at AS "b.consent_service_at", b.consent_research_at AS "b.consent_research_at",
 b.consent_announcements_at AS "b.consent_announcements_at", b.announcements_stopped_at AS "b.announcements_stopped_at",
 b.onboarded_at AS "b.onboarded_at", b.last_inbound_at AS "b.last_inbound_at", b.created_at AS b_created_at,
 b.closed_at AS "b.closed_at", b.erased_at AS "b.erased_at",
 COALESCE(s.id, 0) AS "s.id", COALESCE(s.display_name, '') AS "s.display_name", COALESCE(s.role, '') AS "s.role",
-s.territory AS "s.territory", COALESCE(s.lang, '') AS "s.lang", COALESCE(s.status, '') AS "s.status",
+s.territory AS "s.territory", COALESCE(s.lang, '') AS "s.lang", COALESCE(s.status, '') AS "s.status", s.centre_id AS "s.centre_id",
 s.created_at AS s_created_at
 FROM identities i
 LEFT JOIN beneficiaries b ON b.id = i.beneficiary_id

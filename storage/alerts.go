@@ -21,6 +21,10 @@ const (
 	AlertInactive      = "inactive"
 	AlertOnboarded     = "onboarded"
 	AlertConsentChange = "consent_change"
+	// AlertProposal: an operator proposes a step (ref_id: the step_proposals row).
+	AlertProposal = "proposal"
+	// AlertOperatorNote: an operator wrote about the person (ref_id: the operator_notes row).
+	AlertOperatorNote = "operator_note"
 )
 
 // Alert is something a tutor should look at, about one beneficiary; handling it closes it.
@@ -80,4 +84,14 @@ func OpenAlertsAbout(ctx context.Context, q Queryer, beneficiaryID int64) ([]Ale
 		return nil, fmt.Errorf("open alerts about %d: %w", beneficiaryID, err)
 	}
 	return out, nil
+}
+
+// CloseAlertsRef closes every open alert of a kind about one record (ref_id): a proposal's
+// alert once the proposal is answered.
+func CloseAlertsRef(ctx context.Context, q Queryer, kind string, refID, by int64, now time.Time) error {
+	if _, err := q.Exec(ctx, `UPDATE alerts SET handled_at = ?, handled_by = ? WHERE kind = ? AND ref_id = ? AND handled_at IS NULL`,
+		now, by, kind, refID); err != nil {
+		return fmt.Errorf("close %s alerts: %w", kind, err)
+	}
+	return nil
 }

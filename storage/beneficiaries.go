@@ -32,6 +32,7 @@ type Beneficiary struct {
 	Lang                   string         `db:"lang"`
 	TutorID                sql.NullInt64  `db:"tutor_id"`
 	ReceptionContact       sql.NullString `db:"reception_contact"`
+	CentreID               sql.NullInt64  `db:"centre_id"` // the reception centre they came from
 	Status                 string         `db:"status"`
 	ConsentServiceAt       sql.NullTime   `db:"consent_service_at"`
 	ConsentResearchAt      sql.NullTime   `db:"consent_research_at"`
@@ -88,7 +89,7 @@ func CreateBeneficiary(ctx context.Context, q Queryer, nb NewBeneficiary, now ti
 	return BeneficiaryByID(ctx, q, id)
 }
 
-const beneficiaryColumns = `id, code, display_name, territory, lang, tutor_id, reception_contact, status,
+const beneficiaryColumns = `id, code, display_name, territory, lang, tutor_id, reception_contact, centre_id, status,
 consent_service_at, consent_research_at, consent_announcements_at, announcements_stopped_at,
 onboarded_at, last_inbound_at, created_at, closed_at, erased_at`
 

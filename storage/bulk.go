@@ -41,6 +41,7 @@ type BulkBeneficiary struct {
 	TutorID          int64
 	DisplayName      string
 	ReceptionContact string
+	Centre           string // the reception centre's name: found in the territory or created
 }
 
 // BulkCreated is a beneficiary created in bulk, with their one-time invite code (shown once,
@@ -54,7 +55,7 @@ type BulkCreated struct {
 
 const reserveBeneficiaryCodes = `UPDATE territories SET beneficiary_seq = beneficiary_seq + ? WHERE code = ? RETURNING beneficiary_seq`
 
-const insertBulkBeneficiaries = `INSERT INTO beneficiaries (code, display_name, territory, lang, tutor_id, reception_contact, status, created_at) VALUES `
+const insertBulkBeneficiaries = `INSERT INTO beneficiaries (code, display_name, territory, lang, tutor_id, reception_contact, centre_id, status, created_at) VALUES `
 
 const insertBulkInvites = `INSERT INTO invites (code_hash, role, beneficiary_id, created_by, expires_at, created_at) VALUES `
 
@@ -78,14 +79,27 @@ func CreateBeneficiariesBulk(ctx context.Context, q Queryer, rows []BulkBenefici
 		}
 		next[code] = last - n + 1
 	}
+	centres := map[string]int64{}
+	for _, r := range rows {
+		key := r.Territory + "|" + strings.ToLower(CentreName(r.Centre))
+		if _, ok := centres[key]; ok || CentreName(r.Centre) == "" {
+			continue
+		}
+		c, err := EnsureCentre(ctx, q, r.Territory, r.Centre, now)
+		if err != nil {
+			return nil, err
+		}
+		centres[key] = c.ID
+	}
 	out := make([]BulkCreated, len(rows))
 	values := make([][]any, len(rows))
 	for i, r := range rows {
 		out[i].Code = fmt.Sprintf("%s-%03d", r.Territory, next[r.Territory])
 		next[r.Territory]++
-		values[i] = []any{out[i].Code, nullString(r.DisplayName), r.Territory, r.Lang, nullInt(r.TutorID), nullString(r.ReceptionContact), BeneficiaryInvited, now}
+		values[i] = []any{out[i].Code, nullString(r.DisplayName), r.Territory, r.Lang, nullInt(r.TutorID), nullString(r.ReceptionContact),
+			nullInt(centres[r.Territory+"|"+strings.ToLower(CentreName(r.Centre))]), BeneficiaryInvited, now}
 	}
-	if err := insertBatches(ctx, q, insertBulkBeneficiaries, 8, values); err != nil {
+	if err := insertBatches(ctx, q, insertBulkBeneficiaries, 9, values); err != nil {
 		return nil, err
 	}
 	ids, err := beneficiaryIDsByCode(ctx, q, out)

@@ -11,6 +11,7 @@ import (
 type CaseloadFilter struct {
 	TutorID   int64
 	Territory string
+	CentreID  int64 // an operator's reception centre
 }
 
 func (f CaseloadFilter) where() (string, []any) {
@@ -23,6 +24,10 @@ func (f CaseloadFilter) where() (string, []any) {
 	if f.Territory != "" {
 		w += ` AND b.territory = ?`
 		args = append(args, f.Territory)
+	}
+	if f.CentreID != 0 {
+		w += ` AND b.centre_id = ?`
+		args = append(args, f.CentreID)
 	}
 	return w, args
 }

@@ -40,7 +40,9 @@ func typeWords() map[Dialect]map[string]string {
 	}
 }
 
-// Migrations returns the embedded migrations for a dialect, in order.
+// Migrations returns the embedded migrations for a dialect, in order. A file NNNN_name.sql is
+// for both dialects; NNNN_name.postgres.sql and NNNN_name.sqlite.sql are one change written
+// for each (where the dialects' DDL differs beyond the type words, such as changing a CHECK).
 func Migrations(d Dialect) ([]Migration, error) {
 	entries, err := fs.ReadDir(migrationFiles, "migrations")
 	if err != nil {
@@ -57,6 +59,16 @@ func Migrations(d Dialect) ([]Migration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("migration %s: bad version: %w", name, err)
 		}
+		base := strings.TrimSuffix(rest, ".sql")
+		if stem, dialect, ok := strings.Cut(base, "."); ok {
+			if dialect != "postgres" && dialect != "sqlite" {
+				return nil, fmt.Errorf("migration %s: unknown dialect %q (postgres, sqlite)", name, dialect)
+			}
+			if dialect != d.String() {
+				continue
+			}
+			base = stem
+		}
 		body, err := migrationFiles.ReadFile("migrations/" + name)
 		if err != nil {
 			return nil, fmt.Errorf("read migration %s: %w", name, err)
@@ -65,7 +77,7 @@ func Migrations(d Dialect) ([]Migration, error) {
 		for word, typ := range typeWords()[d] {
 			text = strings.ReplaceAll(text, word, typ)
 		}
-		out = append(out, Migration{Version: v, Name: strings.TrimSuffix(rest, ".sql"), SQL: text})
+		out = append(out, Migration{Version: v, Name: base, SQL: text})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
 	for i := 1; i < len(out); i++ {
@@ -119,6 +131,10 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 				return nil
 			}
 			for _, stmt := range splitStatements(m.SQL) {
+				stmt, err := nextSchemaVersion(ctx, tx, stmt)
+				if err != nil {
+					return err
+				}
 				if _, err := tx.Exec(ctx, stmt); err != nil {
 					return fmt.Errorf("%s: %w", firstLine(stmt), err)
 				}
@@ -167,6 +183,22 @@ func splitStatements(sql string) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// schemaVersionWord in a SQLite migration is replaced by SQLite's schema version plus one, read
+// in the migration's transaction: "PRAGMA schema_version = {{schema_version+1}}" after an edit
+// of sqlite_schema makes every connection reload the schema.
+const schemaVersionWord = "{{schema_version+1}}"
+
+func nextSchemaVersion(ctx context.Context, tx *Tx, stmt string) (string, error) {
+	if !strings.Contains(stmt, schemaVersionWord) {
+		return stmt, nil
+	}
+	var v int
+	if err := tx.Get(ctx, &v, `PRAGMA schema_version`); err != nil {
+		return "", fmt.Errorf("read schema version: %w", err)
+	}
+	return strings.ReplaceAll(stmt, schemaVersionWord, strconv.Itoa(v+1)), nil
 }
 
 func firstLine(s string) string {

@@ -81,6 +81,9 @@ func People(ctx context.Context, q Queryer, pq PeopleQuery) ([]PersonRow, int, e
 	if pq.Scope.Territory != "" {
 		add(`b.territory = ?`, pq.Scope.Territory)
 	}
+	if pq.Scope.CentreID != 0 {
+		add(`b.centre_id = ?`, pq.Scope.CentreID)
+	}
 	if pq.Territory != "" {
 		add(`b.territory = ?`, pq.Territory)
 	}

@@ -12,6 +12,9 @@ const (
 	RoleTutor       = "tutor"
 	RoleCoordinator = "coordinator"
 	RoleAdmin       = "admin"
+	// RoleOperator is a reception-centre operator: they follow their centre's people, propose
+	// steps and write to the tutors; they change no case themselves.
+	RoleOperator = "operator"
 )
 
 // Staff is a tutor, coordinator or admin. Territory is empty for staff who see every territory.
@@ -22,6 +25,7 @@ type Staff struct {
 	Territory   sql.NullString `db:"territory"`
 	Lang        string         `db:"lang"`
 	Status      string         `db:"status"`
+	CentreID    sql.NullInt64  `db:"centre_id"` // an operator's reception centre
 	CreatedAt   time.Time      `db:"created_at"`
 }
 
@@ -31,10 +35,11 @@ type NewStaff struct {
 	Role        string
 	Territory   string // empty: all territories
 	Lang        string
+	CentreID    int64 // an operator's reception centre
 }
 
-const insertStaff = `INSERT INTO staff (display_name, role, territory, lang, status, created_at)
-VALUES (?, ?, ?, ?, 'pending', ?) RETURNING id`
+const insertStaff = `INSERT INTO staff (display_name, role, territory, lang, centre_id, status, created_at)
+VALUES (?, ?, ?, ?, ?, 'pending', ?) RETURNING id`
 
 // CreateStaff creates a pending staff member (active once they redeem their invite).
 func CreateStaff(ctx context.Context, q Queryer, s NewStaff, now time.Time) (int64, error) {
@@ -42,13 +47,13 @@ func CreateStaff(ctx context.Context, q Queryer, s NewStaff, now time.Time) (int
 		s.Lang = "it"
 	}
 	var id int64
-	if err := q.Get(ctx, &id, insertStaff, s.DisplayName, s.Role, nullString(s.Territory), s.Lang, now); err != nil {
+	if err := q.Get(ctx, &id, insertStaff, s.DisplayName, s.Role, nullString(s.Territory), s.Lang, nullInt(s.CentreID), now); err != nil {
 		return 0, fmt.Errorf("create staff: %w", err)
 	}
 	return id, nil
 }
 
-const staffColumns = `id, display_name, role, territory, lang, status, created_at`
+const staffColumns = `id, display_name, role, territory, lang, status, centre_id, created_at`
 
 // StaffByID finds a staff member.
 func StaffByID(ctx context.Context, q Queryer, id int64) (Staff, error) {

@@ -22,11 +22,12 @@ func inviteCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 		fmt.Fprint(fs.Output(), "usage: insidebot invite --role coordinator|tutor|beneficiary|admin [--territory MI] [--lang fr] [--tutor <staff id>] [--name ...] [--json]\n\nCreates a person and a one-time invite code.\n\n")
 		fs.PrintDefaults()
 	}
-	role := fs.String("role", "", "coordinator, tutor, beneficiary or admin (required)")
+	role := fs.String("role", "", "coordinator, tutor, operator, beneficiary or admin (required)")
 	territory := fs.String("territory", "", "province code: AN, AV, BO, FG, MI, PG, RG, SO, VA (required for tutors and beneficiaries)")
 	lang := fs.String("lang", "", "language: it, en, fr, ar, ur, bn, fa-AF, ps, ti, so")
 	tutor := fs.Int64("tutor", 0, "a beneficiary's tutor: the id printed when the tutor was invited")
 	name := fs.String("name", "", "display name (optional)")
+	centre := fs.String("centre", "", "an operator's reception centre, by name (required for --role operator)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
@@ -35,10 +36,10 @@ func inviteCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 		return fmt.Errorf("invite: unexpected argument %q", fs.Arg(0))
 	}
 	if *role == "" {
-		return errors.New("invite: --role is required (coordinator, tutor, beneficiary or admin)")
+		return errors.New("invite: --role is required (coordinator, tutor, operator, beneficiary or admin)")
 	}
-	if bot.HasUnwanted(*name) {
-		return errors.New("invite: --name holds a control character (such as NUL) or bytes that are not UTF-8: remove them")
+	if bot.HasUnwanted(*name) || bot.HasUnwanted(*centre) {
+		return errors.New("invite: --name or --centre holds a control character (such as NUL) or bytes that are not UTF-8: remove them")
 	}
 	cfg, log, err := setup(getenv, stderr)
 	if err != nil {
@@ -65,7 +66,7 @@ func inviteCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 	var inv domain.Invitation
 	err = db.InTx(ctx, func(tx *storage.Tx) error {
 		inv, err = domain.InvitePerson(ctx, tx, now, domain.Actor{CLI: true},
-			domain.InviteRequest{Role: *role, Territory: *territory, Lang: *lang, TutorID: *tutor, Name: *name}, set)
+			domain.InviteRequest{Role: *role, Territory: *territory, Lang: *lang, TutorID: *tutor, Name: *name, Centre: *centre}, set)
 		if err != nil {
 			return err
 		}
