@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -122,6 +123,38 @@ func erasureLeavesNothing(t *testing.T, sqlite bool) {
 		return strings.Contains(got, relayed[0]) && strings.Contains(got, relayed[1]) && strings.Contains(got, relayed[2])
 	})
 
+	// An operator of the person's reception centre proposes a step and writes to the tutor.
+	proposal, opNote := "op-proposal visit the flat in via Corelli", "op-note the landlord wants her out"
+	if err := db.InTx(ctx, func(tx *storage.Tx) error {
+		centre, err := storage.EnsureCentre(ctx, tx, "MI", "CAS Corelli", now)
+		if err != nil {
+			return err
+		}
+		if err := storage.SetBeneficiaryCentre(ctx, tx, b.ID, centre.ID); err != nil {
+			return err
+		}
+		opID, err := storage.CreateStaff(ctx, tx, storage.NewStaff{DisplayName: "Luca", Role: storage.RoleOperator, Territory: "MI", CentreID: centre.ID}, now)
+		if err != nil {
+			return err
+		}
+		op, err := storage.StaffByID(ctx, tx, opID)
+		if err != nil {
+			return err
+		}
+		ben, err := storage.BeneficiaryByID(ctx, tx, b.ID)
+		if err != nil {
+			return err
+		}
+		actor := domain.Actor{Staff: &op}
+		if _, _, err := f.a.engine.Domain().ProposeStep(ctx, tx, now, actor, ben, storage.AreaHousing, proposal); err != nil {
+			return err
+		}
+		_, err = f.a.engine.Domain().NoteToTutor(ctx, tx, now, actor, ben, opNote)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+
 	// Erasure, from Telegram.
 	n = f.tgSend(tgUser, "/privacy")
 	n = f.tgTap(tgUser, n, en.T("privacy.erase"))
@@ -166,6 +199,7 @@ func erasureLeavesNothing(t *testing.T, sqlite bool) {
 		needles[fmt.Sprintf("relayed text %d", i)] = r
 	}
 	needles["late relayed text"] = late
+	needles["an operator's proposal"], needles["an operator's note"] = proposal, opNote
 	for _, leak := range searchDatabase(t, db, needles, waNumber) {
 		t.Error(leak)
 	}
