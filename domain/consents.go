@@ -69,6 +69,11 @@ func (s *Service) SetOptionalConsent(ctx context.Context, q storage.Queryer, now
 		if err := Audit(ctx, q, now, a, action, "beneficiary", strconv.FormatInt(b.ID, 10), ""); err != nil {
 			return err
 		}
+		if purpose == storage.ConsentResearch {
+			if err := planAssessmentsOnConsent(ctx, q, now, b, yes); err != nil {
+				return err
+			}
+		}
 	}
 	if purpose == storage.ConsentAnnouncements && yes && b.AnnouncementsStoppedAt.Valid {
 		return storage.SetAnnouncementsStopped(ctx, q, b.ID, nil)

@@ -16,6 +16,7 @@ func (e *Engine) routes() []Route {
 	rs = append(rs, e.tutorChatRoutes()...)  // my tutor
 	rs = append(rs, e.languageRoutes()...)   // language
 	rs = append(rs, e.privacyRoutes()...)    // privacy: my data, consents, erasure
+	rs = append(rs, e.assessmentRoutes()...) // the self-assessment's answers
 	rs = append(rs, e.stopRoutes()...)       // STOP / START
 	rs = append(rs, e.helpRoutes()...)       // help and contacts
 	rs = append(rs, e.eventRoutes()...)      // blocked / unblocked

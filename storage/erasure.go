@@ -86,6 +86,8 @@ func EraseBeneficiary(ctx context.Context, q Queryer, id int64, now time.Time) (
 		{"delete their conversation with the tutor", `DELETE FROM conversation_messages WHERE beneficiary_id = ?`},
 		{"delete steps operators proposed for them", `DELETE FROM step_proposals WHERE beneficiary_id = ?`},
 		{"delete what operators wrote about them", `DELETE FROM operator_notes WHERE beneficiary_id = ?`},
+		{"delete their self-assessment answers", `DELETE FROM assessment_answers WHERE round_id IN (SELECT id FROM assessment_rounds WHERE beneficiary_id = ?)`},
+		{"delete their self-assessment rounds", `DELETE FROM assessment_rounds WHERE beneficiary_id = ?`},
 		{"cancel reminders", `UPDATE reminders SET status = 'cancelled', reason = 'erased' WHERE beneficiary_id = ? AND status = 'pending'`},
 	}
 	for _, s := range steps {
@@ -109,7 +111,7 @@ func EraseBeneficiary(ctx context.Context, q Queryer, id int64, now time.Time) (
 
 // eraseBeneficiaryRow is the personal part of the record: the code is replaced by one that
 // says nothing, the name and contact are cleared. The row stays for the project's figures.
-const eraseBeneficiaryRow = `UPDATE beneficiaries SET code = ?, display_name = NULL, reception_contact = NULL, centre_id = NULL,
+const eraseBeneficiaryRow = `UPDATE beneficiaries SET code = ?, display_name = NULL, reception_contact = NULL, centre_id = NULL, next_assessment_at = NULL,
 status = 'erased', erased_at = ?, consent_service_at = NULL, consent_research_at = NULL,
 consent_announcements_at = NULL, announcements_stopped_at = NULL, last_inbound_at = NULL WHERE id = ?`
 

@@ -113,6 +113,8 @@ func (s *Scheduler) do(ctx context.Context, tx *storage.Tx, r storage.Reminder, 
 		return s.startBroadcast(ctx, tx, r, now)
 	case storage.ReminderHousekeeping:
 		return s.housekeeping(ctx, tx, now)
+	case storage.ReminderAssessment:
+		return s.askAssessment(ctx, tx, r, now)
 	}
 	return drop("unknown_kind"), nil
 }

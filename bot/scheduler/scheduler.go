@@ -169,7 +169,7 @@ func (s *Scheduler) sweepEvery() time.Duration {
 // kinds are the reminder kinds this scheduler does.
 func (s *Scheduler) kinds() []string {
 	k := []string{storage.ReminderSession, storage.ReminderStepDue, storage.ReminderStepOverdue, storage.ReminderCheckin,
-		storage.ReminderDigest, storage.ReminderHousekeeping}
+		storage.ReminderDigest, storage.ReminderHousekeeping, storage.ReminderAssessment}
 	if s.broadcasts != nil {
 		k = append(k, storage.ReminderBroadcast)
 	}

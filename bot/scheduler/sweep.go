@@ -17,6 +17,7 @@ func (s *Scheduler) sweep(ctx context.Context, now time.Time) error {
 		s.replanSoon(ctx, now),
 		s.planDigests(ctx, now),
 		s.planCheckins(ctx, now),
+		s.planAssessments(ctx, now),
 		s.planHousekeeping(ctx, now),
 		s.purgeMedia(ctx, now),
 	)
