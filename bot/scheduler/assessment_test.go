@@ -83,7 +83,9 @@ func TestSelfAssessmentRounds(t *testing.T) {
 	other, _ := f.newScheduler(nil)
 	f.setClock(f.at(2026, 3, 2, 23, 0))
 	var wg sync.WaitGroup
-	for _, s := range []interface{ Tick(context.Context) (int, error) }{f.s, other} {
+	for _, s := range []interface {
+		Tick(context.Context) (int, error)
+	}{f.s, other} {
 		wg.Add(1)
 		go func() { defer wg.Done(); _, _ = s.Tick(ctx) }()
 	}
