@@ -57,6 +57,14 @@ func (e *Engine) handleExport(ctx context.Context, c *Ctx) error {
 		Document: &bot.File{Name: peopleName, MIME: "text/csv", Data: people.Bytes()}}); err != nil {
 		return err
 	}
-	return c.Reply(ctx, bot.Outgoing{Text: c.T("export.aggregates_caption"),
-		Document: &bot.File{Name: aggregatesName, MIME: "text/csv", Data: aggregates.Bytes()}})
+	if err := c.Reply(ctx, bot.Outgoing{Text: c.T("export.aggregates_caption"),
+		Document: &bot.File{Name: aggregatesName, MIME: "text/csv", Data: aggregates.Bytes()}}); err != nil {
+		return err
+	}
+	var codebook bytes.Buffer
+	if err := research.WriteCodebook(&codebook); err != nil {
+		return err
+	}
+	return c.Reply(ctx, bot.Outgoing{Text: c.T("export.codebook_caption"),
+		Document: &bot.File{Name: research.CodebookName(territory, c.Now), MIME: "text/csv", Data: codebook.Bytes()}})
 }

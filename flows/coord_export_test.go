@@ -55,8 +55,11 @@ func TestExportIsPseudonymisedAndSuppressesSmallCells(t *testing.T) {
 
 	w.coordMI.Send("/export")
 	msgs := w.coordMI.Last
-	if len(msgs) != 3 || msgs[1].Document == nil || msgs[2].Document == nil {
-		t.Fatalf("want an introduction and two documents:\n%s", flowtest.Describe(msgs))
+	if len(msgs) != 4 || msgs[1].Document == nil || msgs[2].Document == nil || msgs[3].Document == nil {
+		t.Fatalf("want an introduction and three documents:\n%s", flowtest.Describe(msgs))
+	}
+	if codebook := readCSV(t, msgs[3].Document.Data); len(codebook) != len(research.PeopleColumns())+1 || !strings.HasSuffix(msgs[3].Document.Name, "-codebook.csv") {
+		t.Fatalf("codebook %s: %d rows for %d columns", msgs[3].Document.Name, len(codebook), len(research.PeopleColumns()))
 	}
 	expect(t, w.coordMI, "Dati per la ricerca, Milano (MI). Persone con il consenso alla ricerca: 6", "meno di 5 persone sono nascoste")
 	people, aggregates := readCSV(t, msgs[1].Document.Data), readCSV(t, msgs[2].Document.Data)

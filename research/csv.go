@@ -18,7 +18,11 @@ func PeopleColumns() []string {
 			cols = append(cols, "steps_"+area+"_"+st)
 		}
 	}
-	return append(cols, "lab_enrolled", "lab_present", "lab_absent", "lab_rsvp_no", "lead_interest_housing", "lead_interest_job")
+	cols = append(cols, "lab_enrolled", "lab_present", "lab_absent", "lab_rsvp_no", "lead_interest_housing", "lead_interest_job")
+	for _, t := range AssessmentTopics() {
+		cols = append(cols, "sa_"+t.Name+"_first", "sa_"+t.Name+"_latest")
+	}
+	return cols
 }
 
 // AggregateColumns are the columns of the aggregated tables.
@@ -41,6 +45,9 @@ func (d Dataset) WritePeople(w io.Writer) error {
 		}
 		row = append(row, strconv.Itoa(p.LabEnrolled), strconv.Itoa(p.LabPresent), strconv.Itoa(p.LabAbsent), strconv.Itoa(p.LabRSVPNo),
 			strconv.Itoa(p.LeadHousing), strconv.Itoa(p.LeadJob))
+		for _, a := range p.Assessment {
+			row = append(row, score(a[0]), score(a[1]))
+		}
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("write research csv: %w", err)
 		}
@@ -75,4 +82,12 @@ func FileNames(territory string, now time.Time) (people, aggregates string) {
 		base += "-" + territory
 	}
 	return base + ".csv", base + "-aggregates.csv"
+}
+
+// score is a self-assessment score in the people table: 1-5, or empty when none was given.
+func score(v int) string {
+	if v == 0 {
+		return ""
+	}
+	return strconv.Itoa(v)
 }

@@ -48,6 +48,9 @@ type Person struct {
 	LabRSVPNo    int
 	LeadHousing  int
 	LeadJob      int
+	// Assessment holds, per self-assessment question (AssessmentTopics order), the first and
+	// the latest score (1-5; 0: none given).
+	Assessment [storage.AssessmentQuestions][2]int
 }
 
 // Dataset is the research dataset of one territory or all.
@@ -113,6 +116,11 @@ func Build(ctx context.Context, q storage.Queryer, key []byte, territory string,
 			case storage.LeadJob:
 				p.LeadJob += in.N
 			}
+		}
+	}
+	for _, a := range src.Assessments {
+		if p := byID[a.BeneficiaryID]; p != nil && a.Question >= 1 && a.Question <= storage.AssessmentQuestions {
+			p.Assessment[a.Question-1] = [2]int{int(a.First.Int64), int(a.Latest.Int64)}
 		}
 	}
 	d := Dataset{Territory: territory, Consenting: len(people)}

@@ -45,12 +45,22 @@ type ResearchInterest struct {
 	N             int    `db:"n"`
 }
 
+// ResearchAssessment is one person's first and latest self-assessment scores of a question
+// (NULL when they never gave a score, only "prefer not to say").
+type ResearchAssessment struct {
+	BeneficiaryID int64         `db:"beneficiary_id"`
+	Question      int           `db:"question"`
+	First         sql.NullInt64 `db:"first"`
+	Latest        sql.NullInt64 `db:"latest"`
+}
+
 // ResearchData is everything the research dataset is built from.
 type ResearchData struct {
-	People    []ResearchPerson
-	Steps     []ResearchSteps
-	Labs      []ResearchLabs
-	Interests []ResearchInterest
+	People      []ResearchPerson
+	Steps       []ResearchSteps
+	Labs        []ResearchLabs
+	Interests   []ResearchInterest
+	Assessments []ResearchAssessment
 }
 
 // consenting selects the beneficiaries in the research dataset: research consent given, not
@@ -88,6 +98,16 @@ WHERE s.status <> 'cancelled' AND e.beneficiary_id IN (`+scope+`) GROUP BY e.ben
 FROM lead_interests i JOIN leads l ON l.id = i.lead_id WHERE i.beneficiary_id IN (`+scope+`) GROUP BY i.beneficiary_id, l.kind`,
 		args...); err != nil {
 		return d, fmt.Errorf("research interests: %w", err)
+	}
+	if err := q.Select(ctx, &d.Assessments, `WITH s AS (
+SELECT r.beneficiary_id, a.question, a.score,
+ROW_NUMBER() OVER (PARTITION BY r.beneficiary_id, a.question ORDER BY r.started_at, r.id) AS first_n,
+ROW_NUMBER() OVER (PARTITION BY r.beneficiary_id, a.question ORDER BY r.started_at DESC, r.id DESC) AS last_n
+FROM assessment_answers a JOIN assessment_rounds r ON r.id = a.round_id
+WHERE a.score IS NOT NULL AND r.beneficiary_id IN (`+scope+`))
+SELECT beneficiary_id, question, MAX(CASE WHEN first_n = 1 THEN score END) AS first, MAX(CASE WHEN last_n = 1 THEN score END) AS latest
+FROM s GROUP BY beneficiary_id, question`, args...); err != nil {
+		return d, fmt.Errorf("research self-assessment: %w", err)
 	}
 	return d, nil
 }

@@ -49,7 +49,7 @@ func TestExportResearchCommand(t *testing.T) {
 	if !strings.Contains(stdout.String(), "7 people with research consent, 7 rows") {
 		t.Fatalf("stdout: %s", stdout.String())
 	}
-	for _, f := range []string{out, filepath.Join(dir, "research-aggregates.csv")} {
+	for _, f := range []string{out, filepath.Join(dir, "research-aggregates.csv"), filepath.Join(dir, "research-codebook.csv")} {
 		info, err := os.Stat(f)
 		if err != nil || info.Mode().Perm() != 0o600 {
 			t.Fatalf("%s: %v %v", f, info, err)
