@@ -36,6 +36,12 @@ func (d *Desk) routes() []route {
 		{method: http.MethodGet, path: "/desk/{$}", nav: "home", href: "/desk/", handle: d.home},
 		{method: http.MethodGet, path: "/desk/people", nav: "people", href: "/desk/people", handle: d.people},
 		{method: http.MethodGet, path: "/desk/people/{code}", handle: d.person},
+		{method: http.MethodPost, path: "/desk/alerts/{id}/reply", handle: d.alertReply},
+		{method: http.MethodPost, path: "/desk/alerts/{id}/done", handle: d.alertDone},
+		{method: http.MethodPost, path: "/desk/people/{code}/reply", handle: d.personReply},
+		{method: http.MethodPost, path: "/desk/people/{code}/steps", handle: d.stepAdd},
+		{method: http.MethodPost, path: "/desk/people/{code}/steps/{id}/status", handle: d.stepStatus},
+		{method: http.MethodPost, path: "/desk/people/{code}/steps/{id}/due", handle: d.stepDue},
 		{method: http.MethodGet, path: "/desk/figures", nav: "figures", href: "/desk/figures", roles: staffWhoReadFigures(), handle: d.figuresPage},
 		{method: http.MethodGet, path: "/desk/figures/steps.svg", roles: staffWhoReadFigures(), handle: d.figuresChart},
 	}
