@@ -99,7 +99,11 @@ func roleName(l *locales.Localizer, role string) string {
 // render answers with a page of a signed-in staff member, framed by the layout with their
 // navigation bar.
 func (d *Desk) render(w http.ResponseWriter, r *Request, status int, page, title string, data any) error {
-	v := &View{L: r.L, Title: title, Staff: &r.Staff, Nav: d.nav(r), CSRF: r.CSRF, Notice: noticeOf(r), Page: data}
+	n := r.shown
+	if n.Text == "" {
+		n = noticeOf(r)
+	}
+	v := &View{L: r.L, Title: title, Staff: &r.Staff, Nav: d.nav(r), CSRF: r.CSRF, Notice: n, Page: data}
 	return d.write(w, status, page, v)
 }
 

@@ -42,6 +42,13 @@ func (d *Desk) routes() []route {
 		{method: http.MethodPost, path: "/desk/people/{code}/steps", handle: d.stepAdd},
 		{method: http.MethodPost, path: "/desk/people/{code}/steps/{id}/status", handle: d.stepStatus},
 		{method: http.MethodPost, path: "/desk/people/{code}/steps/{id}/due", handle: d.stepDue},
+		{method: http.MethodGet, path: "/desk/leads", nav: "leads", href: "/desk/leads", handle: d.leads},
+		{method: http.MethodGet, path: "/desk/leads/new", handle: d.leadNew},
+		{method: http.MethodPost, path: "/desk/leads", handle: d.leadCreate},
+		{method: http.MethodGet, path: "/desk/leads/{id}", handle: d.lead},
+		{method: http.MethodPost, path: "/desk/leads/{id}", handle: d.leadSave},
+		{method: http.MethodPost, path: "/desk/leads/{id}/close", handle: d.leadClose},
+		{method: http.MethodPost, path: "/desk/leads/{id}/reopen", handle: d.leadReopen},
 		{method: http.MethodGet, path: "/desk/figures", nav: "figures", href: "/desk/figures", roles: staffWhoReadFigures(), handle: d.figuresPage},
 		{method: http.MethodGet, path: "/desk/figures/steps.svg", roles: staffWhoReadFigures(), handle: d.figuresChart},
 	}
