@@ -51,10 +51,12 @@ func (d *Desk) routes() []route {
 		{method: http.MethodPost, path: "/desk/leads/{id}/reopen", handle: d.leadReopen},
 		{method: http.MethodGet, path: "/desk/figures", nav: "figures", href: "/desk/figures", roles: staffWhoReadFigures(), handle: d.figuresPage},
 		{method: http.MethodGet, path: "/desk/figures/steps.svg", roles: staffWhoReadFigures(), handle: d.figuresChart},
+		{method: http.MethodGet, path: "/desk/audit", nav: "audit", href: "/desk/audit", roles: staffWhoReadFigures(), handle: d.audit},
 	}
 }
 
-// staffWhoReadFigures are the roles that read the project's figures (as /stats in the chat).
+// staffWhoReadFigures are the roles that read the project's figures (as /stats in the chat)
+// and the audit log.
 func staffWhoReadFigures() []string { return []string{storage.RoleCoordinator, storage.RoleAdmin} }
 
 // allows tells whether a role may use the route.
