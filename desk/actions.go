@@ -30,6 +30,8 @@ const (
 	okLeadSaved    = "lead_saved"
 	okLeadClosed   = "lead_closed"
 	okLeadReopened = "lead_reopened"
+	okEnrolled     = "enrolled"
+	okAttendance   = "attendance"
 
 	errReplyEmpty   = "reply_empty"
 	errReplyLong    = "reply_long"
@@ -47,6 +49,9 @@ const (
 	errLeadClosed   = "lead_already_closed"
 	errLeadOpen     = "lead_already_open"
 	errLeadTerritor = "lead_territory"
+	errEnrolCodes   = "enrol_codes"
+	errFull         = "full"
+	errNotYet       = "not_yet"
 )
 
 // noticeKeys are the notices a page may show: true for an error.
@@ -54,6 +59,7 @@ func noticeKeys() map[string]bool {
 	return map[string]bool{
 		okReplySent: false, okAlertDone: false, okStepAdded: false, okStepStatus: false, okStepDue: false, okNotTold: false,
 		okUnchanged: false, okLeadCreated: false, okLeadSaved: false, okLeadClosed: false, okLeadReopened: false,
+		okEnrolled: false, okAttendance: false, errEnrolCodes: true, errFull: true, errNotYet: true,
 		errReplyEmpty: true, errReplyLong: true, errUnreachable: true, errAlertClosed: true, errStepTitle: true, errStepLong: true,
 		errBadArea: true, errBadStatus: true, errBadDate: true, errPastDate: true, errLeadTitle: true, errLeadLong: true,
 		errLeadRent: true, errLeadClosed: true, errLeadOpen: true, errLeadTerritor: true,

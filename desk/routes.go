@@ -42,6 +42,10 @@ func (d *Desk) routes() []route {
 		{method: http.MethodPost, path: "/desk/people/{code}/steps", handle: d.stepAdd},
 		{method: http.MethodPost, path: "/desk/people/{code}/steps/{id}/status", handle: d.stepStatus},
 		{method: http.MethodPost, path: "/desk/people/{code}/steps/{id}/due", handle: d.stepDue},
+		{method: http.MethodGet, path: "/desk/labs", nav: "labs", href: "/desk/labs", handle: d.labs},
+		{method: http.MethodGet, path: "/desk/labs/sessions/{id}", handle: d.session},
+		{method: http.MethodPost, path: "/desk/labs/sessions/{id}/enrol", roles: staffWhoReadFigures(), handle: d.sessionEnrol},
+		{method: http.MethodPost, path: "/desk/labs/sessions/{id}/attendance", handle: d.sessionAttendance},
 		{method: http.MethodGet, path: "/desk/leads", nav: "leads", href: "/desk/leads", handle: d.leads},
 		{method: http.MethodGet, path: "/desk/leads/new", handle: d.leadNew},
 		{method: http.MethodPost, path: "/desk/leads", handle: d.leadCreate},
@@ -56,7 +60,7 @@ func (d *Desk) routes() []route {
 }
 
 // staffWhoReadFigures are the roles that read the project's figures (as /stats in the chat)
-// and the audit log.
+// and the audit log, and enrol people in lab sessions (as /enrol).
 func staffWhoReadFigures() []string { return []string{storage.RoleCoordinator, storage.RoleAdmin} }
 
 // allows tells whether a role may use the route.
