@@ -115,7 +115,9 @@ func (d *Desk) sessionInScope(w http.ResponseWriter, r *Request, action string) 
 	return s, true, nil
 }
 
-func sessionPath(s storage.Session) string { return "/desk/labs/sessions/" + strconv.FormatInt(s.ID, 10) }
+func sessionPath(s storage.Session) string {
+	return "/desk/labs/sessions/" + strconv.FormatInt(s.ID, 10)
+}
 
 // session is a session's page: who is enrolled, their answers and attendance, with Present
 // and Absent from the day of the session, and a form to enrol people.
