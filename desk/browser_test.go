@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -200,6 +201,7 @@ func TestDeskChangesInChromium(t *testing.T) {
 	tutor := h.staff(storage.RoleTutor, "MI", "active", "it", "Marco Bassi")
 	people := caseload(t, h, tutor)
 	chat := h.reachable(people[0])
+	ctx := context.Background()
 	h.clock.Set(t0.Add(9 * time.Hour))
 	checks := map[string]string{
 		"nothing wider than the window":    `document.documentElement.scrollWidth <= window.innerWidth`,
@@ -258,8 +260,35 @@ func TestDeskChangesInChromium(t *testing.T) {
 	screenshot(c, "desk-leads-1440")
 
 	coord := h.staff(storage.RoleCoordinator, "MI", "active", "it", "Giulia Ferri")
+	lab, err := storage.CreateLabIn(ctx, db, "MI", "LabIn Lavoro", "", coord.ID, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	module, err := storage.CreateModule(ctx, db, lab.ID, "Il curriculum", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := storage.CreateSession(ctx, db, storage.NewSession{ModuleID: module.ID, Territory: "MI", StartsAt: t0.Add(26 * time.Hour),
+		EndsAt: t0.Add(28 * time.Hour), Place: "CPIA, via Padova 36", Capacity: 12, CreatedBy: coord.ID}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	c.Do(chromedp.Navigate(h.link(coord.ID)), chromedp.WaitVisible(chromedp.CSS("#sign-in")), chromedp.Click(chromedp.CSS("#sign-in")))
 	c.WaitFor("Home of the coordinator", `location.pathname === '/desk/'`)
+	c.Do(chromedp.Navigate(h.srv.URL + "/desk/labs/sessions/" + strconv.FormatInt(sess.ID, 10)))
+	c.WaitFor("the session's enrol form", `document.querySelector('#enrol') !== null`)
+	c.Do(chromedp.SetValue(chromedp.CSS("#enrol-codes"), people[0].Code+" "+people[1].Code), chromedp.Click(chromedp.CSS("#enrol")))
+	c.WaitFor("two enrolled", `document.querySelectorAll('.roster li').length === 2`)
+	look(c, "a session, 1440 px")
+	screenshot(c, "desk-session-1440")
+	c.Do(chromedp.Navigate(h.srv.URL + "/desk/labs"))
+	c.WaitFor("the week's sessions", `document.querySelectorAll('table.labs tbody tr').length === 1`)
+	look(c, "Labs, 1440 px")
+	screenshot(c, "desk-labs-1440")
+	c.Do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	look(c, "Labs, 390 px")
+	screenshot(c, "desk-labs-390")
+	c.Do(chromedp.EmulateViewport(1440, 900))
 	c.Do(chromedp.Navigate(h.srv.URL + "/desk/audit"))
 	c.WaitFor("the audit log with the step and the lead", `document.body.innerText.includes('/step add') && document.body.innerText.includes('/lead add')`)
 	// The audit log names actions by their codes (desk.login, /step add), in <code>.
