@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -189,4 +190,113 @@ func TestDeskPeopleInChromium(t *testing.T) {
 	c.Do(chromedp.EmulateViewport(1440, 900))
 	c.WaitFor("the chart beside the words", `document.querySelector('img.chart').getBoundingClientRect().left > window.innerWidth / 2`)
 	screenshot(c, "desk-figures-1440")
+}
+
+// A tutor adds a step on a person's page in Chromium and the person's chat gets the chat's own
+// notice, in their language; the person's page with its forms, Leads, a lead's form and (for a
+// coordinator) the audit log are read at 1440 and at 390 pixels.
+func TestDeskChangesInChromium(t *testing.T) {
+	db := storagetest.SQLite(t)
+	h := newHarness(t, db)
+	tutor := h.staff(storage.RoleTutor, "MI", "active", "it", "Marco Bassi")
+	people := caseload(t, h, tutor)
+	chat := h.reachable(people[0])
+	ctx := context.Background()
+	h.clock.Set(t0.Add(9 * time.Hour))
+	checks := map[string]string{
+		"nothing wider than the window":    `document.documentElement.scrollWidth <= window.innerWidth`,
+		"no text below AA contrast":        contrastFailures + ` === ''`,
+		"the page's own text is not a key": `!document.body.innerText.includes('desk.')`,
+		"every field labelled": `[...document.querySelectorAll('select, input:not([type=hidden]), textarea')].every(e =>
+			document.querySelector('label[for="' + e.id + '"]'))`,
+	}
+	look := func(c *browsertest.Page, page string) {
+		t.Helper()
+		for what, expr := range checks {
+			c.WaitFor(what+" ("+page+")", expr)
+		}
+	}
+
+	c := browsertest.Launch(t, 1440, 900, browsertest.Lang("it"))
+	c.Do(chromedp.EmulateViewport(1440, 900))
+	c.Do(chromedp.Navigate(h.link(tutor.ID)), chromedp.WaitVisible(chromedp.CSS("#sign-in")), chromedp.Click(chromedp.CSS("#sign-in")))
+	c.WaitFor("Home", `document.querySelector('h1') !== null && location.pathname === '/desk/'`)
+	c.WaitFor("Reply and Done under each alert", `document.querySelectorAll('.alert .alert-actions form').length === document.querySelectorAll('.alert').length * 2`)
+	look(c, "Home with actions, 1440 px")
+	screenshot(c, "desk-home-actions-1440")
+
+	c.Do(chromedp.Navigate(h.srv.URL + "/desk/people/" + people[0].Code))
+	c.WaitFor("the add-step form", `document.querySelector('#add-step') !== null`)
+	c.Do(chromedp.SetValue(chromedp.CSS("#step-key"), "spid"), chromedp.SetValue(chromedp.CSS("#step-due"), "2026-12-15"),
+		chromedp.Click(chromedp.CSS("#add-step")))
+	c.WaitFor("the step added, said on the page", fmt.Sprintf(`document.querySelector('.notice') !== null &&
+		document.querySelector('.notice').textContent === %q && document.body.innerText.includes(%q)`,
+		h.cat.For("it").T("desk.act.ok.step_added"), h.cat.For("it").T("steps.spid.title")))
+	fr := h.cat.For("fr")
+	if got := h.outbox(chat.ID); len(got) != 1 || !strings.HasPrefix(got[0], fr.T("step.notice_added", "Title", fr.T("steps.spid.title"))) {
+		t.Fatalf("the person's chat got %q", got)
+	}
+	c.Eval(`document.querySelectorAll('.step-edit').forEach(d => d.open = true)`)
+	look(c, "a person with forms, 1440 px")
+	screenshot(c, "desk-person-forms-1440")
+	c.Do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	look(c, "a person with forms, 390 px")
+	screenshot(c, "desk-person-forms-390")
+
+	c.Do(chromedp.Navigate(h.srv.URL + "/desk/leads/new?kind=housing"))
+	c.WaitFor("the lead form", `document.querySelector('#lead-save') !== null`)
+	c.Do(chromedp.SetValue(chromedp.CSS("#lead-title"), "Stanza in Via Padova"), chromedp.SetValue(chromedp.CSS("#lead-rent"), "450"),
+		chromedp.SetValue(chromedp.CSS("#lead-contact"), "Caritas, via San Bernardino 4"), chromedp.Click(chromedp.CSS("#lead-save")))
+	c.WaitFor("the lead published", fmt.Sprintf(`document.querySelector('.notice') !== null && document.querySelector('.notice').textContent === %q`,
+		h.cat.For("it").T("desk.act.ok.lead_created")))
+	look(c, "a lead, 390 px")
+	screenshot(c, "desk-lead-390")
+	c.Do(chromedp.Navigate(h.srv.URL + "/desk/leads"))
+	c.WaitFor("Leads with one row", `document.querySelectorAll('table.leads tbody tr').length === 1`)
+	look(c, "Leads, 390 px")
+	screenshot(c, "desk-leads-390")
+	c.Do(chromedp.EmulateViewport(1440, 900))
+	look(c, "Leads, 1440 px")
+	screenshot(c, "desk-leads-1440")
+
+	coord := h.staff(storage.RoleCoordinator, "MI", "active", "it", "Giulia Ferri")
+	lab, err := storage.CreateLabIn(ctx, db, "MI", "LabIn Lavoro", "", coord.ID, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	module, err := storage.CreateModule(ctx, db, lab.ID, "Il curriculum", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := storage.CreateSession(ctx, db, storage.NewSession{ModuleID: module.ID, Territory: "MI", StartsAt: t0.Add(26 * time.Hour),
+		EndsAt: t0.Add(28 * time.Hour), Place: "CPIA, via Padova 36", Capacity: 12, CreatedBy: coord.ID}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Do(chromedp.Navigate(h.link(coord.ID)), chromedp.WaitVisible(chromedp.CSS("#sign-in")), chromedp.Click(chromedp.CSS("#sign-in")))
+	c.WaitFor("Home of the coordinator", `location.pathname === '/desk/'`)
+	c.Do(chromedp.Navigate(h.srv.URL + "/desk/labs/sessions/" + strconv.FormatInt(sess.ID, 10)))
+	c.WaitFor("the session's enrol form", `document.querySelector('#enrol') !== null`)
+	c.Do(chromedp.SetValue(chromedp.CSS("#enrol-codes"), people[0].Code+" "+people[1].Code), chromedp.Click(chromedp.CSS("#enrol")))
+	c.WaitFor("two enrolled", `document.querySelectorAll('.roster li').length === 2`)
+	look(c, "a session, 1440 px")
+	screenshot(c, "desk-session-1440")
+	c.Do(chromedp.Navigate(h.srv.URL + "/desk/labs"))
+	c.WaitFor("the week's sessions", `document.querySelectorAll('table.labs tbody tr').length === 1`)
+	look(c, "Labs, 1440 px")
+	screenshot(c, "desk-labs-1440")
+	c.Do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	look(c, "Labs, 390 px")
+	screenshot(c, "desk-labs-390")
+	c.Do(chromedp.EmulateViewport(1440, 900))
+	c.Do(chromedp.Navigate(h.srv.URL + "/desk/audit"))
+	c.WaitFor("the audit log with the step and the lead", `document.body.innerText.includes('/step add') && document.body.innerText.includes('/lead add')`)
+	// The audit log names actions by their codes (desk.login, /step add), in <code>.
+	checks["the page's own text is not a key"] = `(() => { const b = document.body.cloneNode(true);
+		b.querySelectorAll('code').forEach(c => c.remove()); return !b.textContent.includes('desk.'); })()`
+	look(c, "the audit log, 1440 px")
+	screenshot(c, "desk-audit-1440")
+	c.Do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	look(c, "the audit log, 390 px")
+	screenshot(c, "desk-audit-390")
 }

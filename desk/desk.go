@@ -29,6 +29,7 @@ import (
 
 	"github.com/insideaut/insidebot/bot/clock"
 	"github.com/insideaut/insidebot/desk/access"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -39,6 +40,12 @@ type Config struct {
 	Catalog *locales.Catalog
 	Clock   clock.Clock
 	Log     *slog.Logger
+	// Domain runs every change the desk makes (the chat's own domain service): the policy,
+	// the change, its audit entry and the messages it owes, in one transaction.
+	Domain *domain.Service
+	// Wake tells the outbox senders that a change queued messages (nil: they find them on
+	// their next poll).
+	Wake func()
 	// PublicURL is PUBLIC_URL: login links point there, and cookies are Secure when it is https.
 	PublicURL string
 	// Location is BOT_TIMEZONE: times and "today" are shown in it.
@@ -69,8 +76,8 @@ type Desk struct {
 
 // New builds the desk; it fails only when an embedded template does not parse.
 func New(cfg Config) (*Desk, error) {
-	if cfg.DB == nil || cfg.Catalog == nil {
-		return nil, errors.New("desk: a database and a catalogue are needed")
+	if cfg.DB == nil || cfg.Catalog == nil || cfg.Domain == nil {
+		return nil, errors.New("desk: a database, a catalogue and the domain service are needed")
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System{}

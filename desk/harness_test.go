@@ -10,13 +10,16 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/insideaut/insidebot/bot/clock"
 	"github.com/insideaut/insidebot/desk"
 	"github.com/insideaut/insidebot/desk/access"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -31,6 +34,7 @@ type harness struct {
 	cat   *locales.Catalog
 	srv   *httptest.Server
 	links access.Links
+	wakes atomic.Int64 // how many times the desk woke the outbox senders
 }
 
 func newHarness(t *testing.T, db *storage.DB, opts ...func(*desk.Config)) *harness {
@@ -46,7 +50,8 @@ func newHarness(t *testing.T, db *storage.DB, opts ...func(*desk.Config)) *harne
 	}
 	mux := http.NewServeMux()
 	h.srv = httptest.NewUnstartedServer(mux)
-	cfg := desk.Config{DB: db, Catalog: cat, Clock: h.clock, PublicURL: "http://" + h.srv.Listener.Addr().String(), Location: rome}
+	cfg := desk.Config{DB: db, Catalog: cat, Clock: h.clock, PublicURL: "http://" + h.srv.Listener.Addr().String(), Location: rome,
+		Domain: domain.New(domain.Deps{Notifier: notify.New(cat), Location: rome}), Wake: func() { h.wakes.Add(1) }}
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -15,10 +15,12 @@ type homeView struct {
 	Alerts        []alertRow
 	AlertsTotal   int
 	More          bool // not every open alert is listed
+	ReplyMax      int
 }
 
-// alertRow is one open alert, read-only for now.
+// alertRow is one open alert.
 type alertRow struct {
+	ID   int64
 	Code string
 	What string
 	Text string // what the person wrote, for a "wrote you a message" alert ("" when gone)
@@ -32,7 +34,7 @@ func (d *Desk) home(w http.ResponseWriter, r *Request) error {
 	if err != nil {
 		return err
 	}
-	v := homeView{Caseload: h.Caseload, AlertsTotal: h.AlertsTotal, More: len(h.Alerts) < h.AlertsTotal}
+	v := homeView{Caseload: h.Caseload, AlertsTotal: h.AlertsTotal, More: len(h.Alerts) < h.AlertsTotal, ReplyMax: replyMax}
 	switch {
 	case h.Scope.TutorID != 0:
 		v.CaseloadTitle = r.L.T("desk.home.caseload_mine")
@@ -43,7 +45,7 @@ func (d *Desk) home(w http.ResponseWriter, r *Request) error {
 	}
 	for _, a := range h.Alerts {
 		at := a.CreatedAt.In(d.cfg.Location)
-		v.Alerts = append(v.Alerts, alertRow{Code: a.Code, What: alertText(r, a.Kind), Text: shorten(h.Messages[a.ID].Body, homeMessageRunes),
+		v.Alerts = append(v.Alerts, alertRow{ID: a.ID, Code: a.Code, What: alertText(r, a.Kind), Text: shorten(h.Messages[a.ID].Body, homeMessageRunes),
 			When: r.L.DateTime(at), At: a.CreatedAt.UTC().Format(time.RFC3339)})
 	}
 	return d.render(w, r, http.StatusOK, "home", r.L.T("desk.home.title"), v)

@@ -14,7 +14,9 @@ import (
 
 	"github.com/insideaut/insidebot/bot/clock"
 	"github.com/insideaut/insidebot/desk/access"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 	"github.com/insideaut/insidebot/storage/storagetest"
 )
@@ -36,7 +38,8 @@ func newTestDesk(t *testing.T, db *storage.DB, extra ...route) *testDesk {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := New(Config{DB: db, Catalog: cat, Clock: clock.NewFake(t0), PublicURL: "http://desk.test"})
+	d, err := New(Config{DB: db, Catalog: cat, Clock: clock.NewFake(t0), PublicURL: "http://desk.test",
+		Domain: domain.New(domain.Deps{Notifier: notify.New(cat)})})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -21,6 +22,23 @@ type personView struct {
 	Labs                                                            []fact
 	Interests                                                       []fact
 	RetentionDays                                                   int
+	// The forms: the areas, the standard steps by area, the statuses, and today (the
+	// earliest due date).
+	AreaChoices   []choice
+	StepChoices   []choiceGroup
+	StatusChoices []choice
+	Today         string
+	ReplyMax      int
+	TitleMax      int
+}
+
+// choice is one option of a select.
+type choice struct{ Value, Label string }
+
+// choiceGroup is an optgroup of a select.
+type choiceGroup struct {
+	Label   string
+	Choices []choice
 }
 
 // fact is one labelled line: what and its detail.
@@ -32,10 +50,12 @@ type areaView struct {
 	Steps []stepRow
 }
 
-// stepRow is one plan step.
+// stepRow is one plan step, with what its forms need: its id, status and due date as stored.
 type stepRow struct {
 	Icon, Title, Status, Due string
 	Overdue                  bool
+	ID                       int64
+	StatusValue, DueValue    string
 }
 
 // messageRow is one message between the person and their tutor.
@@ -100,7 +120,7 @@ func (d *Desk) person(w http.ResponseWriter, r *Request) error {
 				continue
 			}
 			row := stepRow{Icon: l.T("status.icon." + s.Status), Title: l.StepTitle(s.StepKey.String, s.Title.String, s.Position),
-				Status: l.T("status.name." + s.Status)}
+				Status: l.T("status.name." + s.Status), ID: s.ID, StatusValue: s.Status, DueValue: s.DueDate.String}
 			if due, err := time.Parse(time.DateOnly, s.DueDate.String); err == nil {
 				row.Due = l.Date(due)
 				row.Overdue = s.Status != storage.StepDone && s.DueDate.String < today
@@ -108,7 +128,19 @@ func (d *Desk) person(w http.ResponseWriter, r *Request) error {
 			a.Steps = append(a.Steps, row)
 		}
 		v.Areas = append(v.Areas, a)
+		v.AreaChoices = append(v.AreaChoices, choice{Value: area, Label: a.Name})
+		g := choiceGroup{Label: a.Name}
+		for _, std := range locales.StandardSteps() {
+			if std.Area == area {
+				g.Choices = append(g.Choices, choice{Value: std.Key, Label: l.StepTitle(std.Key, "", 0)})
+			}
+		}
+		v.StepChoices = append(v.StepChoices, g)
 	}
+	for _, st := range stepStatuses() {
+		v.StatusChoices = append(v.StatusChoices, choice{Value: st, Label: l.T("status.name." + st)})
+	}
+	v.Today, v.ReplyMax, v.TitleMax = today, replyMax, stepTitleMax
 	for _, m := range p.Conversation {
 		row := messageRow{Who: b.Code, When: l.DateTime(m.CreatedAt.In(loc)), At: m.CreatedAt.UTC().Format(time.RFC3339), Text: m.Body,
 			FromTutor: m.Direction == storage.ToPerson}

@@ -52,7 +52,9 @@ type View struct {
 	Staff *storage.Staff
 	Nav   []navItem
 	CSRF  string
-	Page  any
+	// Notice is what the page says after a change made from it (none: empty Text).
+	Notice notice
+	Page   any
 }
 
 // T renders a message in the page's language: {{.T "desk.home.title"}}, {{.T "id" "Name" .X}}.
@@ -97,7 +99,11 @@ func roleName(l *locales.Localizer, role string) string {
 // render answers with a page of a signed-in staff member, framed by the layout with their
 // navigation bar.
 func (d *Desk) render(w http.ResponseWriter, r *Request, status int, page, title string, data any) error {
-	v := &View{L: r.L, Title: title, Staff: &r.Staff, Nav: d.nav(r), CSRF: r.CSRF, Page: data}
+	n := r.shown
+	if n.Text == "" {
+		n = noticeOf(r)
+	}
+	v := &View{L: r.L, Title: title, Staff: &r.Staff, Nav: d.nav(r), CSRF: r.CSRF, Notice: n, Page: data}
 	return d.write(w, status, page, v)
 }
 

@@ -36,12 +36,31 @@ func (d *Desk) routes() []route {
 		{method: http.MethodGet, path: "/desk/{$}", nav: "home", href: "/desk/", handle: d.home},
 		{method: http.MethodGet, path: "/desk/people", nav: "people", href: "/desk/people", handle: d.people},
 		{method: http.MethodGet, path: "/desk/people/{code}", handle: d.person},
+		{method: http.MethodPost, path: "/desk/alerts/{id}/reply", handle: d.alertReply},
+		{method: http.MethodPost, path: "/desk/alerts/{id}/done", handle: d.alertDone},
+		{method: http.MethodPost, path: "/desk/people/{code}/reply", handle: d.personReply},
+		{method: http.MethodPost, path: "/desk/people/{code}/steps", handle: d.stepAdd},
+		{method: http.MethodPost, path: "/desk/people/{code}/steps/{id}/status", handle: d.stepStatus},
+		{method: http.MethodPost, path: "/desk/people/{code}/steps/{id}/due", handle: d.stepDue},
+		{method: http.MethodGet, path: "/desk/labs", nav: "labs", href: "/desk/labs", handle: d.labs},
+		{method: http.MethodGet, path: "/desk/labs/sessions/{id}", handle: d.session},
+		{method: http.MethodPost, path: "/desk/labs/sessions/{id}/enrol", roles: staffWhoReadFigures(), handle: d.sessionEnrol},
+		{method: http.MethodPost, path: "/desk/labs/sessions/{id}/attendance", handle: d.sessionAttendance},
+		{method: http.MethodGet, path: "/desk/leads", nav: "leads", href: "/desk/leads", handle: d.leads},
+		{method: http.MethodGet, path: "/desk/leads/new", handle: d.leadNew},
+		{method: http.MethodPost, path: "/desk/leads", handle: d.leadCreate},
+		{method: http.MethodGet, path: "/desk/leads/{id}", handle: d.lead},
+		{method: http.MethodPost, path: "/desk/leads/{id}", handle: d.leadSave},
+		{method: http.MethodPost, path: "/desk/leads/{id}/close", handle: d.leadClose},
+		{method: http.MethodPost, path: "/desk/leads/{id}/reopen", handle: d.leadReopen},
 		{method: http.MethodGet, path: "/desk/figures", nav: "figures", href: "/desk/figures", roles: staffWhoReadFigures(), handle: d.figuresPage},
 		{method: http.MethodGet, path: "/desk/figures/steps.svg", roles: staffWhoReadFigures(), handle: d.figuresChart},
+		{method: http.MethodGet, path: "/desk/audit", nav: "audit", href: "/desk/audit", roles: staffWhoReadFigures(), handle: d.audit},
 	}
 }
 
-// staffWhoReadFigures are the roles that read the project's figures (as /stats in the chat).
+// staffWhoReadFigures are the roles that read the project's figures (as /stats in the chat)
+// and the audit log, and enrol people in lab sessions (as /enrol).
 func staffWhoReadFigures() []string { return []string{storage.RoleCoordinator, storage.RoleAdmin} }
 
 // allows tells whether a role may use the route.

@@ -30,6 +30,9 @@ type Request struct {
 	CSRF string
 
 	session string
+	// shown is a notice a handler sets for the page it renders (a form's mistake shown with
+	// the form as typed); none: the notice of the address, if any.
+	shown notice
 }
 
 // signedIn serves a route to signed-in staff only. A POST's CSRF token is checked first, so a

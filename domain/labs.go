@@ -74,3 +74,40 @@ func (s *Service) refused(ctx context.Context, q storage.Queryer, now time.Time,
 	}
 	return ErrDenied
 }
+
+// Attendance values.
+const (
+	AttendancePresent = "present"
+	AttendanceAbsent  = "absent"
+)
+
+// MarkAttendance records whether an enrolled beneficiary came to a session, on behalf of a
+// staff member who may use the session's territory ("/attendance"): audited, and an absence
+// alerts the person's tutor. Marking what is already marked changes nothing (changed false).
+// A session outside the actor's territories is refused (ErrDenied); a person not enrolled is
+// storage.ErrNotFound.
+func (s *Service) MarkAttendance(ctx context.Context, q storage.Queryer, now time.Time, a Actor, sess storage.Session, beneficiaryID int64, value string) (changed bool, err error) {
+	const action = "/attendance"
+	sid := strconv.FormatInt(sess.ID, 10)
+	if a.Staff == nil || !a.CanUseTerritory(sess.Territory) || (value != AttendancePresent && value != AttendanceAbsent) {
+		return false, s.refused(ctx, q, now, a, action, "session", sid)
+	}
+	if _, err := storage.EnrolmentOf(ctx, q, sess.ID, beneficiaryID); err != nil {
+		return false, err
+	}
+	changed, err = storage.SetAttendance(ctx, q, sess.ID, beneficiaryID, value, a.Staff.ID, now)
+	if err != nil || !changed {
+		return false, err
+	}
+	if err := Audit(ctx, q, now, a, action, "session", sid, "beneficiary="+strconv.FormatInt(beneficiaryID, 10)+" "+value); err != nil {
+		return true, err
+	}
+	if value != AttendanceAbsent {
+		return true, nil
+	}
+	b, err := storage.BeneficiaryByID(ctx, q, beneficiaryID)
+	if err != nil || b.Status == storage.BeneficiaryErased {
+		return true, err
+	}
+	return true, s.AlertTutor(ctx, q, now, b, storage.AlertAbsent, sess.ID, sess.LabName+" / "+sess.ModuleName+" (#"+sid+")")
+}

@@ -3,7 +3,6 @@ package flows
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -175,27 +174,13 @@ func (e *Engine) tutorAttendanceButton(ctx context.Context, c *Ctx) error {
 		return err
 	}
 	l := c.L
-	changed, err := storage.SetAttendance(ctx, c.Tx, sid, bid, value, c.Actor.Staff.ID, c.Now)
+	// domain.MarkAttendance: the territory's rule, the audit entry, the tutor's alert on an absence.
+	changed, err := e.domain.MarkAttendance(ctx, c.Tx, c.Now, c.Actor, s, bid, value)
 	if err != nil {
 		return err
 	}
 	if !changed {
 		return c.ReplyText(ctx, "attendance.same", "Code", en.Code, "State", l.T("attendance.state."+value))
-	}
-	if err := c.Audit(ctx, "/attendance", "session", strconv.FormatInt(sid, 10), fmt.Sprintf("beneficiary=%d %s", bid, value)); err != nil {
-		return err
-	}
-	if value == tutorAbsent {
-		b, err := storage.BeneficiaryByID(ctx, c.Tx, bid)
-		if err != nil {
-			return err
-		}
-		if b.Status != storage.BeneficiaryErased {
-			detail := s.LabName + " / " + s.ModuleName + " (#" + strconv.FormatInt(s.ID, 10) + ")"
-			if err := c.AlertTutor(ctx, b, storage.AlertAbsent, s.ID, detail); err != nil {
-				return err
-			}
-		}
 	}
 	head := l.T("attendance.marked", "Code", en.Code, "State", l.T("attendance.state."+value))
 	c.Answer(head)

@@ -146,3 +146,65 @@ FROM lead_interests i JOIN leads l ON l.id = i.lead_id WHERE i.lead_id = ? ORDER
 	}
 	return out, nil
 }
+
+// UpdateLead changes what a lead says (everything but its kind, territory, status and author)
+// and returns it as stored.
+func UpdateLead(ctx context.Context, q Queryer, l Lead) (Lead, error) {
+	if _, err := q.Exec(ctx, `UPDATE leads SET title = ?, details = ?, housing_type = ?, rent_eur = ?, shared = ?, city = ?,
+job_role = ?, employer = ?, contract = ?, hours = ?, contact = ?, expires_on = ? WHERE id = ?`,
+		l.Title, l.Details, l.HousingType, l.RentEUR, l.Shared, l.City, l.JobRole, l.Employer, l.Contract, l.Hours, l.Contact,
+		l.ExpiresOn, l.ID); err != nil {
+		return Lead{}, fmt.Errorf("update lead %d: %w", l.ID, err)
+	}
+	return LeadByID(ctx, q, l.ID)
+}
+
+// ReopenLead opens a closed lead again; it reports whether it was closed.
+func ReopenLead(ctx context.Context, q Queryer, id int64) (bool, error) {
+	n, err := execCount(ctx, q, `UPDATE leads SET status = 'open', closed_at = NULL WHERE id = ? AND status = 'closed'`, id)
+	return n == 1, err
+}
+
+// LeadRow is a lead as the desk lists it, with how many people showed interest.
+type LeadRow struct {
+	Lead
+	Interested int `db:"interested"`
+}
+
+// LeadList selects leads for the desk: of a territory ("" every one), open or closed.
+type LeadList struct {
+	Territory string
+	Status    string // "open" or "closed"
+	Limit     int
+	Offset    int
+}
+
+// LeadsForDesk lists leads newest first with their interest counts, and how many there are.
+func LeadsForDesk(ctx context.Context, q Queryer, ll LeadList) ([]LeadRow, int, error) {
+	where, args := ` WHERE status = ?`, []any{ll.Status}
+	if ll.Territory != "" {
+		where += ` AND territory = ?`
+		args = append(args, ll.Territory)
+	}
+	var total int
+	if err := q.Get(ctx, &total, `SELECT COUNT(*) FROM leads`+where, args...); err != nil {
+		return nil, 0, fmt.Errorf("count leads: %w", err)
+	}
+	var out []LeadRow
+	if err := q.Select(ctx, &out, `SELECT `+leadColumns+`,
+(SELECT COUNT(*) FROM lead_interests i WHERE i.lead_id = leads.id) AS interested
+FROM leads`+where+` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, append(args, ll.Limit, ll.Offset)...); err != nil {
+		return nil, 0, fmt.Errorf("list leads: %w", err)
+	}
+	return out, total, nil
+}
+
+// InterestedPeople lists the beneficiaries interested in a lead (not erased), by code.
+func InterestedPeople(ctx context.Context, q Queryer, leadID int64) ([]Beneficiary, error) {
+	var out []Beneficiary
+	if err := q.Select(ctx, &out, `SELECT `+beneficiaryColumns+` FROM beneficiaries
+WHERE id IN (SELECT beneficiary_id FROM lead_interests WHERE lead_id = ?) AND status <> 'erased' ORDER BY code`, leadID); err != nil {
+		return nil, fmt.Errorf("interested in lead %d: %w", leadID, err)
+	}
+	return out, nil
+}

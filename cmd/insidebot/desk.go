@@ -17,6 +17,11 @@ import (
 // as the demo's tutor or coordinator.
 func (a *app) wireDesk() error {
 	cfg := desk.Config{DB: a.db, Catalog: a.catalog, Clock: a.clock, Log: a.log.With("component", "desk"),
+		Domain: a.engine.Domain(), Wake: func() {
+			if a.wake != nil {
+				a.wake()
+			}
+		},
 		PublicURL: a.cfg.PublicURL, Location: a.cfg.Timezone, MessageRetention: a.cfg.Scheduler.MessageRetention}
 	if a.demoWorld != nil {
 		cfg.Demo = a.demoWorld
