@@ -69,6 +69,8 @@ type Engine struct {
 	desk   DeskAccess
 	// stopWords and startWords are STOP and START in every language (stop.go).
 	stopWords, startWords map[string]bool
+	// words are the areas and "add" of staff commands in every language (words.go).
+	words commandWords
 }
 
 // New builds the engine with every journey's routes.
@@ -89,7 +91,8 @@ func New(d Deps) *Engine {
 	e := &Engine{redis: d.Redis, cat: d.Catalog, clock: d.Clock, log: d.Log, set: d.Settings, notify: n,
 		domain: domain.New(domain.Deps{Notifier: n, Planner: d.Planner, Redis: d.Redis, Log: d.Log, Location: d.Settings.Location}),
 		media:  d.Media, tr: d.Translator, desk: d.Desk,
-		stopWords: typedWords(d.Catalog, "stop.words"), startWords: typedWords(d.Catalog, "stop.start_words")}
+		stopWords: typedWords(d.Catalog, "stop.words"), startWords: typedWords(d.Catalog, "stop.start_words"),
+		words: loadCommandWords(d.Catalog)}
 	e.router = &router{routes: e.routes()}
 	return e
 }
