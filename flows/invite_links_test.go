@@ -1,8 +1,12 @@
 package flows_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/storage"
 
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/flows/flowtest"
@@ -49,6 +53,20 @@ func TestInviteLinksFollowTheChannels(t *testing.T) {
 			expectNotIn(t, out, tc.hasNot...)
 			if !qrShows(t, out[0].Image.Data, with(tc.qr)) {
 				t.Fatalf("the QR code is not %s", with(tc.qr))
+			}
+			if tc.whatsapp == "" {
+				return
+			}
+			// The click-to-chat link opens WhatsApp with the code as the message: sent as it
+			// is, by someone known only by a business-scoped user id, it lets them in.
+			wa := w.h.Chat(bot.WhatsApp, "IT.13491208655302741918")
+			wa.Send(m[1])
+			b, err := storage.BeneficiaryByCode(context.Background(), w.h.DB, "MI-002")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := w.count(`SELECT COUNT(*) FROM identities WHERE channel = 'whatsapp' AND beneficiary_id = ?`, b.ID); n != 1 {
+				t.Fatalf("%d WhatsApp identities after the code was sent: %s", n, flowtest.Describe(wa.Last))
 			}
 		})
 	}
