@@ -39,15 +39,15 @@ type Invitation struct {
 	Role            string
 	PersonID        int64  // beneficiary or staff id
 	BeneficiaryCode string // for a beneficiary, such as MI-007
-	TelegramLink    string
-	WebchatLink     string
+	InviteURLs
 }
 
-// Links say where invites lead: the Telegram bot and the public web chat.
+// Links say where invites lead: the channels that are on and the public web chat.
 type Links struct {
-	BotUsername string        // Telegram bot username, for t.me deep links
-	PublicURL   string        // where the web chat is served
-	InviteTTL   time.Duration // how long an invite code is valid
+	BotUsername    string        // Telegram bot username, for t.me deep links; empty when Telegram is off
+	WhatsAppNumber string        // the number people write to on WhatsApp (digits); empty when WhatsApp is off
+	PublicURL      string        // where the web chat is served
+	InviteTTL      time.Duration // how long an invite code is valid
 }
 
 // InvitePerson validates a request, creates the beneficiary or pending staff member and an
@@ -143,7 +143,7 @@ func InvitePerson(ctx context.Context, q storage.Queryer, now time.Time, a Actor
 		return Invitation{}, err
 	}
 	inv.Code, inv.ExpiresAt = code, created.ExpiresAt
-	inv.TelegramLink, inv.WebchatLink = InviteLinks(set, code)
+	inv.InviteURLs = InviteLinks(set, code)
 	return inv, auditInvite(ctx, q, now, a, inv, req, typedLang)
 }
 
@@ -161,9 +161,34 @@ func auditInvite(ctx context.Context, q storage.Queryer, now time.Time, a Actor,
 	return Audit(ctx, q, now, a, "/invite", "beneficiary", id, "lang="+typedLang)
 }
 
-// InviteLinks are the Telegram deep link and the web-chat link that carry an invite code.
-func InviteLinks(set Links, code string) (telegram, webchat string) {
-	telegram = "https://t.me/" + set.BotUsername + "?start=" + url.QueryEscape(code)
-	webchat = strings.TrimRight(set.PublicURL, "/") + "/?invite=" + url.QueryEscape(code)
-	return telegram, webchat
+// InviteURLs are the links that carry an invite code, one per channel that is on: the web
+// chat's always, Telegram's deep link and WhatsApp's click-to-chat link (the code as the
+// message it opens with) when those channels are configured.
+type InviteURLs struct {
+	TelegramLink string // https://t.me/<bot>?start=<code>, or empty
+	WhatsAppLink string // https://wa.me/<number>?text=<code>, or empty
+	WebchatLink  string // <PUBLIC_URL>/?invite=<code>
+}
+
+// InviteLinks are the links of the configured channels that carry an invite code.
+func InviteLinks(set Links, code string) InviteURLs {
+	u := InviteURLs{WebchatLink: strings.TrimRight(set.PublicURL, "/") + "/?invite=" + url.QueryEscape(code)}
+	if set.BotUsername != "" {
+		u.TelegramLink = "https://t.me/" + url.PathEscape(set.BotUsername) + "?start=" + url.QueryEscape(code)
+	}
+	if set.WhatsAppNumber != "" {
+		u.WhatsAppLink = "https://wa.me/" + url.PathEscape(set.WhatsAppNumber) + "?text=" + url.QueryEscape(code)
+	}
+	return u
+}
+
+// QRLink is the link an invite's QR code shows: Telegram's deep link when Telegram is on (it
+// starts the bot with the code), else WhatsApp's click-to-chat link, else the web chat's.
+func (u InviteURLs) QRLink() string {
+	for _, l := range []string{u.TelegramLink, u.WhatsAppLink} {
+		if l != "" {
+			return l
+		}
+	}
+	return u.WebchatLink
 }

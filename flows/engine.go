@@ -21,11 +21,12 @@ import (
 
 // Settings are the parts of the configuration conversations need.
 type Settings struct {
-	BotUsername string         // Telegram bot username, for t.me deep links
-	PublicURL   string         // where the web chat and the privacy notice are served
-	Location    *time.Location // BOT_TIMEZONE: dates are read and shown in it
-	InviteTTL   time.Duration  // how long an invite code is valid
-	ResearchKey []byte         // keyed hash for the research export
+	BotUsername    string         // Telegram bot username, for t.me deep links; empty when Telegram is off
+	WhatsAppNumber string         // the number people write to on WhatsApp (digits), for wa.me invite links; empty when WhatsApp is off
+	PublicURL      string         // where the web chat and the privacy notice are served
+	Location       *time.Location // BOT_TIMEZONE: dates are read and shown in it
+	InviteTTL      time.Duration  // how long an invite code is valid
+	ResearchKey    []byte         // keyed hash for the research export
 	// PrivacyController and PrivacyContact name who is responsible for the data and whom to
 	// ask (PRIVACY_CONTROLLER, PRIVACY_CONTACT): the privacy screens show them.
 	PrivacyController string
@@ -69,6 +70,8 @@ type Engine struct {
 	desk   DeskAccess
 	// stopWords and startWords are STOP and START in every language (stop.go).
 	stopWords, startWords map[string]bool
+	// words are the areas and "add" of staff commands in every language (words.go).
+	words commandWords
 }
 
 // New builds the engine with every journey's routes.
@@ -89,7 +92,8 @@ func New(d Deps) *Engine {
 	e := &Engine{redis: d.Redis, cat: d.Catalog, clock: d.Clock, log: d.Log, set: d.Settings, notify: n,
 		domain: domain.New(domain.Deps{Notifier: n, Planner: d.Planner, Redis: d.Redis, Log: d.Log, Location: d.Settings.Location}),
 		media:  d.Media, tr: d.Translator, desk: d.Desk,
-		stopWords: typedWords(d.Catalog, "stop.words"), startWords: typedWords(d.Catalog, "stop.start_words")}
+		stopWords: typedWords(d.Catalog, "stop.words"), startWords: typedWords(d.Catalog, "stop.start_words"),
+		words: loadCommandWords(d.Catalog)}
 	e.router = &router{routes: e.routes()}
 	return e
 }
@@ -99,7 +103,7 @@ func (e *Engine) Settings() Settings { return e.set }
 
 // links are where invites lead.
 func (e *Engine) links() domain.Links {
-	return domain.Links{BotUsername: e.set.BotUsername, PublicURL: e.set.PublicURL, InviteTTL: e.set.InviteTTL}
+	return domain.Links{BotUsername: e.set.BotUsername, WhatsAppNumber: e.set.WhatsAppNumber, PublicURL: e.set.PublicURL, InviteTTL: e.set.InviteTTL}
 }
 
 // Domain is the domain layer the conversations act through.

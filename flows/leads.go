@@ -310,7 +310,7 @@ func (e *Engine) interestedIn(ctx context.Context, c *Ctx, leadID int64) (bool, 
 	return false, nil
 }
 
-// showLead shows a lead's details. Its contact stays with the tutor, who arranges the next step.
+// showLead shows a lead's details; its contact for beneficiaries only once the person is interested.
 func (e *Engine) showLead(ctx context.Context, c *Ctx, l storage.Lead, f leadList, interested bool, note string) error {
 	var sb strings.Builder
 	if note != "" {
@@ -357,6 +357,11 @@ func (e *Engine) showLead(ctx context.Context, c *Ctx, l storage.Lead, f leadLis
 	var rows [][]bot.Button
 	if interested {
 		sb.WriteString("\n\n" + c.T("leads.you_are_interested"))
+		// Once the person said they are interested, the lead's contact for beneficiaries
+		// (when it has one) is theirs to use too.
+		if ct := strings.TrimSpace(l.Contact.String); l.Contact.Valid && ct != "" {
+			sb.WriteString("\n" + c.T("lead_contact.line", "Contact", ct))
+		}
 	} else {
 		rows = append(rows, []bot.Button{btn(c.T("leads.interested"), f.data(ButtonLeadInterest, l.ID))})
 	}

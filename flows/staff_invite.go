@@ -174,7 +174,7 @@ func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr s
 	if err != nil {
 		return err
 	}
-	qr, err := qrcode.Encode(inv.TelegramLink, qrcode.Medium, tutorQRSize)
+	qr, err := qrcode.Encode(inv.QRLink(), qrcode.Medium, tutorQRSize)
 	if err != nil {
 		return fmt.Errorf("invite QR code: %w", err)
 	}
@@ -189,8 +189,22 @@ func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr s
 		}
 		text = l.T("invite.beneficiary_done", "Code", inv.BeneficiaryCode, "Territory", terr, "Lang", native)
 	}
-	text += "\n\n" + l.T("invite.details", "Invite", inv.Code, "Until", until, "Telegram", inv.TelegramLink, "Web", inv.WebchatLink)
+	text += "\n\n" + inviteDetails(l, inv, until)
 	return c.Reply(ctx, bot.Outgoing{Text: text, Image: &bot.File{Name: "invite.png", MIME: "image/png", Data: qr}})
+}
+
+// inviteDetails is the code with its deadline, a line for each channel that is on, and how
+// to hand it out.
+func inviteDetails(l *locales.Localizer, inv domain.Invitation, until string) string {
+	lines := []string{l.T("invite_links.code", "Invite", inv.Code, "Until", until)}
+	for _, c := range []struct{ id, link string }{
+		{"invite_links.telegram", inv.TelegramLink}, {"invite_links.whatsapp", inv.WhatsAppLink}, {"invite_links.web", inv.WebchatLink},
+	} {
+		if c.link != "" {
+			lines = append(lines, l.T(c.id, "Link", c.link))
+		}
+	}
+	return strings.Join(append(lines, l.T("invite_links.show")), "\n")
 }
 
 func tutorLangCodes() string {

@@ -40,7 +40,7 @@ func (e *Engine) tutorStep(ctx context.Context, c *Ctx) error {
 	if len(args) == 1 {
 		return e.tutorStepPlan(ctx, c, b)
 	}
-	if w := strings.ToLower(args[1]); w == "add" || w == "aggiungi" {
+	if e.words.isAdd(args[1]) {
 		return e.tutorStepAddCommand(ctx, c, b, args[2:])
 	}
 	n, err := strconv.Atoi(args[1])
@@ -78,7 +78,7 @@ func (e *Engine) tutorStepAddCommand(ctx context.Context, c *Ctx, b storage.Bene
 	if len(args) == 0 {
 		return e.tutorAreaPicker(ctx, c, b)
 	}
-	if area, ok := ParseArea(args[0]); ok {
+	if area, ok := e.words.area(args[0]); ok {
 		rest := args[1:]
 		due := ""
 		if n := len(rest); n >= 2 && tutorIsDueWord(rest[n-2]) {
@@ -328,7 +328,7 @@ func (e *Engine) tutorStepButton(ctx context.Context, c *Ctx) error {
 			return e.tutorAreaPicker(ctx, c, b)
 		case "r":
 			area := args.Str(2)
-			if _, ok := ParseArea(area); !ok {
+			if !isArea(area) {
 				return e.tutorStale(ctx, c, "beneficiary", strconv.FormatInt(b.ID, 10))
 			}
 			return e.tutorKeyPicker(ctx, c, b, area)
@@ -435,7 +435,7 @@ func (e *Engine) tutorStepNewDueText(ctx context.Context, c *Ctx) error {
 // tutorAddStep adds a step to a plan (domain.Service.AddStep: reminders, audit, the
 // beneficiary's notice) and says what changed.
 func (e *Engine) tutorAddStep(ctx context.Context, c *Ctx, b storage.Beneficiary, area, key, title, due string) error {
-	if _, ok := ParseArea(area); !ok || (key == "" && title == "") {
+	if !isArea(area) || (key == "" && title == "") {
 		return e.tutorStale(ctx, c, "beneficiary", strconv.FormatInt(b.ID, 10))
 	}
 	s, sent, err := e.domain.AddStep(ctx, c.Tx, c.Now, c.Actor, b, storage.NewStep{Area: area, StepKey: key, Title: title, DueDate: due})

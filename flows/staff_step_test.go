@@ -173,3 +173,21 @@ func TestStepGuidedForm(t *testing.T) {
 		t.Fatal("text after Cancel added a step")
 	}
 }
+
+// TestStepAddWithWordsOfOtherLanguages: the area and "add" words come from every language's
+// file, so a tutor who types French or Somali adds the step to the right area.
+func TestStepAddWithWordsOfOtherLanguages(t *testing.T) {
+	t.Parallel()
+	w := newStaffWorld(t)
+	ctx := context.Background()
+	expectIn(t, w.do(asTutor, "/step MI-001 ajouter logement Visiter la chambre"), "Passo 3 aggiunto", "🏠 Casa · Visiter la chambre")
+	expectIn(t, w.do(asTutor, "/step MI-001 add shaqo Diyaari CV"), "Passo 4 aggiunto", "💼 Lavoro · Diyaari CV")
+	expectIn(t, w.do(asTutor, "/step MI-001 nuovo papiers isee"), "Passo 5 aggiunto", "ISEE")
+	steps, err := storage.StepsOf(ctx, w.h.DB, w.ben.ID)
+	if err != nil || len(steps) != 5 {
+		t.Fatalf("steps %+v %v", steps, err)
+	}
+	if steps[2].Area != storage.AreaHousing || steps[3].Area != storage.AreaWork || steps[4].StepKey.String != "isee" {
+		t.Fatalf("steps %+v", steps[2:])
+	}
+}

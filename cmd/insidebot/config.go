@@ -40,6 +40,7 @@ type Config struct {
 	WhatsAppVerifyToken   string
 	WhatsAppAPIURL        string
 	WhatsAppTemplates     whatsapp.Templates
+	WhatsAppNumber        string // WHATSAPP_NUMBER: the number people write to, digits (wa.me invite links)
 
 	Scheduler SchedulerConfig
 
@@ -190,6 +191,9 @@ func loadConfig(getenv env) (Config, error) {
 		if u, err := url.Parse(c.WhatsAppAPIURL); err != nil || u.Host == "" {
 			return c, configError{name: "WHATSAPP_API_URL", expect: "the Graph API base URL, such as https://graph.facebook.com/v21.0", got: c.WhatsAppAPIURL}
 		}
+	}
+	if c.WhatsAppNumber, err = loadWhatsAppNumber(get, c.WhatsAppToken != ""); err != nil {
+		return c, err
 	}
 	if c.WhatsAppTemplates, err = loadWhatsAppTemplates(get); err != nil {
 		return c, err

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/insideaut/insidebot/bot/whatsapp"
 	"github.com/insideaut/insidebot/locales"
 )
@@ -42,4 +44,23 @@ func loadWhatsAppTemplates(get func(name, def string) string) (whatsapp.Template
 	}
 	t.Languages = langs
 	return t, nil
+}
+
+// loadWhatsAppNumber reads WHATSAPP_NUMBER, the number people write to on WhatsApp, for the
+// click-to-chat links of invites (https://wa.me/<number>): written as people write it (+39 02
+// 1234 5678), kept as digits. It means something only with WhatsApp configured.
+func loadWhatsAppNumber(get func(name, def string) string, whatsAppOn bool) (string, error) {
+	raw := get("WHATSAPP_NUMBER", "")
+	if raw == "" {
+		return "", nil
+	}
+	if !whatsAppOn {
+		return "", configError{name: "WHATSAPP_NUMBER", expect: "set only with WhatsApp configured (WHATSAPP_ACCESS_TOKEN and the others)"}
+	}
+	digits := strings.NewReplacer("+", "", " ", "", "-", "", ".", "", "(", "", ")", "").Replace(strings.TrimSpace(raw))
+	if len(digits) < 8 || len(digits) > 15 || strings.Trim(digits, "0123456789") != "" || digits[0] == '0' {
+		// Not echoed: it is a phone number.
+		return "", configError{name: "WHATSAPP_NUMBER", expect: "the WhatsApp number people write to, with its country code (+39 and the number)"}
+	}
+	return digits, nil
 }

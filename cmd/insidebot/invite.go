@@ -50,7 +50,12 @@ func inviteCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 		return err
 	}
 	defer db.Close()
-	set := domain.Links{BotUsername: cfg.BotUsername, PublicURL: cfg.PublicURL, InviteTTL: cfg.InviteTTL}
+	// The links follow the configured channels: Telegram's only with a bot token, WhatsApp's
+	// with WHATSAPP_NUMBER, the web chat's always.
+	set := domain.Links{WhatsAppNumber: cfg.WhatsAppNumber, PublicURL: cfg.PublicURL, InviteTTL: cfg.InviteTTL}
+	if cfg.TelegramToken != "" {
+		set.BotUsername = cfg.BotUsername
+	}
 	if set.BotUsername == "" && cfg.TelegramToken != "" {
 		// The link must name the real bot: ask Telegram, as serve does.
 		c, err := telegram.NewClient(ctx, cfg.TelegramToken, cfg.TelegramAPIEndpoint, nil)
@@ -58,9 +63,6 @@ func inviteCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 			return fmt.Errorf("TELEGRAM_BOT_TOKEN: cannot reach the bot for its username (or set BOT_USERNAME): %w", err)
 		}
 		set.BotUsername = c.Username()
-	}
-	if set.BotUsername == "" {
-		set.BotUsername = "insidebot"
 	}
 	now := clock.System{}.Now()
 	var inv domain.Invitation
@@ -80,8 +82,14 @@ func inviteCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 		return err
 	}
 	if *asJSON {
-		out := map[string]any{"code": inv.Code, "link": inv.TelegramLink, "webchat_link": inv.WebchatLink,
+		out := map[string]any{"code": inv.Code, "webchat_link": inv.WebchatLink,
 			"expires_at": inv.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z07:00"), "role": inv.Role, "id": inv.PersonID}
+		if inv.TelegramLink != "" {
+			out["link"] = inv.TelegramLink
+		}
+		if inv.WhatsAppLink != "" {
+			out["whatsapp_link"] = inv.WhatsAppLink
+		}
 		if inv.BeneficiaryCode != "" {
 			out["beneficiary_code"] = inv.BeneficiaryCode
 		}
@@ -92,7 +100,11 @@ func inviteCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 	if inv.BeneficiaryCode != "" {
 		who = fmt.Sprintf("beneficiary %s (#%d)", inv.BeneficiaryCode, inv.PersonID)
 	}
-	fmt.Fprintf(stdout, "Invite for %s\n  code:     %s\n  expires:  %s\n  Telegram: %s\n  web chat: %s\n",
-		who, inv.Code, inv.ExpiresAt.In(cfg.Timezone).Format("2006-01-02 15:04 MST"), inv.TelegramLink, inv.WebchatLink)
+	fmt.Fprintf(stdout, "Invite for %s\n  code:     %s\n  expires:  %s\n", who, inv.Code, inv.ExpiresAt.In(cfg.Timezone).Format("2006-01-02 15:04 MST"))
+	for _, l := range []struct{ name, link string }{{"Telegram", inv.TelegramLink}, {"WhatsApp", inv.WhatsAppLink}, {"web chat", inv.WebchatLink}} {
+		if l.link != "" {
+			fmt.Fprintf(stdout, "  %-9s %s\n", l.name+":", l.link)
+		}
+	}
 	return nil
 }

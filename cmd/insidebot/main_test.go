@@ -63,7 +63,7 @@ func TestLogsNeverCarrySecretsOrPhoneNumbers(t *testing.T) {
 func TestInviteCoordinatorJSON(t *testing.T) {
 	_, dbURL := storagetest.Postgres(t)
 	var out, errOut bytes.Buffer
-	vars := map[string]string{"DATABASE_URL": dbURL, "BOT_USERNAME": "inside_aut_bot"}
+	vars := map[string]string{"DATABASE_URL": dbURL, "BOT_USERNAME": "inside_aut_bot", "TELEGRAM_BOT_TOKEN": "42:test-token"}
 	if err := run(context.Background(), []string{"invite", "--role", "coordinator", "--json"}, envOf(vars), &out, &errOut); err != nil {
 		t.Fatalf("%v\n%s", err, errOut.String())
 	}

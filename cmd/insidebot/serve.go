@@ -147,7 +147,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 		return a, err
 	}
 	a.engine = flows.New(flows.Deps{Redis: a.redis, Catalog: a.catalog, Clock: a.clock, Log: log.With("component", "flows"),
-		Settings: flows.Settings{BotUsername: a.botUsername(), PublicURL: cfg.PublicURL, Location: cfg.Timezone,
+		Settings: flows.Settings{BotUsername: a.botUsername(), WhatsAppNumber: cfg.WhatsAppNumber, PublicURL: cfg.PublicURL, Location: cfg.Timezone,
 			InviteTTL: cfg.InviteTTL, ResearchKey: []byte(cfg.ResearchKey),
 			PrivacyController: cfg.Privacy.Controller, PrivacyContact: cfg.Privacy.Contact,
 			MessageRetention: cfg.Scheduler.MessageRetention},
@@ -175,12 +175,15 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 	return a, nil
 }
 
-// botUsername is the Telegram username used in deep links.
+// botUsername is the Telegram username used in deep links: empty when Telegram is off, so
+// invites carry no Telegram link.
 func (a *app) botUsername() string {
-	if a.telegram != nil && a.telegram.Username() != "" {
+	switch {
+	case a.telegram == nil:
+		return ""
+	case a.telegram.Username() != "":
 		return a.telegram.Username()
-	}
-	if a.cfg.BotUsername != "" {
+	case a.cfg.BotUsername != "":
 		return a.cfg.BotUsername
 	}
 	return "insidebot"

@@ -101,6 +101,29 @@ func TestWebchatInChromium(t *testing.T) {
 		p.Screenshot("beneficiary-plan")
 	})
 
+	t.Run("a lead's contact after I'm interested", func(t *testing.T) {
+		cat, err := locales.Load(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		en := cat.For("en")
+		const contact = "Sportello casa, via Padova 36" // the demo lead's contact for beneficiaries
+		p := browsertest.Open(t, srv.url)
+		p.PickPersona("beneficiary-en")
+		p.Press("#start")
+		p.WaitBotMessages(1)
+		list := p.PressButton(en.T("menu.housing"))
+		lead := p.PressButton(buttonContaining(t, list[len(list)-1], "Lambrate"))
+		if got := lead[len(lead)-1].Text; !strings.Contains(got, "Lambrate") || strings.Contains(got, contact) {
+			t.Fatalf("the lead before any interest:\n%s", got)
+		}
+		after := p.PressButton(en.T("leads.interested"))
+		if got := after[len(after)-1].Text; !strings.Contains(got, en.T("lead_contact.line", "Contact", contact)) {
+			t.Fatalf("after I'm interested the page shows no contact:\n%s", got)
+		}
+		p.Screenshot("lead-contact")
+	})
+
 	t.Run("invite link", func(t *testing.T) {
 		p := browsertest.Open(t, srv.url+"/?invite="+srv.invite)
 		msgs := p.WaitBotMessages(1)

@@ -25,6 +25,9 @@ func (a *app) wireWhatsApp() {
 	a.media.Register(bot.WhatsApp, wa)
 	a.senders = append(a.senders, wa)
 	a.runners = append(a.runners, runner{name: "whatsapp", run: wa.Run})
+	if a.cfg.WhatsAppNumber == "" {
+		log.Warn("invites carry no WhatsApp link: set WHATSAPP_NUMBER to the number people write to", "variable", "WHATSAPP_NUMBER")
+	}
 	for name, val := range map[string]string{
 		"WHATSAPP_TEMPLATE_NOTIFICATION":     a.cfg.WhatsAppTemplates.Notification,
 		"WHATSAPP_TEMPLATE_SESSION_REMINDER": a.cfg.WhatsAppTemplates.SessionReminder,
