@@ -86,7 +86,7 @@ func (e *Engine) operatorPropose(ctx context.Context, c *Ctx) error {
 	if len(args) < 3 {
 		return c.ReplyText(ctx, "operator.propose_usage")
 	}
-	area, ok := ParseArea(args[1])
+	area, ok := e.words.area(args[1])
 	if !ok {
 		return c.ReplyText(ctx, "operator.propose_usage")
 	}
