@@ -18,18 +18,28 @@ type Translator interface {
 // DefaultTranslateBudget is the most one message waits for all its translations together.
 const DefaultTranslateBudget = 3 * time.Second
 
-// translateForeign shows a message's foreign parts (bot.Foreign) translated into the language
-// they are meant for, marked, with the original kept. It runs as the message goes out, after
-// its claim and outside any transaction, so a slow or absent translation server holds no
-// lock and no other message: each part that is not translated in time (or at all: no server,
-// a language it lacks, an error, counted by the client) stays as it was queued.
+// translateForeign shows a message's foreign parts translated (TranslateForeign) as it goes
+// out: after its claim and outside any transaction, so a slow or absent translation server
+// holds no lock and no other message.
 func (s *Service) translateForeign(ctx context.Context, out bot.Outgoing) bot.Outgoing {
+	return TranslateForeign(ctx, s.cfg.Translator, s.cfg.TranslateBudget, out)
+}
+
+// TranslateForeign shows the foreign parts of out (bot.Foreign) translated into the language
+// they are meant for, marked, with the original kept, waiting budget at most for them all.
+// Each part that is not translated in time (or at all: no translator, a language the server
+// lacks, an error, which the translator counts) stays as it was queued. The message it
+// returns has no foreign parts left.
+func TranslateForeign(ctx context.Context, tr Translator, budget time.Duration, out bot.Outgoing) bot.Outgoing {
 	parts := out.Foreign
 	out.Foreign = nil
-	if len(parts) == 0 || s.cfg.Translator == nil {
+	if len(parts) == 0 || tr == nil {
 		return out
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.TranslateBudget)
+	if budget <= 0 {
+		budget = DefaultTranslateBudget
+	}
+	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	var b strings.Builder
 	rest, marker := out.Text, ""
@@ -42,7 +52,7 @@ func (s *Service) translateForeign(ctx context.Context, out bot.Outgoing) bot.Ou
 		if to == "" {
 			to = out.Lang
 		}
-		r := s.cfg.Translator.Translate(ctx, p.Text, p.From, to)
+		r := tr.Translate(ctx, p.Text, p.From, to)
 		if !r.Translated || sameText(r.Text, p.Text) {
 			continue
 		}
