@@ -80,7 +80,7 @@ func (s *Service) MessageFromTutor(ctx context.Context, q storage.Queryer, now t
 		return bot.Outgoing{
 			Text:    l.T("tutor.from_tutor", "Text", text),
 			Buttons: [][]bot.Button{{{Text: l.T("tutor.answer"), Data: notify.Data(notify.ButtonMyTutor)}}},
-			Foreign: []bot.Foreign{notify.Foreign(text, "")}, // shown in the person's language too
+			Foreign: []bot.Foreign{notify.Foreign(text, notify.StaffLang)}, // shown in the person's language too
 		}
 	})
 	if errors.Is(err, notify.ErrUnreachable) {

@@ -244,7 +244,7 @@ func (s *Service) BroadcastMessage(l *locales.Localizer, b storage.Broadcast, se
 		} else {
 			// No version in their language: the text as written, translated as it goes when
 			// a translation server is set.
-			foreign = []bot.Foreign{notify.Foreign(body, "")}
+			foreign = []bot.Foreign{notify.Foreign(body, notify.StaffLang)}
 		}
 		text = l.T("broadcast.header") + "\n\n" + body
 	}

@@ -116,7 +116,7 @@ func (s *Service) tellStep(ctx context.Context, q storage.Queryer, now time.Time
 		}
 		out := bot.Outgoing{Text: text}
 		if step.Title.Valid && step.Title.String != "" {
-			out.Foreign = []bot.Foreign{notify.ForeignInline(title, "")} // the tutor's own words
+			out.Foreign = []bot.Foreign{notify.ForeignInline(title, notify.StaffLang)} // the tutor's own words
 		}
 		return out
 	})

@@ -4,9 +4,6 @@ import (
 	"github.com/insideaut/insidebot/notify"
 )
 
-// baseLang is the language a broadcast's own text is written in: staff work in Italian.
-const baseLang = "it"
-
 // untranslatedLines tell, in a broadcast's preview, who would read the text as written for
 // want of a version in their language: with a translation server, those it translates for
 // (an automatic translation, with the text below) and the others (the Italian text), each
@@ -16,8 +13,8 @@ func (e *Engine) untranslatedLines(c *Ctx, byLang map[string]int, texts map[stri
 	auto, italian := map[string]int{}, map[string]int{}
 	for lang, n := range byLang {
 		switch {
-		case lang == baseLang || texts[lang] != "":
-		case e.tr.Knows("", lang):
+		case lang == notify.StaffLang || texts[lang] != "":
+		case e.tr.Knows(notify.StaffLang, lang):
 			auto[lang] += n
 		default:
 			italian[lang] += n

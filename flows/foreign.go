@@ -7,12 +7,12 @@ import (
 	"github.com/insideaut/insidebot/notify"
 )
 
-// foreign marks text, written by staff (a lead's details), as a part of the next reply that
+// foreign marks text, written by staff in Italian (a lead's details), as a part of the next reply that
 // the outbox shows translated into the reader's language, with the original below, when a
 // translation server is set. It returns text unchanged, to be written into the reply.
 func (c *Ctx) foreign(text string) string {
 	if strings.TrimSpace(text) != "" {
-		c.foreignParts = append(c.foreignParts, notify.Foreign(text, ""))
+		c.foreignParts = append(c.foreignParts, notify.Foreign(text, notify.StaffLang))
 	}
 	return text
 }
@@ -20,7 +20,7 @@ func (c *Ctx) foreign(text string) string {
 // foreignInline is foreign for a title in a sentence or a list: "translation (original)".
 func (c *Ctx) foreignInline(text string) string {
 	if strings.TrimSpace(text) != "" {
-		c.foreignParts = append(c.foreignParts, notify.ForeignInline(text, ""))
+		c.foreignParts = append(c.foreignParts, notify.ForeignInline(text, notify.StaffLang))
 	}
 	return text
 }

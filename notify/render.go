@@ -83,6 +83,10 @@ func CivilDate(l *locales.Localizer, date string) string {
 	return l.T("card.civil_date", "Date", l.Date(d), "Year", d.Year())
 }
 
+// StaffLang is the language staff write in (tutors' messages, step titles, leads, the text of
+// a broadcast): the project works in Italian.
+const StaffLang = "it"
+
 // Foreign marks text, written by a person, as a part of a message that the outbox shows
 // translated into the recipient's language when a translation server is set (bot.Foreign);
 // from is its language, "" when it is not known.
