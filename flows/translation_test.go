@@ -141,3 +141,22 @@ func TestBroadcastPreviewNamesWhoWouldReadItalian(t *testing.T) {
 	}
 	mustContain(t, "English reader", read["en"], "Meeting on Monday at 10 at the office")
 }
+
+// With a translation server, the preview tells apart those who get an automatic translation
+// (the server knows their language) from those who would read the Italian; it asks the server
+// nothing while it is drawn (its languages were read when it started).
+func TestBroadcastPreviewWithATranslationServer(t *testing.T) {
+	t.Parallel()
+	lt := translatetest.New(t, "it", "en") // no French
+	tr := translate.New(translate.Config{URL: lt.URL(), Timeout: time.Second, Metrics: prometheus.NewRegistry()})
+	if err := tr.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	a := newAudienceMI(t, flowtest.WithTranslator(tr))
+	a.coordMI.Send("/broadcast all Riunione lunedì alle 10 in sede")
+	expect(t, a.coordMI, "Riceveranno una traduzione automatica, con l'italiano sotto: English 1",
+		"Riceveranno il testo in italiano (nessuna versione nella loro lingua): Français 1")
+	if n := len(lt.Requests()); n != 0 {
+		t.Fatalf("the preview asked for %d translations", n)
+	}
+}
