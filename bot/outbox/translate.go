@@ -44,6 +44,9 @@ func TranslateForeign(ctx context.Context, tr Translator, budget time.Duration, 
 	var b strings.Builder
 	rest, marker := out.Text, ""
 	for _, p := range parts {
+		if ctx.Err() != nil {
+			break // the budget is spent: the rest goes as written
+		}
 		i := strings.Index(rest, p.Text)
 		if strings.TrimSpace(p.Text) == "" || i < 0 {
 			continue
