@@ -121,6 +121,9 @@ type Outgoing struct {
 	// Commands, when set, replaces the command menu of this chat (Telegram setMyCommands with a
 	// chat scope) instead of sending a message; channels without menus ignore it.
 	Commands []Command `json:"commands,omitempty"`
+	// Foreign lists the parts of Text written by a person in another language, in the order
+	// they appear in Text: the outbox shows them translated when it can (see Foreign).
+	Foreign []Foreign `json:"foreign,omitempty"`
 }
 
 // Command is an entry of a chat's command menu.

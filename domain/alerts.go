@@ -38,7 +38,7 @@ func (s *Service) alertTutor(ctx context.Context, q storage.Queryer, now time.Ti
 		opt.Kind, group = storage.KindRelay, b.Code
 	}
 	_, err = s.notify.SendTo(ctx, q, notify.Person{StaffID: b.TutorID.Int64}, opt, now, func(l *locales.Localizer) bot.Outgoing {
-		return bot.Outgoing{
+		out := bot.Outgoing{
 			Group: group,
 			Text:  l.T(textID, "Code", b.Code, "Detail", detail),
 			Buttons: [][]bot.Button{{
@@ -46,6 +46,11 @@ func (s *Service) alertTutor(ctx context.Context, q storage.Queryer, now time.Ti
 				{Text: l.T("alert.reply"), Data: notify.Data(notify.ButtonAlertReply, a.ID)},
 			}},
 		}
+		if kind == storage.AlertMessage {
+			// The person's own words: shown to the tutor in the tutor's language too.
+			out.Foreign = []bot.Foreign{notify.Foreign(detail, "")}
+		}
+		return out
 	})
 	if errors.Is(err, notify.ErrUnreachable) {
 		return nil // the alert stays open in /alerts
@@ -75,6 +80,7 @@ func (s *Service) MessageFromTutor(ctx context.Context, q storage.Queryer, now t
 		return bot.Outgoing{
 			Text:    l.T("tutor.from_tutor", "Text", text),
 			Buttons: [][]bot.Button{{{Text: l.T("tutor.answer"), Data: notify.Data(notify.ButtonMyTutor)}}},
+			Foreign: []bot.Foreign{notify.Foreign(text, notify.StaffLang)}, // shown in the person's language too
 		}
 	})
 	if errors.Is(err, notify.ErrUnreachable) {

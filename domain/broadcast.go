@@ -233,6 +233,7 @@ func BroadcastSession(ctx context.Context, q storage.Queryer, b storage.Broadcas
 // under a header in their language; both end with how to stop announcements.
 func (s *Service) BroadcastMessage(l *locales.Localizer, b storage.Broadcast, sess *storage.Session, texts map[string]string) bot.Outgoing {
 	var text string
+	var foreign []bot.Foreign
 	if sess != nil {
 		text = l.T("broadcast.session_announcement", "Lab", sess.LabName, "Module", sess.ModuleName,
 			"When", l.DateTime(sess.StartsAt.In(s.loc)), "Place", sess.Place, "Map", notify.MapLink(*sess))
@@ -240,10 +241,14 @@ func (s *Service) BroadcastMessage(l *locales.Localizer, b storage.Broadcast, se
 		body := b.Body
 		if v := texts[l.Lang()]; v != "" {
 			body = v
+		} else {
+			// No version in their language: the text as written, translated as it goes when
+			// a translation server is set.
+			foreign = []bot.Foreign{notify.Foreign(body, notify.StaffLang)}
 		}
 		text = l.T("broadcast.header") + "\n\n" + body
 	}
-	return bot.Outgoing{Text: text + "\n\n" + l.T("broadcast.footer")}
+	return bot.Outgoing{Text: text + "\n\n" + l.T("broadcast.footer"), Foreign: foreign}
 }
 
 // tellAuthor sends a notice to the broadcast's author in their language; an author who cannot

@@ -114,7 +114,11 @@ func (s *Service) tellStep(ctx context.Context, q storage.Queryer, now time.Time
 		default:
 			text = l.T("step.notice_due", "Title", title, "Date", notify.CivilDate(l, step.DueDate.String))
 		}
-		return bot.Outgoing{Text: text}
+		out := bot.Outgoing{Text: text}
+		if step.Title.Valid && step.Title.String != "" {
+			out.Foreign = []bot.Foreign{notify.ForeignInline(title, notify.StaffLang)} // the tutor's own words
+		}
+		return out
 	})
 	if errors.Is(err, notify.ErrUnreachable) {
 		return false, nil

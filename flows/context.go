@@ -26,6 +26,7 @@ type Ctx struct {
 	stateChanged bool
 	answer       string
 	args         notify.Args
+	foreignParts []bot.Foreign // staff texts in the next reply, to translate (foreign.go)
 }
 
 // Engine is the engine handling this update (for its settings and catalogue).
@@ -39,6 +40,9 @@ func (c *Ctx) T(id string, kv ...any) string { return c.L.T(id, kv...) }
 
 // Reply queues a message to the chat the update came from.
 func (c *Ctx) Reply(ctx context.Context, out bot.Outgoing) error {
+	if len(c.foreignParts) > 0 {
+		out.Foreign = append(out.Foreign, c.takeForeign(out.Text)...)
+	}
 	var identityID int64
 	if c.Actor.Identity != nil {
 		identityID = c.Actor.Identity.ID

@@ -169,6 +169,9 @@ func (e *Engine) broadcastPreview(ctx context.Context, c *Ctx, b storage.Broadca
 		sort.Strings(langs)
 		lines = append(lines, c.T("broadcast.preview_versions", "Langs", strings.Join(langs, ", ")))
 	}
+	if sess == nil {
+		lines = append(lines, e.untranslatedLines(c, byLang, texts)...)
+	}
 	id := b.ID
 	send, err := c.confirmToken(ctx, confirmBroadcastSend, strconv.FormatInt(id, 10))
 	if err != nil {

@@ -161,7 +161,7 @@ func (e *Engine) showLeads(ctx context.Context, c *Ctx, f leadList, note string)
 	var bs []bot.Button
 	for i, l := range leads {
 		n := f.page*leadPageSize + i + 1
-		sb.WriteString(fmt.Sprintf("\n\n%d. %s", n, c.L.Iso(clip(l.Title, maxLineRunes))))
+		sb.WriteString(fmt.Sprintf("\n\n%d. %s", n, c.L.Iso(c.foreignInline(clip(l.Title, maxLineRunes)))))
 		if facts := e.leadFacts(c, l); facts != "" {
 			sb.WriteString("\n" + facts)
 		}
@@ -316,7 +316,7 @@ func (e *Engine) showLead(ctx context.Context, c *Ctx, l storage.Lead, f leadLis
 	if note != "" {
 		sb.WriteString(note + "\n\n")
 	}
-	sb.WriteString(c.T("leads.icon_"+f.kind) + " " + c.L.Iso(l.Title))
+	sb.WriteString(c.T("leads.icon_"+f.kind) + " " + c.L.Iso(c.foreignInline(l.Title)))
 	if l.Kind == storage.LeadHousing {
 		if l.HousingType.Valid {
 			sb.WriteString("\n" + c.T("leads.type_"+l.HousingType.String))
@@ -352,7 +352,7 @@ func (e *Engine) showLead(ctx context.Context, c *Ctx, l storage.Lead, f leadLis
 		sb.WriteString("\n⏳ " + c.T("leads.until", "Date", e.civilDate(c.L, l.ExpiresOn.String)))
 	}
 	if d := strings.TrimSpace(l.Details); d != "" {
-		sb.WriteString("\n\n" + c.L.Iso(d))
+		sb.WriteString("\n\n" + c.L.Iso(c.foreign(d)))
 	}
 	var rows [][]bot.Button
 	if interested {

@@ -61,6 +61,16 @@ func stepTitle(l *locales.Localizer, s storage.PlanStep) string {
 	return l.T("plan.untitled", "N", s.Position)
 }
 
+// freeTitle tells a step whose title is the tutor's own words (no standard step's title).
+func freeTitle(s storage.PlanStep) bool {
+	if s.StepKey.Valid {
+		if _, ok := locales.StandardStepByKey(s.StepKey.String); ok {
+			return false
+		}
+	}
+	return s.Title.Valid && strings.TrimSpace(s.Title.String) != ""
+}
+
 func (e *Engine) planFirstPage(ctx context.Context, c *Ctx) error { return e.showPlan(ctx, c, 0, "") }
 
 func (e *Engine) planPage(ctx context.Context, c *Ctx) error {
@@ -108,7 +118,11 @@ func (e *Engine) showPlan(ctx context.Context, c *Ctx, page int, note string) er
 			sb.WriteString("\n\n" + c.T("area."+area))
 		}
 		title := clip(stepTitle(c.L, s), maxLineRunes)
-		sb.WriteString("\n" + c.T("status.icon."+s.Status) + " " + c.L.Iso(fmt.Sprintf("%d.", s.Position)) + " " + c.L.Iso(title))
+		shownTitle := title
+		if freeTitle(s) {
+			shownTitle = c.foreignInline(title)
+		}
+		sb.WriteString("\n" + c.T("status.icon."+s.Status) + " " + c.L.Iso(fmt.Sprintf("%d.", s.Position)) + " " + c.L.Iso(shownTitle))
 		if s.DueDate.Valid && s.Status != storage.StepDone {
 			id := "plan.due"
 			if s.DueDate.String < today {
@@ -157,10 +171,14 @@ func (e *Engine) showStep(ctx context.Context, c *Ctx, s storage.PlanStep, page 
 		sb.WriteString(note + "\n\n")
 	}
 	sb.WriteString(c.T("area." + s.Area))
-	sb.WriteString("\n" + c.T("status.icon."+s.Status) + " " + c.L.Iso(stepTitle(c.L, s)))
+	title := stepTitle(c.L, s)
+	if freeTitle(s) {
+		title = c.foreignInline(title)
+	}
+	sb.WriteString("\n" + c.T("status.icon."+s.Status) + " " + c.L.Iso(title))
 	if s.StepKey.Valid && s.Title.Valid && strings.TrimSpace(s.Title.String) != "" {
 		if _, std := locales.StandardStepByKey(s.StepKey.String); std {
-			sb.WriteString("\n" + c.T("plan.note", "Note", clip(s.Title.String, 300)))
+			sb.WriteString("\n" + c.T("plan.note", "Note", c.foreignInline(clip(s.Title.String, 300))))
 		}
 	}
 	sb.WriteString("\n" + c.T("plan.status", "Status", c.T("status.name."+s.Status)))

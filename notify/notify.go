@@ -94,6 +94,11 @@ func Enqueue(ctx context.Context, q storage.Queryer, l *locales.Localizer, out b
 	if out.Labels.More == "" {
 		out.Labels.More = l.T("ui.more")
 	}
+	for i := range out.Foreign {
+		if out.Foreign[i].Marker == "" {
+			out.Foreign[i].Marker = l.T("autotranslate.marker")
+		}
+	}
 	if err := checkButtons(out); err != nil {
 		return 0, err
 	}

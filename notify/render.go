@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
 
@@ -80,4 +81,20 @@ func CivilDate(l *locales.Localizer, date string) string {
 		return date
 	}
 	return l.T("card.civil_date", "Date", l.Date(d), "Year", d.Year())
+}
+
+// StaffLang is the language staff write in (tutors' messages, step titles, leads, the text of
+// a broadcast): the project works in Italian.
+const StaffLang = "it"
+
+// Foreign marks text, written by a person, as a part of a message that the outbox shows
+// translated into the recipient's language when a translation server is set (bot.Foreign);
+// from is its language, "" when it is not known.
+func Foreign(text, from string) bot.Foreign {
+	return bot.Foreign{Text: text, From: from}
+}
+
+// ForeignInline is Foreign for a short text inside a sentence or a list (a title).
+func ForeignInline(text, from string) bot.Foreign {
+	return bot.Foreign{Text: text, From: from, Inline: true}
 }

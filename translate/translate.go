@@ -201,6 +201,19 @@ func (c *Client) Supports(ctx context.Context, from, to string) bool {
 	return src != Code(to) && c.supports(src, Code(to))
 }
 
+// Knows is Supports without asking the server anything: it answers from the languages last
+// read (false before they are), so it may run inside a transaction.
+func (c *Client) Knows(from, to string) bool {
+	if !c.Enabled() {
+		return false
+	}
+	src := "auto"
+	if from != "" {
+		src = Code(from)
+	}
+	return src != Code(to) && c.supports(src, Code(to))
+}
+
 // ensureLanguages reads the server's languages if Run has not yet: "" when they are known,
 // otherwise why not.
 func (c *Client) ensureLanguages(ctx context.Context) string {

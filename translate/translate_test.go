@@ -293,3 +293,31 @@ func TestCode(t *testing.T) {
 		}
 	}
 }
+
+// Knows answers from the languages already read and never asks the server: false before they
+// are read, then as Supports.
+func TestKnowsAsksNothing(t *testing.T) {
+	f := newFixture(t)
+	if f.c.Knows("it", "fr") {
+		t.Fatal("Knows before the languages were read")
+	}
+	f.lt.mu.Lock()
+	got := f.lt.langsGot
+	f.lt.mu.Unlock()
+	if got != 0 {
+		t.Fatalf("Knows read /languages %d times", got)
+	}
+	if err := f.c.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !f.c.Knows("it", "fr") || !f.c.Knows("", "fa-AF") || f.c.Knows("it", "ti") || f.c.Knows("it", "it") {
+		t.Fatal("Knows does not follow the server's languages")
+	}
+	var none *translate.Client
+	if none.Knows("it", "fr") {
+		t.Fatal("a nil client knows a language")
+	}
+	if len(f.lt.calls()) != 0 {
+		t.Fatal("Knows asked for a translation")
+	}
+}

@@ -56,9 +56,11 @@ func joinRelays(outs []bot.Outgoing) bot.Outgoing {
 	joined := outs[len(outs)-1]
 	texts := make([]string, len(outs))
 	var order []string
+	var foreign []bot.Foreign
 	rows := map[string][][]bot.Button{}
 	for i, o := range outs {
 		texts[i] = o.Text
+		foreign = append(foreign, o.Foreign...)
 		if _, seen := rows[o.Group]; seen {
 			order = remove(order, o.Group)
 		}
@@ -69,6 +71,7 @@ func joinRelays(outs []bot.Outgoing) bot.Outgoing {
 		order = order[len(order)-maxCoalesceRows:]
 	}
 	joined.Text = strings.Join(texts, "\n\n")
+	joined.Foreign = foreign
 	joined.Buttons = nil
 	for _, g := range order {
 		joined.Buttons = append(joined.Buttons, rows[g]...)

@@ -72,6 +72,7 @@ func (s *Service) deliver(ctx context.Context, snd bot.Sender, m storage.OutboxM
 		s.finish(msgs, "", storage.Outcome{Result: storage.OutcomeDeferred, Next: s.cfg.Clock.Now().Add(wait)})
 		return
 	}
+	out = s.translateForeign(ctx, out)
 	to := bot.Recipient{ChatID: m.ChatID}
 	if m.IdentityID.Valid {
 		to.IdentityID = m.IdentityID.Int64

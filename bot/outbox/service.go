@@ -55,6 +55,11 @@ type Config struct {
 	MaxAttempts int           // tries of a message failing with retryable errors (10)
 	BaseBackoff time.Duration // first retry delay, doubling (5 s)
 
+	// Translator shows the foreign parts of messages (bot.Foreign) translated as they go; nil:
+	// they go as queued. TranslateBudget bounds the wait of one message for them (3 s).
+	Translator      Translator
+	TranslateBudget time.Duration
+
 	// Unreachable and BroadcastMessageDone are optional hooks (see their types).
 	Unreachable          UnreachableFunc
 	BroadcastMessageDone BroadcastDoneFunc
@@ -100,6 +105,9 @@ func New(cfg Config) *Service {
 	}
 	if cfg.BaseBackoff == 0 {
 		cfg.BaseBackoff = 5 * time.Second
+	}
+	if cfg.TranslateBudget == 0 {
+		cfg.TranslateBudget = DefaultTranslateBudget
 	}
 	s := &Service{cfg: cfg, senders: map[string]bot.Sender{}, limits: map[string]Limits{}, metrics: newMetrics(cfg.Metrics),
 		signal: make(chan struct{}, 1)}

@@ -12,6 +12,10 @@ func (a *app) wireOutbox() {
 		// A contact that blocked the bot: its tutor is told. A broadcast message done: its
 		// author hears of the progress and, at the end, the report.
 		Unreachable: a.engine.IdentityUnreachable, BroadcastMessageDone: a.engine.Domain().BroadcastProgress}
+	// With TRANSLATE_URL, what people wrote in another language is translated as it goes.
+	if a.translator.Enabled() {
+		cfg.Translator = a.translator
+	}
 	svc := outbox.New(cfg)
 	a.wake = svc.Wake
 	a.runners = append(a.runners, runner{name: "outbox", run: svc.Run})

@@ -24,6 +24,7 @@ import (
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
 	"github.com/insideaut/insidebot/storage/storagetest"
+	"github.com/insideaut/insidebot/translate"
 )
 
 // Start is the harness clock's first reading: Monday 1 December 2025, 10:00 in Rome.
@@ -53,6 +54,7 @@ type Harness struct {
 	fallbacks  []string
 	failed     atomic.Int64
 	flood      bot.FloodLimit
+	tr         *translate.Client
 }
 
 // Failed is how many updates the engine failed to handle and answered with the apology
@@ -92,10 +94,14 @@ type options struct {
 	settings  func(*flows.Settings)
 	scheduler func(*scheduler.Config)
 	flood     bot.FloodLimit
+	tr        *translate.Client
 }
 
 // WithFloodLimit gives the dispatcher a per-person inbound limit (none by default).
 func WithFloodLimit(l bot.FloodLimit) Option { return func(o *options) { o.flood = l } }
+
+// WithTranslator gives the engine a translation client (a fake LibreTranslate's).
+func WithTranslator(tr *translate.Client) Option { return func(o *options) { o.tr = tr } }
 
 // SQLite runs the harness on SQLite instead of PostgreSQL.
 func SQLite() Option { return func(o *options) { o.sqlite = true } }
@@ -123,7 +129,7 @@ func New(t testing.TB, opts ...Option) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &Harness{T: t, DB: db, Redis: storagetest.Redis(t), Clock: clock.NewFake(Start), Rome: rome, flood: o.flood}
+	h := &Harness{T: t, DB: db, Redis: storagetest.Redis(t), Clock: clock.NewFake(Start), Rome: rome, flood: o.flood, tr: o.tr}
 	cat, err := locales.LoadWith(nil, h.recordFallback)
 	if err != nil {
 		t.Fatal(err)
@@ -411,7 +417,7 @@ func (h *Harness) LinkStaff(chat *Chat, s storage.Staff) {
 // build makes the engine and the dispatcher over the harness's storage.
 func (h *Harness) build(set flows.Settings, p domain.Planner) {
 	h.Engine = flows.New(flows.Deps{Redis: h.Redis, Catalog: h.Catalog, Clock: h.Clock, Settings: set, Planner: p,
-		Desk: access.Links{PublicURL: set.PublicURL}})
+		Desk: access.Links{PublicURL: set.PublicURL}, Translator: h.tr})
 	h.Domain = h.Engine.Domain()
 	h.Dispatcher = h.NewDispatcher()
 }
