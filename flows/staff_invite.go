@@ -174,11 +174,6 @@ func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr s
 	if err != nil {
 		return err
 	}
-	qr, err := qrcode.Encode(inv.QRLink(), qrcode.Medium, tutorQRSize)
-	if err != nil {
-		return fmt.Errorf("invite QR code: %w", err)
-	}
-	until := e.tutorTime(l, inv.ExpiresAt)
 	var text string
 	if kind == tutorInviteTutor {
 		text = l.T("invite.tutor_done", "Territory", terr)
@@ -189,7 +184,17 @@ func (e *Engine) tutorInviteFlow(ctx context.Context, c *Ctx, kind, lang, terr s
 		}
 		text = l.T("invite.beneficiary_done", "Code", inv.BeneficiaryCode, "Territory", terr, "Lang", native)
 	}
-	text += "\n\n" + inviteDetails(l, inv, until)
+	return e.replyInvite(ctx, c, text, inv)
+}
+
+// replyInvite answers a created invite: what was created (text), the code with its links, and
+// the QR code of the link it should be opened with.
+func (e *Engine) replyInvite(ctx context.Context, c *Ctx, text string, inv domain.Invitation) error {
+	qr, err := qrcode.Encode(inv.QRLink(), qrcode.Medium, tutorQRSize)
+	if err != nil {
+		return fmt.Errorf("invite QR code: %w", err)
+	}
+	text += "\n\n" + inviteDetails(c.L, inv, e.tutorTime(c.L, inv.ExpiresAt))
 	return c.Reply(ctx, bot.Outgoing{Text: text, Image: &bot.File{Name: "invite.png", MIME: "image/png", Data: qr}})
 }
 

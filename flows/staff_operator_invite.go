@@ -3,12 +3,8 @@ package flows
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
-	qrcode "github.com/skip2/go-qrcode"
-
-	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -44,12 +40,5 @@ func (e *Engine) inviteOperator(ctx context.Context, c *Ctx, args []string) erro
 	if err != nil {
 		return err
 	}
-	qr, err := qrcode.Encode(inv.TelegramLink, qrcode.Medium, tutorQRSize)
-	if err != nil {
-		return fmt.Errorf("invite QR code: %w", err)
-	}
-	l := c.L
-	text := l.T("operator.invite_done", "Territory", t.Code, "Centre", centre) + "\n\n" +
-		l.T("invite.details", "Invite", inv.Code, "Until", e.tutorTime(l, inv.ExpiresAt), "Telegram", inv.TelegramLink, "Web", inv.WebchatLink)
-	return c.Reply(ctx, bot.Outgoing{Text: text, Image: &bot.File{Name: "invite.png", MIME: "image/png", Data: qr}})
+	return e.replyInvite(ctx, c, c.T("operator.invite_done", "Territory", t.Code, "Centre", centre), inv)
 }
