@@ -69,6 +69,8 @@ type Engine struct {
 	desk   DeskAccess
 	// stopWords and startWords are STOP and START in every language (stop.go).
 	stopWords, startWords map[string]bool
+	// urgentWords are the urgent words of every language, list by list (said.go).
+	urgentWords [][]string
 }
 
 // New builds the engine with every journey's routes.
@@ -90,6 +92,7 @@ func New(d Deps) *Engine {
 		domain: domain.New(domain.Deps{Notifier: n, Planner: d.Planner, Redis: d.Redis, Log: d.Log, Location: d.Settings.Location}),
 		media:  d.Media, tr: d.Translator, desk: d.Desk,
 		stopWords: typedWords(d.Catalog, "stop.words"), startWords: typedWords(d.Catalog, "stop.start_words")}
+	e.urgentWords = e.loadUrgentWords()
 	e.router = &router{routes: e.routes()}
 	return e
 }

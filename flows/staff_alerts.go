@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
@@ -73,6 +74,11 @@ func (e *Engine) tutorSendReply(ctx context.Context, c *Ctx, b storage.Beneficia
 	if err != nil {
 		return err
 	}
+	return e.tutorReplied(ctx, c, b, r)
+}
+
+// tutorReplied tells a staff member what their reply (a text or a file) did.
+func (e *Engine) tutorReplied(ctx context.Context, c *Ctx, b storage.Beneficiary, r domain.Reply) error {
 	if !r.Sent {
 		return c.ReplyText(ctx, "reply.unreachable", "Code", b.Code)
 	}
