@@ -154,3 +154,36 @@ func TestTutorSendsAFileBack(t *testing.T) {
 		t.Fatalf("%d messages reached the beneficiary", n)
 	}
 }
+
+// /alerts and the card show what the person wrote (a file by its kind and caption); the alert
+// itself carries the text.
+func TestAlertsShowTheMessages(t *testing.T) {
+	t.Parallel()
+	for _, channel := range []string{bot.Telegram, bot.WhatsApp, bot.Webchat} {
+		t.Run(channel, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			tutor, tchat := tutorOf(h)
+			c := h.Chat(channel, "393401119900")
+			b := h.LinkBeneficiary(c, h.NewBeneficiary("MI", "en", tutor.ID))
+			c.Send("/tutor")
+			c.Send("My landlord changed the lock of the door")
+			if channel != bot.Webchat { // the web chat's files are uploads (TestFilesReachTheTutor)
+				c.File(bot.MediaItem{Kind: bot.MediaPhoto, MIME: "image/jpeg", Caption: "the new lock"})
+			}
+			if got := tchat.Inbox(); len(got) == 0 || !strings.Contains(got[0].Text, "changed the lock of the door") {
+				t.Fatalf("the alert lacks the text: %s", flowtest.Describe(got))
+			}
+			tchat.Send("/alerts")
+			tchat.Expect("«My landlord changed the lock of the door»")
+			if channel != bot.Webchat {
+				tchat.Expect("📷 foto: «the new lock»")
+			}
+			tchat.Send("/b " + b.Code)
+			tchat.Expect("Ultimi messaggi", "«My landlord changed the lock of the door»")
+			tchat.Send("/reply " + b.Code + " Arrivo domani")
+			tchat.Send("/b " + b.Code)
+			tchat.Expect("📤", "«Arrivo domani»")
+		})
+	}
+}
