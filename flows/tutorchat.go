@@ -161,9 +161,12 @@ func (e *Engine) fileRefused(ctx context.Context, c *Ctx, err error, rows ...[]b
 
 // tutorFile takes a file a staff member sends: at the reply step (/reply <code>, the Reply of
 // an alert or a card) it reaches the beneficiary like a reply; anywhere else the bot says how
-// to send one.
+// to send one (a sticker gets the commands, as any input the bot does not take).
 func (e *Engine) tutorFile(ctx context.Context, c *Ctx) error {
 	if c.State.Step != stepTutorReply {
+		if !c.In.Attachment.Present() {
+			return e.unknown(ctx, c) // a sticker: what staff get for anything the bot does not take
+		}
 		return c.ReplyText(ctx, "relay.staff_media")
 	}
 	b, ok, err := e.tutorFormBeneficiary(ctx, c)
