@@ -121,3 +121,23 @@ func TestMenuWordsLeaveTheTutorChat(t *testing.T) {
 		t.Fatalf("tutor got %s", flowtest.Describe(got))
 	}
 }
+
+// What is kept for "Send to tutor" is removed with the person's data.
+func TestKeptTextIsErasedWithThePerson(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	tutor, _ := tutorOf(h)
+	c, _ := member(h, "en", tutor.ID)
+	c.Send("my neighbour's dog is barking all night long")
+	expectButton(t, c, "Send to tutor")
+	key := "said:" + bot.Telegram + ":" + c.ID
+	if _, found, err := h.Redis.GetState(h.Ctx(), key); err != nil || !found {
+		t.Fatalf("the text is not kept (%v)", err)
+	}
+	c.Send("/privacy")
+	c.Tap("Delete my data")
+	c.Tap("Yes, delete")
+	if _, found, err := h.Redis.GetState(h.Ctx(), key); err != nil || found {
+		t.Fatalf("the kept text survived the erasure (%v)", err)
+	}
+}
