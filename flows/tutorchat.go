@@ -111,7 +111,10 @@ func (e *Engine) relayText(ctx context.Context, c *Ctx, text string) error {
 // the tutor's channel. A file refused by the limits is answered with what can be sent.
 func (e *Engine) relayFile(ctx context.Context, c *Ctx, in bot.Incoming) error {
 	m := in.Attachment
-	if e.media == nil || !m.Present() {
+	if e.media == nil { // a process without a transit store passes on text only
+		return c.screen(ctx, c.T("mytutor.only_text"), c.menuRow())
+	}
+	if !m.Present() {
 		return c.screen(ctx, c.T("relay.unsupported"), c.menuRow())
 	}
 	b := *c.Actor.Beneficiary
