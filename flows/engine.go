@@ -72,6 +72,8 @@ type Engine struct {
 	stopWords, startWords map[string]bool
 	// words are the areas and "add" of staff commands in every language (words.go).
 	words commandWords
+	// urgentWords are the urgent words of every language, list by list (said.go).
+	urgentWords [][]string
 }
 
 // New builds the engine with every journey's routes.
@@ -94,6 +96,7 @@ func New(d Deps) *Engine {
 		media:  d.Media, tr: d.Translator, desk: d.Desk,
 		stopWords: typedWords(d.Catalog, "stop.words"), startWords: typedWords(d.Catalog, "stop.start_words"),
 		words: loadCommandWords(d.Catalog)}
+	e.urgentWords = e.loadUrgentWords()
 	e.router = &router{routes: e.routes()}
 	return e
 }

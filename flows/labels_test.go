@@ -27,7 +27,7 @@ func TestButtonLabelsFit(t *testing.T) {
 		"labs.yes", "labs.no", "labs.join", "labs.map",
 		"privacy.title_button", "privacy.my_data", "privacy.choices", "privacy.erase", "privacy.research_on", "privacy.research_off",
 		"privacy.news_on", "privacy.news_off", "privacy.service_off", "privacy.erase_yes", "privacy.erase_no",
-		"help.contacts",
+		"help.contacts", "relay.send",
 	}
 	// Choices the filter marks with "✅ " when they are the current one.
 	marked := []string{"leads.any_rent", "leads.any_sharing", "leads.btn_shared", "leads.btn_not_shared"}

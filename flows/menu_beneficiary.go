@@ -13,6 +13,7 @@ import (
 	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/media"
 	"github.com/insideaut/insidebot/notify"
 )
 
@@ -176,6 +177,13 @@ func (e *Engine) beneficiaryFallback(ctx context.Context, c *Ctx) error {
 	}
 	c.ClearStep()
 	if c.In.Kind == bot.KindText {
+		// What looks urgent gets the emergency numbers at once, whatever else it says.
+		if e.looksUrgent(c.In.Text) {
+			if err := e.emergencyFirst(ctx, c); err != nil {
+				return err
+			}
+			return e.offerText(ctx, c, "")
+		}
 		if h := e.understand(c); h != nil {
 			return h(ctx, c)
 		}
@@ -187,21 +195,49 @@ func (e *Engine) beneficiaryFallback(ctx context.Context, c *Ctx) error {
 	case c.In.Kind == bot.KindText && onlySymbols(c.In.Text):
 		hint = "menu.hint_emoji"
 	case c.In.Kind == bot.KindText:
-		hint = "menu.hint_text"
+		return e.offerText(ctx, c, "menu.hint_text")
 	}
 	return c.Reply(ctx, e.menuMessage(c, hint))
 }
 
-// beneficiaryMedia answers a sticker, a voice note or a photo: the bot reads only text and
-// buttons. While the conversation with the tutor is open it says only text reaches them.
+// offerText answers a text the bot did not understand with the menu and, when it can go to
+// the tutor, "Send to tutor" (said.go).
+func (e *Engine) offerText(ctx context.Context, c *Ctx, hintID string) error {
+	if utf8.RuneCountInString(strings.TrimSpace(c.In.Text)) > maxRelayRunes {
+		if hintID == "" {
+			hintID = "menu.hint_text"
+		}
+		return c.Reply(ctx, e.menuMessage(c, hintID))
+	}
+	return e.offerToTutor(ctx, c, hintID, "relay.offer")
+}
+
+// beneficiaryMedia answers a voice note, a photo, a video or a document: in the conversation
+// with the tutor it goes to them; anywhere else it is kept for "Send to tutor" with the menu.
+// Something that is not a file the bot passes on (a sticker, a location) gets what can be
+// sent.
 func (e *Engine) beneficiaryMedia(ctx context.Context, c *Ctx) error {
 	if c.State.Step == StepTutorChat {
-		return c.screen(ctx, c.T("mytutor.only_text"), c.menuRow())
+		if ok, err := e.tutorChatReady(ctx, c); err != nil || !ok {
+			return err
+		}
+		if !c.In.Attachment.Present() {
+			return c.screen(ctx, c.T("relay.unsupported"), c.menuRow())
+		}
+		c.SetStep(StepTutorChat, nil) // the conversation stays open another StateTTL
+		return e.relayFile(ctx, c, c.In)
 	}
 	if !c.Actor.Beneficiary.ConsentServiceAt.Valid {
 		return e.resumeOnboarding(ctx, c)
 	}
-	return c.Reply(ctx, e.menuMessage(c, "menu.hint_media"))
+	if e.media == nil || !c.In.Attachment.Present() || !c.Actor.Beneficiary.TutorID.Valid {
+		return c.Reply(ctx, e.menuMessage(c, "menu.hint_media"))
+	}
+	if err := media.CheckDeclared(c.In.Attachment); err != nil {
+		return e.fileRefused(ctx, c, err, c.menuRow())
+	}
+	c.ClearStep()
+	return e.offerToTutor(ctx, c, "", "relay.offer_media")
 }
 
 // understand maps a short free text to a screen by the words of menu.words.* in the person's

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
@@ -73,6 +74,11 @@ func (e *Engine) tutorSendReply(ctx context.Context, c *Ctx, b storage.Beneficia
 	if err != nil {
 		return err
 	}
+	return e.tutorReplied(ctx, c, b, r)
+}
+
+// tutorReplied tells a staff member what their reply (a text or a file) did.
+func (e *Engine) tutorReplied(ctx context.Context, c *Ctx, b storage.Beneficiary, r domain.Reply) error {
 	if !r.Sent {
 		return c.ReplyText(ctx, "reply.unreachable", "Code", b.Code)
 	}
@@ -271,6 +277,16 @@ func (e *Engine) tutorAlertDetail(ctx context.Context, c *Ctx, a storage.Alert) 
 			return "", err
 		}
 		return l.T("alerts.about_note", "Text", n.Body), nil
+	case storage.AlertMessage:
+		msgs, err := storage.ConversationMessagesByID(ctx, c.Tx, []int64{a.RefID.Int64})
+		if err != nil {
+			return "", err
+		}
+		m, ok := msgs[a.RefID.Int64]
+		if !ok || m.BeneficiaryID != a.BeneficiaryID {
+			return "", nil // purged by the retention, or erased
+		}
+		return messageDetail(l, m), nil
 	case storage.AlertRSVPNo, storage.AlertAbsent:
 		s, err := storage.SessionByID(ctx, c.Tx, a.RefID.Int64)
 		if errors.Is(err, storage.ErrNotFound) {
@@ -283,3 +299,42 @@ func (e *Engine) tutorAlertDetail(ctx context.Context, c *Ctx, a storage.Alert) 
 	}
 	return "", nil
 }
+
+// alertTextRunes is how much of a relayed message /alerts and the card show.
+const alertTextRunes = 300
+
+// messageDetail is what a relayed message said, as staff see it in a list: its text (clipped),
+// a file's kind before its caption.
+func messageDetail(l *locales.Localizer, m storage.ConversationMessage) string {
+	text := clip(m.Body, alertTextRunes)
+	if m.MediaKind.Valid && m.MediaKind.String != "" {
+		kind := domain.MediaLabel(l, bot.MediaKind(m.MediaKind.String))
+		if text == "" {
+			return kind
+		}
+		return kind + ": «" + text + "»"
+	}
+	return "«" + text + "»"
+}
+
+// cardMessages is the card's part with the latest messages between the person and their
+// tutor, newest first.
+func (e *Engine) cardMessages(ctx context.Context, c *Ctx, b storage.Beneficiary) ([]string, error) {
+	msgs, err := storage.ConversationOf(ctx, c.Tx, b.ID, 0, cardMessageCount)
+	if err != nil || len(msgs) == 0 {
+		return nil, err
+	}
+	l := c.L
+	out := []string{"", l.T("relay.card_title")}
+	for _, m := range msgs {
+		id := "relay.card_in"
+		if m.Direction == storage.ToPerson {
+			id = "relay.card_out"
+		}
+		out = append(out, l.T(id, "When", e.tutorTime(l, m.CreatedAt), "Text", messageDetail(l, m)))
+	}
+	return out, nil
+}
+
+// cardMessageCount is how many messages the card shows.
+const cardMessageCount = 3

@@ -202,6 +202,12 @@ func (e *Engine) tutorCardText(ctx context.Context, c *Ctx, b storage.Beneficiar
 		out = append(out, l.T("card.lead", "ID", in.LeadID, "Kind", l.T("lead.kind."+in.Kind), "Title", in.Title))
 	}
 
+	msgs, err := e.cardMessages(ctx, c, b)
+	if err != nil {
+		return "", err
+	}
+	out = append(out, msgs...)
+
 	out = append(out, "", l.T("card.consents", "Service", tutorYesNo(b.ConsentServiceAt.Valid),
 		"Research", tutorYesNo(b.ConsentResearchAt.Valid), "Announcements", tutorYesNo(b.ConsentAnnouncementsAt.Valid)))
 	if b.AnnouncementsStoppedAt.Valid {

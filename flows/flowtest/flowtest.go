@@ -22,6 +22,7 @@ import (
 	"github.com/insideaut/insidebot/domain/reminders"
 	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/locales"
+	"github.com/insideaut/insidebot/media"
 	"github.com/insideaut/insidebot/storage"
 	"github.com/insideaut/insidebot/storage/storagetest"
 	"github.com/insideaut/insidebot/translate"
@@ -48,7 +49,9 @@ type Harness struct {
 	Scheduler       *scheduler.Scheduler
 	// Domain is the engine's domain layer (actions called outside a conversation).
 	Domain *domain.Service
-	seq    atomic.Int64
+	// Media is the transit store of passed-on files (a key of the test's own).
+	Media *media.Store
+	seq   atomic.Int64
 
 	fallbackMu sync.Mutex
 	fallbacks  []string
@@ -147,6 +150,9 @@ func New(t testing.TB, opts ...Option) *Harness {
 	}
 	h.SchedulerConfig = sc
 	h.Planner = scheduler.NewPlanner(sc)
+	if h.Media, err = media.New(media.Config{DB: db, Redis: h.Redis, Key: []byte("flowtest-media-key-32-bytes-long"), Clock: h.Clock}); err != nil {
+		t.Fatal(err)
+	}
 	h.build(set, h.Planner)
 	h.Scheduler = scheduler.New(scheduler.Deps{DB: db, Domain: h.Domain, Broadcasts: h.Domain, Clock: h.Clock, Config: sc})
 	return h
@@ -256,6 +262,23 @@ func (c *Chat) Media(kind string) []bot.Outgoing {
 	c.h.T.Helper()
 	in := c.incoming(bot.KindUnsupported)
 	in.Media = kind
+	return c.Do(in)
+}
+
+// File sends a file the bot may pass on (a voice note, a photo, a PDF...) with its caption,
+// as the channel's adapter describes it: a Telegram file_id and message id, a WhatsApp media
+// id.
+func (c *Chat) File(item bot.MediaItem) []bot.Outgoing {
+	c.h.T.Helper()
+	in := c.incoming(bot.KindUnsupported)
+	in.Media = string(item.Kind)
+	if item.Ref == "" {
+		item.Ref = fmt.Sprintf("file%d", c.h.seq.Add(1))
+	}
+	if item.MessageID == "" && c.Channel == bot.Telegram {
+		item.MessageID = fmt.Sprintf("%d", c.h.seq.Add(1))
+	}
+	in.Attachment = item
 	return c.Do(in)
 }
 
@@ -417,7 +440,7 @@ func (h *Harness) LinkStaff(chat *Chat, s storage.Staff) {
 // build makes the engine and the dispatcher over the harness's storage.
 func (h *Harness) build(set flows.Settings, p domain.Planner) {
 	h.Engine = flows.New(flows.Deps{Redis: h.Redis, Catalog: h.Catalog, Clock: h.Clock, Settings: set, Planner: p,
-		Desk: access.Links{PublicURL: set.PublicURL}, Translator: h.tr})
+		Desk: access.Links{PublicURL: set.PublicURL}, Translator: h.tr, Media: h.Media})
 	h.Domain = h.Engine.Domain()
 	h.Dispatcher = h.NewDispatcher()
 }
