@@ -22,5 +22,6 @@ func (e *Engine) routes() []Route {
 	rs = append(rs, e.deskRoutes()...)       // /desk: the web desk's sign-in link, /desk logout
 	rs = append(rs, e.tutorRoutes()...)
 	rs = append(rs, e.coordRoutes()...)
+	rs = append(rs, e.caseRoutes()...) // case lifecycle: close, reopen, reassign, deactivate
 	return rs
 }
