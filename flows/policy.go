@@ -22,6 +22,7 @@ func (e *Engine) routes() []Route {
 	rs = append(rs, e.deskRoutes()...)       // /desk: the web desk's sign-in link, /desk logout
 	rs = append(rs, e.tutorRoutes()...)
 	rs = append(rs, e.coordRoutes()...)
-	rs = append(rs, e.caseRoutes()...) // case lifecycle: close, reopen, reassign, deactivate
+	rs = append(rs, e.caseRoutes()...)    // case lifecycle: close, reopen, reassign, deactivate
+	rs = append(rs, e.outcomeRoutes()...) // outcomes: housing, work, training, documents
 	return rs
 }

@@ -23,7 +23,7 @@ import (
 //   - their code, name and accounts wherever staff wrote them in free text (step titles and
 //     their history, leads, broadcasts, the audit log's details), replaced by a mark;
 //   - their pending reminders (cancelled);
-//   - the notes staff wrote about their case (why it closed).
+//   - the notes staff wrote about their case (why it closed, their outcomes).
 //
 // Plan steps, enrolments, lead interests and alerts stay attached to the opaque record
 // (beneficiaries.id) for the project's figures; the audit log refers to people by that id
@@ -87,6 +87,7 @@ func EraseBeneficiary(ctx context.Context, q Queryer, id int64, now time.Time) (
 		{"delete their conversation with the tutor", `DELETE FROM conversation_messages WHERE beneficiary_id = ?`},
 		{"cancel reminders", `UPDATE reminders SET status = 'cancelled', reason = 'erased' WHERE beneficiary_id = ? AND status = 'pending'`},
 		{"clear the notes of their case", `UPDATE case_events SET note = NULL WHERE beneficiary_id = ?`},
+		{"clear the notes of their outcomes", `UPDATE outcomes SET note = NULL WHERE beneficiary_id = ?`},
 	}
 	for _, s := range steps {
 		if _, err := q.Exec(ctx, s.query, id); err != nil {
