@@ -105,6 +105,11 @@ func (e *Engine) sendStats(ctx context.Context, c *Ctx, territory string) error 
 		return err
 	}
 	text := strings.Join(figures.Lines(c.L, scope, f), "\n")
+	caseLines, err := e.caseStatsLines(ctx, c, territory)
+	if err != nil {
+		return err
+	}
+	text += "\n" + strings.Join(caseLines, "\n")
 	var rows [][]bot.Button
 	if c.Actor.ScopeTerritory() == "" {
 		ts, err := storage.Territories(ctx, c.Tx)
