@@ -35,7 +35,7 @@ func TestOutcomeForm(t *testing.T) {
 		expectIn(t, out, "1. 🏠 Casa · Affitto condiviso")
 		out = press(t, tutor, out, "Correggi")
 		out = press(t, tutor, out, "Affitto proprio")
-		out = press(t, tutor, out, "Non registrato")
+		expectIn(t, press(t, tutor, out, "Non registrato"), "Quando è successo?")
 		expectIn(t, tutor.Send("01/01/2030"), "nel futuro")
 		expectIn(t, tutor.Send("20/11/2025"), "Aggiungi una breve nota")
 		expectIn(t, tutor.Send("Contratto firmato in agenzia"), "Esito corretto per MI-001", "Affitto proprio · Non registrato", "20 novembre 2025")

@@ -18,7 +18,11 @@ func PeopleColumns() []string {
 			cols = append(cols, "steps_"+area+"_"+st)
 		}
 	}
-	return append(cols, "lab_enrolled", "lab_present", "lab_absent", "lab_rsvp_no", "lead_interest_housing", "lead_interest_job")
+	cols = append(cols, "lab_enrolled", "lab_present", "lab_absent", "lab_rsvp_no", "lead_interest_housing", "lead_interest_job", "exit_reason")
+	for _, k := range storage.OutcomeKinds() {
+		cols = append(cols, "outcomes_"+k)
+	}
+	return append(cols, "months_to_first_housing", "months_to_first_work")
 }
 
 // AggregateColumns are the columns of the aggregated tables.
@@ -40,7 +44,17 @@ func (d Dataset) WritePeople(w io.Writer) error {
 			}
 		}
 		row = append(row, strconv.Itoa(p.LabEnrolled), strconv.Itoa(p.LabPresent), strconv.Itoa(p.LabAbsent), strconv.Itoa(p.LabRSVPNo),
-			strconv.Itoa(p.LeadHousing), strconv.Itoa(p.LeadJob))
+			strconv.Itoa(p.LeadHousing), strconv.Itoa(p.LeadJob), p.ExitReason)
+		for _, k := range storage.OutcomeKinds() {
+			row = append(row, strconv.Itoa(p.Outcomes[k]))
+		}
+		for _, k := range []string{storage.OutcomeHousing, storage.OutcomeWork} {
+			if m, ok := p.MonthsTo[k]; ok {
+				row = append(row, strconv.Itoa(m))
+			} else {
+				row = append(row, "")
+			}
+		}
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("write research csv: %w", err)
 		}

@@ -72,6 +72,10 @@ func exportCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 	if err := writeFile(aggregates, d.WriteAggregates); err != nil {
 		return err
 	}
+	codebook := strings.TrimSuffix(*out, filepath.Ext(*out)) + "-codebook.csv"
+	if err := writeFile(codebook, research.WriteCodebook); err != nil {
+		return err
+	}
 	target := code
 	if target == "" {
 		target = "*"
@@ -80,8 +84,8 @@ func exportCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 		TargetID: "research", Detail: fmt.Sprintf("territory=%s people=%d rows=%d", target, d.Consenting, len(d.People))}); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Research dataset: %d people with research consent, %d rows (fewer than %d people: no rows)\n  people:     %s\n  aggregates: %s\n",
-		d.Consenting, len(d.People), research.MinCell, *out, aggregates)
+	fmt.Fprintf(stdout, "Research dataset: %d people with research consent, %d rows (fewer than %d people: no rows)\n  people:     %s\n  aggregates: %s\n  codebook:   %s\n",
+		d.Consenting, len(d.People), research.MinCell, *out, aggregates, codebook)
 	return nil
 }
 
