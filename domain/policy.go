@@ -93,3 +93,10 @@ func (a Actor) CaseloadFilter() storage.CaseloadFilter {
 	}
 	return storage.CaseloadFilter{}
 }
+
+// CanManageCase tells whether a staff member may close, reopen or record outcomes of b's case:
+// a tutor their own beneficiaries', a coordinator those of their territory, an admin any.
+// Erased people have no case.
+func (a Actor) CanManageCase(b storage.Beneficiary) bool {
+	return a.Staff != nil && b.Status != storage.BeneficiaryErased && a.CanSeeBeneficiary(b)
+}

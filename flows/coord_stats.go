@@ -104,11 +104,16 @@ func (e *Engine) sendStats(ctx context.Context, c *Ctx, territory string) error 
 	if err != nil {
 		return err
 	}
+	text := strings.Join(figures.Lines(c.L, scope, f), "\n")
+	caseLines, err := e.caseStatsLines(ctx, c, territory)
+	if err != nil {
+		return err
+	}
 	changes, err := storage.AssessmentChanges(ctx, c.Tx, territory, figures.MinAssessmentPeople)
 	if err != nil {
 		return err
 	}
-	text := strings.Join(append(figures.Lines(c.L, scope, f), figures.AssessmentLines(c.L, changes)...), "\n")
+	text += "\n" + strings.Join(append(caseLines, figures.AssessmentLines(c.L, changes)...), "\n")
 	var rows [][]bot.Button
 	if c.Actor.ScopeTerritory() == "" {
 		ts, err := storage.Territories(ctx, c.Tx)

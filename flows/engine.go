@@ -6,6 +6,7 @@ package flows
 import (
 	"context"
 	"errors"
+	"github.com/insideaut/insidebot/figures"
 	"log/slog"
 	"time"
 
@@ -34,6 +35,9 @@ type Settings struct {
 	// MessageRetention is MESSAGE_RETENTION: how long the conversations with tutors are kept
 	// (an access request says so); 0: the default, 30 days.
 	MessageRetention time.Duration
+	// Targets are the project's and the territories' targets of people (PROJECT_TARGET,
+	// TERRITORY_TARGETS); the zero value means the default, 100 split across the territories.
+	Targets figures.Targets
 }
 
 // Deps are what the engine needs.

@@ -23,6 +23,8 @@ func (e *Engine) routes() []Route {
 	rs = append(rs, e.deskRoutes()...)       // /desk: the web desk's sign-in link, /desk logout
 	rs = append(rs, e.tutorRoutes()...)
 	rs = append(rs, e.coordRoutes()...)
+	rs = append(rs, e.caseRoutes()...)     // case lifecycle: close, reopen, reassign, deactivate
+	rs = append(rs, e.outcomeRoutes()...)  // outcomes: housing, work, training, documents
 	rs = append(rs, e.operatorRoutes()...) // reception-centre operators; the tutor's answer to a proposal
 	return rs
 }

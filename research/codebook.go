@@ -54,6 +54,14 @@ func Codebook() []CodebookEntry {
 		CodebookEntry{"lab_rsvp_no", "of which answered they would not come", "0 or more"},
 		CodebookEntry{"lead_interest_housing", "housing leads the person said they were interested in", "0 or more"},
 		CodebookEntry{"lead_interest_job", "job leads the person said they were interested in", "0 or more"},
+		CodebookEntry{"exit_reason", "why a closed case closed (empty while open)", strings.Join(storage.ExitReasons(), ", ") + ", empty"},
+	)
+	for _, k := range storage.OutcomeKinds() {
+		out = append(out, CodebookEntry{"outcomes_" + k, "valid (not corrected, not withdrawn) outcomes of the kind " + k, "0 or more"})
+	}
+	out = append(out,
+		CodebookEntry{"months_to_first_housing", "whole months from joining to the first housing outcome", "0 or more; empty when none"},
+		CodebookEntry{"months_to_first_work", "whole months from joining to the first work outcome", "0 or more; empty when none"},
 	)
 	for _, t := range AssessmentTopics() {
 		out = append(out,

@@ -18,7 +18,11 @@ func PeopleColumns() []string {
 			cols = append(cols, "steps_"+area+"_"+st)
 		}
 	}
-	cols = append(cols, "lab_enrolled", "lab_present", "lab_absent", "lab_rsvp_no", "lead_interest_housing", "lead_interest_job")
+	cols = append(cols, "lab_enrolled", "lab_present", "lab_absent", "lab_rsvp_no", "lead_interest_housing", "lead_interest_job", "exit_reason")
+	for _, k := range storage.OutcomeKinds() {
+		cols = append(cols, "outcomes_"+k)
+	}
+	cols = append(cols, "months_to_first_housing", "months_to_first_work")
 	for _, t := range AssessmentTopics() {
 		cols = append(cols, "sa_"+t.Name+"_first", "sa_"+t.Name+"_latest")
 	}
@@ -44,7 +48,17 @@ func (d Dataset) WritePeople(w io.Writer) error {
 			}
 		}
 		row = append(row, strconv.Itoa(p.LabEnrolled), strconv.Itoa(p.LabPresent), strconv.Itoa(p.LabAbsent), strconv.Itoa(p.LabRSVPNo),
-			strconv.Itoa(p.LeadHousing), strconv.Itoa(p.LeadJob))
+			strconv.Itoa(p.LeadHousing), strconv.Itoa(p.LeadJob), p.ExitReason)
+		for _, k := range storage.OutcomeKinds() {
+			row = append(row, strconv.Itoa(p.Outcomes[k]))
+		}
+		for _, k := range []string{storage.OutcomeHousing, storage.OutcomeWork} {
+			if m, ok := p.MonthsTo[k]; ok {
+				row = append(row, strconv.Itoa(m))
+			} else {
+				row = append(row, "")
+			}
+		}
 		for _, a := range p.Assessment {
 			row = append(row, score(a[0]), score(a[1]))
 		}

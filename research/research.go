@@ -48,6 +48,12 @@ type Person struct {
 	LabRSVPNo    int
 	LeadHousing  int
 	LeadJob      int
+	// ExitReason is a closed case's exit reason ("" while open).
+	ExitReason string
+	// Outcomes counts valid outcomes by kind; MonthsTo the whole months from joining to the
+	// first outcome of a kind (absent: none).
+	Outcomes map[string]int
+	MonthsTo map[string]int
 	// Assessment holds, per self-assessment question (AssessmentTopics order), the first and
 	// the latest score (1-5; 0: none given).
 	Assessment [storage.AssessmentQuestions][2]int
@@ -82,6 +88,7 @@ func Build(ctx context.Context, q storage.Queryer, key []byte, territory string,
 		return Dataset{}, err
 	}
 	byID := make(map[int64]*Person, len(src.People))
+	starts := make(map[int64]time.Time, len(src.People))
 	people := make([]Person, len(src.People))
 	for i, p := range src.People {
 		start := p.CreatedAt
@@ -93,8 +100,26 @@ func Build(ctx context.Context, q storage.Queryer, key []byte, territory string,
 			end = p.ClosedAt.Time
 		}
 		people[i] = Person{PID: Pseudonym(key, p.ID), Territory: p.Territory, Lang: p.Lang, Status: p.Status,
-			Months: monthsBetween(start.In(loc), end.In(loc)), Steps: map[string]int{}}
+			Months: monthsBetween(start.In(loc), end.In(loc)), Steps: map[string]int{}, Outcomes: map[string]int{}, MonthsTo: map[string]int{}}
 		byID[p.ID] = &people[i]
+		starts[p.ID] = start
+	}
+	outcomes, closings, err := storage.LoadResearchOutcomes(ctx, q, territory)
+	if err != nil {
+		return Dataset{}, err
+	}
+	for _, o := range outcomes {
+		if p := byID[o.BeneficiaryID]; p != nil {
+			p.Outcomes[o.Kind] = o.N
+			if first, err := time.ParseInLocation("2006-01-02", o.FirstOn, loc); err == nil {
+				p.MonthsTo[o.Kind] = monthsBetween(starts[o.BeneficiaryID].In(loc), first)
+			}
+		}
+	}
+	for _, c := range closings {
+		if p := byID[c.BeneficiaryID]; p != nil {
+			p.ExitReason = c.Reason.String
+		}
 	}
 	for _, s := range src.Steps {
 		if p := byID[s.BeneficiaryID]; p != nil {

@@ -108,6 +108,19 @@ func TestBuildCountsAndProtects(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// Outcomes (one corrected: not counted).
+		for _, o := range []storage.NewOutcome{
+			{BeneficiaryID: mi[1].ID, Kind: storage.OutcomeWork, Type: "permanent", Detail: "h31", OccurredOn: "2025-06-20", Note: "free text"},
+			{BeneficiaryID: mi[1].ID, Kind: storage.OutcomeWork, Type: "occasional", Detail: "h1_10", OccurredOn: "2025-09-01"},
+			{BeneficiaryID: mi[1].ID, Kind: storage.OutcomeHousing, Type: "hosted", Detail: "no", OccurredOn: "2025-04-01"},
+		} {
+			if _, err := storage.AddOutcome(ctx, db, o, t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.Exec(ctx, `UPDATE outcomes SET status = 'corrected' WHERE kind = 'housing'`); err != nil {
+			t.Fatal(err)
+		}
 		d, err := research.Build(ctx, db, key, "", t0, time.UTC)
 		if err != nil {
 			t.Fatal(err)
@@ -127,9 +140,11 @@ func TestBuildCountsAndProtects(t *testing.T) {
 			p0.LabEnrolled != 1 || p0.LabAbsent != 1 || p0.Territory != "MI" || p0.Lang != "it" {
 			t.Fatalf("person 0 = %+v", p0)
 		}
-		if p := byPID[research.Pseudonym(key, mi[1].ID)]; p.LeadJob != 1 || p.LabPresent != 1 {
+		if p := byPID[research.Pseudonym(key, mi[1].ID)]; p.LeadJob != 1 || p.LabPresent != 1 || p.Outcomes["work"] != 2 || p.Outcomes["housing"] != 0 ||
+			p.MonthsTo["work"] != 3 || len(p.MonthsTo) != 1 || p.ExitReason != "" {
 			t.Fatalf("person 1 = %+v", p)
 		}
+
 		// The only Arabic reader of MI, and the two people of BO, are generalised.
 		if p := byPID[research.Pseudonym(key, mi[5].ID)]; p.Lang != research.Suppressed || p.Territory != "MI" {
 			t.Fatalf("lone Arabic reader = %+v", p)
@@ -178,6 +193,28 @@ func TestBuildCountsAndProtects(t *testing.T) {
 		rows, err = csv.NewReader(&buf).ReadAll()
 		if err != nil || len(rows) != len(d.Aggregates)+1 {
 			t.Fatalf("aggregates csv: %d rows, %v", len(rows), err)
+		}
+
+		// A closed case carries its exit reason (never its note).
+		if _, err := storage.CloseBeneficiary(ctx, db, mi[2].ID, t0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := storage.AddCaseEvent(ctx, db, storage.CaseEvent{BeneficiaryID: mi[2].ID, Kind: storage.CaseClosed,
+			Reason: sql.NullString{String: storage.ExitMoved, Valid: true}, Note: sql.NullString{String: "free text", Valid: true}, At: t0}); err != nil {
+			t.Fatal(err)
+		}
+		d3, err := research.Build(ctx, db, key, "", t0, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, p := range d3.People {
+			if p.PID == research.Pseudonym(key, mi[2].ID) {
+				found = p.ExitReason == storage.ExitMoved && p.Status == storage.BeneficiaryClosed
+			}
+		}
+		if !found {
+			t.Fatal("the closed person's row lacks exit reason moved")
 		}
 
 		// One territory: only its people; another key: other pseudonyms.

@@ -54,9 +54,9 @@ func (b Beneficiary) Name() string {
 }
 
 // WantsAnnouncements tells whether announcements (broadcasts) may be sent: consent given and
-// no STOP since.
+// no STOP since. A closed case keeps its announcements: they follow the consent, not the case.
 func (b Beneficiary) WantsAnnouncements() bool {
-	return b.Status == BeneficiaryActive && b.ConsentAnnouncementsAt.Valid && !b.AnnouncementsStoppedAt.Valid
+	return (b.Status == BeneficiaryActive || b.Status == BeneficiaryClosed) && b.ConsentAnnouncementsAt.Valid && !b.AnnouncementsStoppedAt.Valid
 }
 
 // NewBeneficiary describes a beneficiary to create.

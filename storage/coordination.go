@@ -32,7 +32,7 @@ func (r Recipient) Exclusion() string {
 	switch {
 	case r.AnnouncementsStoppedAt.Valid:
 		return ExcludedStop
-	case !r.ConsentAnnouncementsAt.Valid || r.Status != BeneficiaryActive:
+	case !r.ConsentAnnouncementsAt.Valid || (r.Status != BeneficiaryActive && r.Status != BeneficiaryClosed):
 		return ExcludedNoConsent
 	case !r.Reachable:
 		return ExcludedUnreachable
@@ -40,7 +40,7 @@ func (r Recipient) Exclusion() string {
 	return ""
 }
 
-// AudienceFilter selects the active beneficiaries a broadcast is for; zero fields do not
+// AudienceFilter selects the beneficiaries a broadcast is for (active, and closed ones: announcements follow consent); zero fields do not
 // filter.
 type AudienceFilter struct {
 	Territory string
@@ -51,9 +51,9 @@ type AudienceFilter struct {
 
 const selectRecipients = `SELECT b.id, b.lang, b.territory, b.status, b.consent_announcements_at, b.announcements_stopped_at,
 CASE WHEN EXISTS (SELECT 1 FROM identities i WHERE i.beneficiary_id = b.id AND i.unreachable_at IS NULL) THEN 1 ELSE 0 END AS reachable
-FROM beneficiaries b WHERE b.status = 'active'`
+FROM beneficiaries b WHERE b.status IN ('active', 'closed')`
 
-// Recipients lists the active beneficiaries of an audience, by id.
+// Recipients lists the active and closed beneficiaries of an audience, by id.
 func Recipients(ctx context.Context, q Queryer, f AudienceFilter) ([]Recipient, error) {
 	query := selectRecipients
 	var args []any

@@ -22,7 +22,8 @@ import (
 //     to their tutor, a tutor's list): outbox rows, web-chat history, WhatsApp lists;
 //   - their code, name and accounts wherever staff wrote them in free text (step titles and
 //     their history, leads, broadcasts, the audit log's details), replaced by a mark;
-//   - their pending reminders (cancelled).
+//   - their pending reminders (cancelled);
+//   - the notes staff wrote about their case (why it closed, their outcomes).
 //
 // Plan steps, enrolments, lead interests and alerts stay attached to the opaque record
 // (beneficiaries.id) for the project's figures; the audit log refers to people by that id
@@ -89,6 +90,8 @@ func EraseBeneficiary(ctx context.Context, q Queryer, id int64, now time.Time) (
 		{"delete their self-assessment answers", `DELETE FROM assessment_answers WHERE round_id IN (SELECT id FROM assessment_rounds WHERE beneficiary_id = ?)`},
 		{"delete their self-assessment rounds", `DELETE FROM assessment_rounds WHERE beneficiary_id = ?`},
 		{"cancel reminders", `UPDATE reminders SET status = 'cancelled', reason = 'erased' WHERE beneficiary_id = ? AND status = 'pending'`},
+		{"clear the notes of their case", `UPDATE case_events SET note = NULL WHERE beneficiary_id = ?`},
+		{"clear the notes of their outcomes", `UPDATE outcomes SET note = NULL WHERE beneficiary_id = ?`},
 	}
 	for _, s := range steps {
 		if _, err := q.Exec(ctx, s.query, id); err != nil {

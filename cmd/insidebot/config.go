@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/insideaut/insidebot/figures"
 	"net"
 	"net/netip"
 	"net/url"
@@ -27,6 +28,8 @@ type Config struct {
 	Timezone    *time.Location
 	InviteTTL   time.Duration
 	ResearchKey string
+	// Targets are PROJECT_TARGET and TERRITORY_TARGETS: the people /stats counts against.
+	Targets     figures.Targets
 	BotUsername string
 
 	TelegramToken         string
@@ -124,6 +127,11 @@ func loadConfig(getenv env) (Config, error) {
 	if err := checkResearchKey(c.ResearchKey); err != nil {
 		return c, err
 	}
+	targets, err := figures.ParseTargets(getenv("PROJECT_TARGET"), getenv("TERRITORY_TARGETS"))
+	if err != nil {
+		return c, configError{name: "PROJECT_TARGET or TERRITORY_TARGETS", expect: err.Error()}
+	}
+	c.Targets = targets
 	if c.DatabaseURL != "" {
 		u, err := url.Parse(c.DatabaseURL)
 		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {

@@ -82,6 +82,18 @@ func erasureLeavesNothing(t *testing.T, sqlite bool) {
 		return len(steps) == 2
 	})
 
+	// An outcome and a case note, both in free text about the person.
+	outcomeNote := "outcome note: " + name + " signed at the agency in via Giambellino"
+	if _, err := storage.AddOutcome(ctx, db, storage.NewOutcome{BeneficiaryID: b.ID, Kind: storage.OutcomeHousing, Type: "shared_rental",
+		Detail: "yes", Note: outcomeNote, OccurredOn: "2025-11-20", CreatedBy: tutorID}, now); err != nil {
+		t.Fatal(err)
+	}
+	caseNote := "case note: went back to the family in Tunis"
+	if _, err := storage.AddCaseEvent(ctx, db, storage.CaseEvent{BeneficiaryID: b.ID, Kind: storage.CaseReassigned,
+		Note: sql.NullString{String: caseNote, Valid: true}, At: now}); err != nil {
+		t.Fatal(err)
+	}
+
 	// A lab session joined, a lead of interest.
 	lab, err := storage.CreateLab(ctx, db, "Cucina insieme", "", 0, now)
 	if err != nil {
@@ -200,6 +212,8 @@ func erasureLeavesNothing(t *testing.T, sqlite bool) {
 	}
 	needles["late relayed text"] = late
 	needles["an operator's proposal"], needles["an operator's note"] = proposal, opNote
+	needles["outcome note"] = outcomeNote
+	needles["case note"] = caseNote
 	for _, leak := range searchDatabase(t, db, needles, waNumber) {
 		t.Error(leak)
 	}

@@ -150,7 +150,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, demo bool) (a *app
 		Settings: flows.Settings{BotUsername: a.botUsername(), WhatsAppNumber: cfg.WhatsAppNumber, PublicURL: cfg.PublicURL, Location: cfg.Timezone,
 			InviteTTL: cfg.InviteTTL, ResearchKey: []byte(cfg.ResearchKey),
 			PrivacyController: cfg.Privacy.Controller, PrivacyContact: cfg.Privacy.Contact,
-			MessageRetention: cfg.Scheduler.MessageRetention},
+			MessageRetention: cfg.Scheduler.MessageRetention, Targets: cfg.Targets},
 		Planner: scheduler.NewPlanner(cfg.schedulerConfig()), Media: a.media, Translator: a.translator,
 		Desk: access.Links{PublicURL: cfg.PublicURL}})
 	a.dispatcher = bot.NewDispatcher(bot.DispatcherConfig{DB: a.db, Redis: a.redis, Handler: a.engine, Clock: a.clock,
