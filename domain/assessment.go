@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
@@ -26,7 +27,18 @@ const (
 	FirstAssessmentAfter = time.Hour
 	// AssessmentInterval is the time between rounds: three months.
 	AssessmentInterval = 91 * 24 * time.Hour
+	// ClosingAssessmentAfter is the closing round's delay after the case is closed: after the
+	// notice that says what closing means.
+	ClosingAssessmentAfter = 10 * time.Minute
 )
+
+// AssessmentTarget is the reminders' target key of a person's self-assessment rounds.
+func AssessmentTarget(beneficiaryID int64) string {
+	return "assessment:" + strconv.FormatInt(beneficiaryID, 10)
+}
+
+// IsClosingAssessment tells whether a self-assessment reminder is the one asked at closing.
+func IsClosingAssessment(r storage.Reminder) bool { return strings.HasPrefix(r.OffsetKey, "closing:") }
 
 // Buttons of the self-assessment: "sa:<round>:<question>:<score>" (score 0: prefer not to
 // say) and "sx:<round>" (skip the round).
@@ -106,7 +118,9 @@ func mayAnswer(ctx context.Context, q storage.Queryer, a Actor, roundID int64) (
 		return r, err
 	}
 	b := a.Beneficiary
-	if b == nil || b.ID != r.BeneficiaryID || b.Status != storage.BeneficiaryActive || !b.ConsentResearchAt.Valid || !r.Open() {
+	// A closed person answers only the round asked at their closing.
+	open := b != nil && (b.Status == storage.BeneficiaryActive || b.Status == storage.BeneficiaryClosed && r.Reason == storage.AssessmentClosing)
+	if !open || b.ID != r.BeneficiaryID || !b.ConsentResearchAt.Valid || !r.Open() {
 		return r, ErrAssessmentClosed
 	}
 	return r, nil

@@ -77,9 +77,16 @@ func (s *Service) CloseCase(ctx context.Context, q storage.Queryer, now time.Tim
 	if err := Audit(ctx, q, now, a, action, "beneficiary", target, "reason="+reason); err != nil {
 		return false, err
 	}
-	return s.tellPerson(ctx, q, now, b, func(l *locales.Localizer) bot.Outgoing {
+	told, err = s.tellPerson(ctx, q, now, b, func(l *locales.Localizer) bot.Outgoing {
 		return bot.Outgoing{Text: l.T("cases.closed_notice")}
 	})
+	if err != nil || !b.ConsentResearchAt.Valid || !b.OnboardedAt.Valid {
+		return told, err
+	}
+	// The self-assessment at closing, from the scheduler (never during quiet hours).
+	_, err = storage.EnsureReminder(ctx, q, storage.NewReminder{Kind: storage.ReminderAssessment, TargetKey: AssessmentTarget(b.ID),
+		OffsetKey: "closing:" + now.UTC().Format(time.RFC3339), BeneficiaryID: b.ID, DueAt: now.Add(ClosingAssessmentAfter)}, now)
+	return told, err
 }
 
 // ReopenCase opens b's closed case again (active, or invited when they never onboarded) and

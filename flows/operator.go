@@ -9,6 +9,7 @@ import (
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/domain/civil"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -76,6 +77,17 @@ func (e *Engine) operatorCard(ctx context.Context, c *Ctx) error {
 		return err
 	}
 	out = append(out, plan...)
+	outcomes, err := storage.OutcomesOf(ctx, c.Tx, b.ID)
+	if err != nil {
+		return err
+	}
+	out = append(out, "", l.T("outcomes.title", "Who", b.Code))
+	if len(outcomes) == 0 {
+		out = append(out, l.T("outcomes.none"))
+	}
+	for i, o := range outcomes {
+		out = append(out, l.T("outcomes.line", "N", i+1, "What", outcomeWhat(l, o.Kind, o.Type, o.Detail.String), "Date", notify.CivilDate(l, o.OccurredOn)))
+	}
 	out = append(out, "", l.T("operator.card_hint", "Code", b.Code))
 	return c.Reply(ctx, bot.Outgoing{Text: strings.Join(out, "\n")})
 }

@@ -63,8 +63,12 @@ func TestCloseAndReopenCase(t *testing.T) {
 			t.Fatalf("status %s", got)
 		}
 		expectIn(t, w.benChat.Inbox(), "Your path with the INSIDE AUT project is now closed", "You can still write here")
-		if n := w.count(`SELECT COUNT(*) FROM reminders WHERE beneficiary_id = ? AND status = 'pending'`, w.ben.ID); n != 0 {
+		// Only the self-assessment asked at closing is still to come (MI-001 gives the research consent).
+		if n := w.count(`SELECT COUNT(*) FROM reminders WHERE beneficiary_id = ? AND status = 'pending' AND kind <> 'assessment'`, w.ben.ID); n != 0 {
 			t.Fatalf("%d reminders still pending after closing", n)
+		}
+		if n := w.count(`SELECT COUNT(*) FROM reminders WHERE beneficiary_id = ? AND status = 'pending' AND kind = 'assessment'`, w.ben.ID); n != 1 {
+			t.Fatalf("%d self-assessments planned at closing, want 1", n)
 		}
 		if n := w.count(`SELECT COUNT(*) FROM case_events WHERE beneficiary_id = ? AND kind = 'closed' AND reason = 'autonomy' AND staff_id = ?`, w.ben.ID, w.tutor.ID); n != 1 {
 			t.Fatalf("%d closing events", n)

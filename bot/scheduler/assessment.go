@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/insideaut/insidebot/domain"
@@ -32,7 +31,7 @@ func (s *Scheduler) planAssessments(ctx context.Context, now time.Time) error {
 			if err != nil || !ok {
 				return err
 			}
-			_, err = storage.EnsureReminder(ctx, tx, storage.NewReminder{Kind: storage.ReminderAssessment, TargetKey: "assessment:" + strconv.FormatInt(d.ID, 10),
+			_, err = storage.EnsureReminder(ctx, tx, storage.NewReminder{Kind: storage.ReminderAssessment, TargetKey: domain.AssessmentTarget(d.ID),
 				OffsetKey: d.Due.UTC().Format(time.RFC3339), BeneficiaryID: d.ID, DueAt: at, Deferred: moved}, now)
 			return err
 		}); err != nil {
@@ -42,14 +41,21 @@ func (s *Scheduler) planAssessments(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// askAssessment opens a self-assessment round: only for an active beneficiary who still gives
-// the research consent, never during quiet hours.
+// askAssessment opens a self-assessment round: only for an active beneficiary (or one whose
+// case was just closed, for the closing round) who still gives the research consent, never
+// during quiet hours.
 func (s *Scheduler) askAssessment(ctx context.Context, tx *storage.Tx, r storage.Reminder, now time.Time) (verdict, error) {
 	b, why, err := s.recipient(ctx, tx, r)
+	if why == "closed" && domain.IsClosingAssessment(r) {
+		why = "" // the round asked at closing
+	}
 	if err != nil || why != "" {
 		return drop(why), err
 	}
-	if b.Status != storage.BeneficiaryActive {
+	reason := storage.AssessmentPeriodic
+	if domain.IsClosingAssessment(r) {
+		reason = storage.AssessmentClosing
+	} else if b.Status != storage.BeneficiaryActive {
 		return drop("not_active"), nil
 	}
 	if !b.ConsentResearchAt.Valid {
@@ -58,7 +64,7 @@ func (s *Scheduler) askAssessment(ctx context.Context, tx *storage.Tx, r storage
 	if v, held := s.holdForQuiet(r, now, time.Time{}); held {
 		return v, nil
 	}
-	ok, err := s.dom.StartAssessment(ctx, tx, now, b, storage.AssessmentPeriodic)
+	ok, err := s.dom.StartAssessment(ctx, tx, now, b, reason)
 	if err != nil {
 		return verdict{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/flows/flowtest"
@@ -126,4 +127,30 @@ func questions(msgs []botOutgoing) []botOutgoing {
 		}
 	}
 	return out
+}
+
+// TestSelfAssessmentAtClosing: closing the case of someone who gives the research consent asks
+// the questions once more, ten minutes later; the closed person can answer that round.
+func TestSelfAssessmentAtClosing(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	b, chat := f.person("en")
+	tutor := f.tutor
+	if err := f.h.DB.InTx(ctx, func(tx *storage.Tx) error {
+		_, err := f.h.Domain.CloseCase(ctx, tx, f.h.Clock.Now(), domain.Actor{Staff: &tutor}, b, storage.ExitAutonomy, "")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	chat.Inbox() // the closing notice
+	f.setClock(f.h.Clock.Now().Add(10 * time.Minute))
+	f.tick()
+	q := expectOne(t, questions(chat.Inbox()), "1/5")
+	btn, _ := flowtest.FindButton([]botOutgoing{q}, "5 😀")
+	expectOne(t, chat.Press(btn.Data), "2/5")
+	var reason string
+	if err := f.h.DB.Get(ctx, &reason, `SELECT reason FROM assessment_rounds`); err != nil || reason != storage.AssessmentClosing {
+		t.Fatalf("round reason %q %v", reason, err)
+	}
 }
