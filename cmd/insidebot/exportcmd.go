@@ -15,17 +15,34 @@ import (
 	"github.com/insideaut/insidebot/storage"
 )
 
-// exportCmd writes the research dataset, the same as /export: the people table to --out and
-// the aggregated tables beside it (<out>-aggregates.csv).
+// exportUsage is the export command's usage line.
+const exportUsage = "export: insidebot export research|monitoring --out <file.csv> [--territory MI]"
+
+// exportCmd runs `export research` (the research dataset) or `export monitoring` (the funder's
+// monitoring counts).
 func exportCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	const usage = "usage: insidebot export research --out <file.csv> [--territory MI]\n\nWrites the pseudonymised research dataset (needs RESEARCH_KEY); the aggregated tables go beside the file.\n\n"
 	if len(args) > 0 && wantsHelp(args[:1]) {
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, "usage: insidebot export research|monitoring --out <file.csv> [--territory MI]\n\n"+
+			"research:   the pseudonymised research dataset (needs RESEARCH_KEY); the aggregated tables and the codebook go beside the file\n"+
+			"monitoring: counts per territory and overall for the funder's periodic report; nothing per person\n")
 		return flag.ErrHelp
 	}
-	if len(args) == 0 || args[0] != "research" {
-		return usageError{err: errors.New("export: insidebot export research --out <file.csv> [--territory MI]")}
+	if len(args) == 0 {
+		return usageError{err: errors.New(exportUsage)}
 	}
+	switch args[0] {
+	case "research":
+		return exportResearch(ctx, args[1:], getenv, stdout, stderr)
+	case "monitoring":
+		return exportMonitoring(ctx, args[1:], getenv, stdout, stderr)
+	}
+	return usageError{err: errors.New(exportUsage)}
+}
+
+// exportResearch writes the research dataset, the same as /export: the people table to --out
+// and the aggregated tables and the codebook beside it.
+func exportResearch(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
+	const usage = "usage: insidebot export research --out <file.csv> [--territory MI]\n\nWrites the pseudonymised research dataset (needs RESEARCH_KEY); the aggregated tables go beside the file.\n\n"
 	fs := flag.NewFlagSet("export research", flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
@@ -33,7 +50,7 @@ func exportCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 	}
 	out := fs.String("out", "", "the CSV file of the people table (required); the aggregated tables go beside it")
 	territory := fs.String("territory", "", "one territory (AN, AV, BO, FG, MI, PG, RG, SO, VA); default all")
-	if err := parseFlags(fs, args[1:], stdout, stderr); err != nil {
+	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -54,11 +71,9 @@ func exportCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 		return err
 	}
 	defer db.Close()
-	code := strings.ToUpper(strings.TrimSpace(*territory))
-	if code != "" {
-		if _, err := storage.TerritoryByCode(ctx, db, code); err != nil {
-			return fmt.Errorf("export research: --territory %q is not a project territory (AN, AV, BO, FG, MI, PG, RG, SO, VA)", *territory)
-		}
+	code, err := exportTerritory(ctx, db, "export research", *territory)
+	if err != nil {
+		return err
 	}
 	now := clock.System{}.Now()
 	d, err := research.Build(ctx, db, []byte(cfg.ResearchKey), code, now, cfg.Timezone)
@@ -89,11 +104,23 @@ func exportCmd(ctx context.Context, args []string, getenv env, stdout, stderr io
 	return nil
 }
 
-// writeFile writes a file readable only by its owner (research data).
+// exportTerritory checks --territory: "" for every territory, else a project territory's code.
+func exportTerritory(ctx context.Context, q storage.Queryer, command, territory string) (string, error) {
+	code := strings.ToUpper(strings.TrimSpace(territory))
+	if code == "" {
+		return "", nil
+	}
+	if _, err := storage.TerritoryByCode(ctx, q, code); err != nil {
+		return "", fmt.Errorf("%s: --territory %q is not a project territory (AN, AV, BO, FG, MI, PG, RG, SO, VA)", command, territory)
+	}
+	return code, nil
+}
+
+// writeFile writes a file readable only by its owner (exports).
 func writeFile(path string, write func(io.Writer) error) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
-		return fmt.Errorf("export research: %w", err)
+		return fmt.Errorf("export: %w", err)
 	}
 	if err := write(f); err != nil {
 		_ = f.Close()

@@ -5,7 +5,7 @@
 //	insidebot migrate            apply database migrations
 //	insidebot invite ...         create a person and a one-time invite code
 //	insidebot import ...         load beneficiaries, leads or lab sessions from a CSV file
-//	insidebot export research    write the pseudonymised research dataset
+//	insidebot export ...         write the research dataset or the monitoring counts
 //	insidebot desk-link ...      print a one-time login link to the desk for a staff member
 //	insidebot healthcheck        exit 0 when the running server answers /healthz
 package main
@@ -79,6 +79,8 @@ Commands:
                                check every row, then import them all (or nothing)
   insidebot export research --out <file.csv> [--territory MI]
                                write the pseudonymised research dataset
+  insidebot export monitoring --out <file.csv> [--territory MI]
+                               write the monitoring counts for the funder (no per-person rows)
   insidebot desk-link --staff <id>
                                print a one-time login link to the desk (valid 10 minutes)
   insidebot healthcheck        exit 0 when the server on HTTP_ADDR answers /healthz
