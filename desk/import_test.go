@@ -188,6 +188,11 @@ func TestImportAdmin(t *testing.T) {
 		if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, h.text("en", "desk.import.err_large", "Max", 2)) {
 			t.Fatalf("a file over 2 MB: %d\n%s", p.status, p.body)
 		}
+		huge := big + strings.Repeat("MI,"+strings.Repeat("y", 90)+"\n", 512<<10/90)
+		if p = b.upload(importer.Beneficiaries, "huge.csv", huge, true); p.status != http.StatusRequestEntityTooLarge ||
+			!strings.Contains(p.body, h.text("en", "desk.msg.too_large")) {
+			t.Fatalf("an upload over the body limit: %d\n%s", p.status, p.body)
+		}
 		if h.count("beneficiaries") != people+2 {
 			t.Fatal("a file over the limit imported rows")
 		}
