@@ -53,6 +53,9 @@ type Config struct {
 	// MessageRetention is MESSAGE_RETENTION: how long the conversations with tutors are kept
 	// (720 hours when zero), which a person's page says.
 	MessageRetention time.Duration
+	// InviteTTL is INVITE_TTL: how long the invites of beneficiaries imported on the desk last
+	// (the importer's default when zero).
+	InviteTTL time.Duration
 	// Demo, set only by serve --demo, lets /desk/demo-login open the desk as the demo's staff.
 	// Without it that path does not exist.
 	Demo DemoStaff

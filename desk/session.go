@@ -47,6 +47,12 @@ func (d *Desk) signedIn(rt route) http.Handler {
 			if limit <= 0 {
 				limit = maxForm
 			}
+			if hr.ContentLength > limit {
+				// Announced too large: refused before anything is read, with a clear page
+				// (a body that only turns out too large fails its CSRF check: 403).
+				d.message(w, hr, nil, http.StatusRequestEntityTooLarge, "too_large")
+				return
+			}
 			hr.Body = http.MaxBytesReader(w, hr.Body, limit)
 			if !csrfValid(hr, token) {
 				d.message(w, hr, nil, http.StatusForbidden, "forbidden")

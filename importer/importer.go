@@ -6,6 +6,7 @@ package importer
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -59,6 +60,13 @@ type Options struct {
 	Location  *time.Location // BOT_TIMEZONE: session dates and times are read in it
 	InviteTTL time.Duration  // how long imported beneficiaries' invites last
 	Now       time.Time
+	// Territory, when set, is the only territory the file may hold rows of (a coordinator's
+	// import): each row of another territory is a problem.
+	Territory string
+	// By is who imports, for the audit log: a staff member's id (the desk), or none (the CLI).
+	By sql.NullInt64
+	// Action is the audit log's action ("import <kind>" when empty).
+	Action string
 }
 
 // Result is what an import created.
@@ -126,7 +134,14 @@ func Import(ctx context.Context, db *storage.DB, kind string, r io.Reader, opt O
 		if err := storage.MarkReal(ctx, tx, opt.Now); err != nil {
 			return err
 		}
-		return storage.Audit(ctx, tx, storage.AuditEntry{At: opt.Now, ActorKind: storage.ActorCLI, Action: "import " + kind,
+		actor, action := storage.ActorCLI, opt.Action
+		if opt.By.Valid {
+			actor = storage.ActorStaff
+		}
+		if action == "" {
+			action = "import " + kind
+		}
+		return storage.Audit(ctx, tx, storage.AuditEntry{At: opt.Now, ActorKind: actor, ActorID: opt.By, Action: action,
 			TargetKind: kind, Detail: fmt.Sprintf("rows=%d", len(t.rows))})
 	})
 	var rej *Rejected
@@ -178,11 +193,14 @@ func (c checker) text(col string, required bool, max int) string {
 	return v
 }
 
-// territory reads a province code.
-func (c checker) territory(col string, known map[string]bool) string {
+// territory reads a province code; only, when set, is the one territory the importer may use.
+func (c checker) territory(col string, known map[string]bool, only string) string {
 	v := strings.ToUpper(c.text(col, true, 20))
-	if v != "" && !known[v] {
+	switch {
+	case v != "" && !known[v]:
 		c.bad(col, "ui.bad_territory", "Input", v)
+	case v != "" && only != "" && v != only:
+		c.bad(col, "importer.other_territory", "Value", v, "Territory", only)
 	}
 	return v
 }

@@ -45,7 +45,7 @@ func importBeneficiaries(ctx context.Context, q storage.Queryer, rows []record, 
 	out := make([]storage.BulkBeneficiary, 0, len(rows))
 	for _, rec := range rows {
 		c := checker{rec: rec, problems: &problems}
-		b := storage.BulkBeneficiary{Territory: c.territory("territory", territories)}
+		b := storage.BulkBeneficiary{Territory: c.territory("territory", territories, opt.Territory)}
 		if v := c.text("lang", false, 8); v != "" {
 			if b.Lang = locales.Match(v); b.Lang == "" {
 				c.bad("lang", "importer.bad_lang", "Value", v)
@@ -124,7 +124,7 @@ func importLeads(ctx context.Context, q storage.Queryer, rows []record, opt Opti
 		default:
 			c.bad("kind", "importer.bad_kind", "Value", v)
 		}
-		l.Territory = c.territory("territory", territories)
+		l.Territory = c.territory("territory", territories, opt.Territory)
 		l.Title = c.text("title", true, 120)
 		l.Details = c.text("details", false, 1000)
 		l.City = nullS(c.text("city", false, 80))
@@ -221,7 +221,7 @@ func importSessions(ctx context.Context, q storage.Queryer, rows []record, opt O
 	out := make([]storage.NewSession, 0, len(rows))
 	for _, rec := range rows {
 		c := checker{rec: rec, problems: &problems}
-		s := storage.NewSession{ModuleID: c.number("module_id", true), Territory: c.territory("territory", territories)}
+		s := storage.NewSession{ModuleID: c.number("module_id", true), Territory: c.territory("territory", territories, opt.Territory)}
 		if m, ok := modules[s.ModuleID]; s.ModuleID != 0 && !ok {
 			c.bad("module_id", "importer.no_module", "Value", s.ModuleID)
 		} else if ok && m.LabTerritory.Valid && s.Territory != "" && m.LabTerritory.String != s.Territory {

@@ -22,7 +22,8 @@ func (a *app) wireDesk() error {
 				a.wake()
 			}
 		},
-		PublicURL: a.cfg.PublicURL, Location: a.cfg.Timezone, MessageRetention: a.cfg.Scheduler.MessageRetention}
+		PublicURL: a.cfg.PublicURL, Location: a.cfg.Timezone, MessageRetention: a.cfg.Scheduler.MessageRetention,
+		InviteTTL: a.cfg.InviteTTL}
 	if a.demoWorld != nil {
 		cfg.Demo = a.demoWorld
 		a.log.Info("demo desk: open it as the demo's staff", "tutor", a.cfg.PublicURL+"/desk/demo-login?as=tutor",
