@@ -82,7 +82,7 @@ func noticeOf(r *Request) notice {
 			return notice{Text: r.L.T("desk.act."+p+"."+key, "Max", q.Get("max")), Error: isErr}
 		}
 		if isErr, known := caseKeys[key]; known && isErr == (p == "err") {
-			return notice{Text: r.L.T("desk.case."+p+"."+key), Error: isErr}
+			return notice{Text: r.L.T("desk.case." + p + "." + key), Error: isErr}
 		}
 	}
 	return notice{}
