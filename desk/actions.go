@@ -74,12 +74,15 @@ type notice struct {
 
 // noticeOf reads the notice of a page's address ("" Text: none).
 func noticeOf(r *Request) notice {
-	keys := noticeKeys()
+	keys, caseKeys := noticeKeys(), caseNoticeKeys()
 	q := r.URL.Query()
 	for _, p := range []string{"err", "ok"} {
 		key := q.Get(p)
 		if isErr, known := keys[key]; known && isErr == (p == "err") {
 			return notice{Text: r.L.T("desk.act."+p+"."+key, "Max", q.Get("max")), Error: isErr}
+		}
+		if isErr, known := caseKeys[key]; known && isErr == (p == "err") {
+			return notice{Text: r.L.T("desk.case." + p + "." + key), Error: isErr}
 		}
 	}
 	return notice{}

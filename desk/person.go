@@ -30,6 +30,8 @@ type personView struct {
 	Today         string
 	ReplyMax      int
 	TitleMax      int
+	// Case is the case status, its actions and the outcomes.
+	Case caseView
 }
 
 // choice is one option of a select.
@@ -171,6 +173,9 @@ func (d *Desk) person(w http.ResponseWriter, r *Request) error {
 	}
 	for _, i := range p.Interests {
 		v.Interests = append(v.Interests, fact{Label: i.Title, Value: l.T("desk.person.lead_"+i.Kind) + " · " + l.Date(i.CreatedAt.In(loc))})
+	}
+	if v.Case, err = d.loadCase(r.Context(), d.cfg.DB, r, b); err != nil {
+		return err
 	}
 	return d.render(w, r, http.StatusOK, "person", b.Code+" · "+b.Name(), v)
 }
