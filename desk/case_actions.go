@@ -42,6 +42,22 @@ func caseNoticeKeys() map[string]bool {
 
 const caseAnchor = "case-title"
 
+// caseChange runs one case action (decide: a refusal is committed with its audit entry) and
+// goes back to the person's page at anchor: with the refusal's notice, or with notice() once
+// the change is made.
+func (d *Desk) caseChange(w http.ResponseWriter, r *Request, b storage.Beneficiary, anchor string, notice func() string, act func(tx *storage.Tx) error) error {
+	refused, err := d.decide(r, act)
+	if err != nil {
+		return err
+	}
+	if refused != nil {
+		d.caseRefused(w, r, b, refused)
+		return nil
+	}
+	back(w, r, personPath(b), "ok", notice(), anchor)
+	return nil
+}
+
 // caseRefused answers a refusal: a notice on the page, or 404 for a refusal of rights.
 func (d *Desk) caseRefused(w http.ResponseWriter, r *Request, b storage.Beneficiary, refused error) {
 	if key := caseNotice(refused); key != "" {
@@ -60,20 +76,11 @@ func (d *Desk) caseClose(w http.ResponseWriter, r *Request) error {
 	}
 	reason, note := r.PostFormValue("reason"), formMessage(r, "note")
 	var told bool
-	refused, err := d.decide(r, func(tx *storage.Tx) error {
+	return d.caseChange(w, r, b, caseAnchor, func() string { return toldNotice(told, okCaseClosed) }, func(tx *storage.Tx) error {
 		var err error
 		told, err = d.cfg.Domain.CloseCase(r.Context(), tx, r.Now, domain.Actor{Staff: &r.Staff}, b, reason, note)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	if refused != nil {
-		d.caseRefused(w, r, b, refused)
-		return nil
-	}
-	back(w, r, personPath(b), "ok", toldNotice(told, okCaseClosed), caseAnchor)
-	return nil
 }
 
 // caseReopen opens the person's closed case again (domain.ReopenCase, as the chat's /reopen).
@@ -83,20 +90,11 @@ func (d *Desk) caseReopen(w http.ResponseWriter, r *Request) error {
 		return err
 	}
 	var told bool
-	refused, err := d.decide(r, func(tx *storage.Tx) error {
+	return d.caseChange(w, r, b, caseAnchor, func() string { return toldNotice(told, okCaseReopened) }, func(tx *storage.Tx) error {
 		var err error
 		told, err = d.cfg.Domain.ReopenCase(r.Context(), tx, r.Now, domain.Actor{Staff: &r.Staff}, b)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	if refused != nil {
-		d.caseRefused(w, r, b, refused)
-		return nil
-	}
-	back(w, r, personPath(b), "ok", toldNotice(told, okCaseReopened), caseAnchor)
-	return nil
 }
 
 // caseReassign gives the person another tutor (domain.Reassign, as the chat's /reassign):
@@ -119,18 +117,9 @@ func (d *Desk) caseReassign(w http.ResponseWriter, r *Request) error {
 	if err != nil {
 		return err
 	}
-	refused, err := d.decide(r, func(tx *storage.Tx) error {
+	return d.caseChange(w, r, b, caseAnchor, func() string { return okCaseReassigned }, func(tx *storage.Tx) error {
 		return d.cfg.Domain.Reassign(r.Context(), tx, r.Now, domain.Actor{Staff: &r.Staff}, b, to)
 	})
-	if err != nil {
-		return err
-	}
-	if refused != nil {
-		d.caseRefused(w, r, b, refused)
-		return nil
-	}
-	back(w, r, personPath(b), "ok", okCaseReassigned, caseAnchor)
-	return nil
 }
 
 // outcomeAdd records an outcome of the person (domain.RecordOutcome, as the chat's /outcome):
@@ -156,17 +145,8 @@ func (d *Desk) outcomeAdd(w http.ResponseWriter, r *Request) error {
 	if storage.OutcomeDetails(kind, typ) != nil {
 		o.Detail = r.PostFormValue("detail")
 	}
-	refused, err := d.decide(r, func(tx *storage.Tx) error {
+	return d.caseChange(w, r, b, anchor, func() string { return okOutcomeRecorded }, func(tx *storage.Tx) error {
 		_, err := d.cfg.Domain.RecordOutcome(r.Context(), tx, r.Now, domain.Actor{Staff: &r.Staff}, b, o)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	if refused != nil {
-		d.caseRefused(w, r, b, refused)
-		return nil
-	}
-	back(w, r, path, "ok", okOutcomeRecorded, anchor)
-	return nil
 }
