@@ -72,6 +72,8 @@ func Start(t *testing.T, env ...string) *Harness {
 		"TELEGRAM_API_ENDPOINT="+h.api+"/bot%s/%s",
 		"DATA_DIR="+filepath.Join(dir, "data"),
 		"HTTP_ADDR="+h.addr,
+		// The web chat and the desk are served here, and the desk's sign-in links point here.
+		"PUBLIC_URL=http://"+h.addr,
 		// /metrics has a listener of its own: a free port, so runs side by side do not collide.
 		"METRICS_ADDR=127.0.0.1:"+fmt.Sprint(freePort(t)),
 		"LOG_LEVEL=debug",
