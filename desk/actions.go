@@ -32,6 +32,10 @@ const (
 	okLeadReopened = "lead_reopened"
 	okEnrolled     = "enrolled"
 	okAttendance   = "attendance"
+	// The session forms (sessions.go).
+	okSessionAdded     = "session_added"
+	okSessionMoved     = "session_moved"
+	okSessionCancelled = "session_cancelled"
 
 	errReplyEmpty   = "reply_empty"
 	errReplyLong    = "reply_long"
@@ -52,6 +56,15 @@ const (
 	errEnrolCodes   = "enrol_codes"
 	errFull         = "full"
 	errNotYet       = "not_yet"
+	// The session forms (sessions.go).
+	errBadTime        = "bad_time"
+	errSessionGone    = "session_gone"
+	errSessionStarted = "session_started"
+	errLabElsewhere   = "lab_elsewhere"
+	errSessionModule  = "session_module"
+	errSessionPlace   = "session_place"
+	errCapacity       = "capacity"
+	errNotSure        = "not_sure"
 )
 
 // noticeKeys are the notices a page may show: true for an error.
@@ -63,6 +76,8 @@ func noticeKeys() map[string]bool {
 		errReplyEmpty: true, errReplyLong: true, errUnreachable: true, errAlertClosed: true, errStepTitle: true, errStepLong: true,
 		errBadArea: true, errBadStatus: true, errBadDate: true, errPastDate: true, errLeadTitle: true, errLeadLong: true,
 		errLeadRent: true, errLeadClosed: true, errLeadOpen: true, errLeadTerritor: true,
+		okSessionAdded: false, okSessionMoved: false, okSessionCancelled: false, errBadTime: true, errSessionGone: true,
+		errSessionStarted: true, errLabElsewhere: true, errSessionModule: true, errSessionPlace: true, errCapacity: true, errNotSure: true,
 	}
 }
 

@@ -17,6 +17,7 @@ type labsView struct {
 	Week, Prev, Next string // the week's title; addresses of the weeks around it
 	Sessions         []sessionRow
 	TerritoryOf      bool
+	New              *newSessionForm // the form to schedule a session; nil: the staff member does not schedule
 }
 
 // sessionRow is a session in the week's list, or the head of a session's page.
@@ -49,6 +50,9 @@ func (d *Desk) labs(w http.ResponseWriter, r *Request) error {
 	l := r.L
 	v := labsView{Week: l.T("desk.labs.week", "Date", l.Date(start)), TerritoryOf: a.ScopeTerritory() == "",
 		Prev: "/desk/labs?week=" + start.AddDate(0, 0, -7).Format(time.DateOnly), Next: "/desk/labs?week=" + end.Format(time.DateOnly)}
+	if v.New, err = d.sessionForm(r); err != nil {
+		return err
+	}
 	for _, s := range sessions {
 		row, _, err := d.sessionRow(r, s)
 		if err != nil {
@@ -89,7 +93,11 @@ type sessionView struct {
 	Roster     []rosterRow
 	CanMark    bool // attendance can be marked (the day of the session or later)
 	CanEnrol   bool // the staff member enrols people (coordinators and admins, as /enrol)
-	Week, Back string
+	// CanChange: the session has not started and the staff member schedules sessions (move,
+	// cancel); Date and Time are its start, the move form's defaults; Today the earliest date.
+	CanChange         bool
+	Date, Time, Today string
+	Week, Back        string
 }
 
 // rosterRow is an enrolled person.
@@ -133,6 +141,10 @@ func (d *Desk) session(w http.ResponseWriter, r *Request) error {
 	l := r.L
 	v := sessionView{Session: row, CanMark: d.canMark(r, s), CanEnrol: (domain.Actor{Staff: &r.Staff}).IsCoordinator() && s.Status != storage.SessionCancelled,
 		Back: "/desk/labs?week=" + s.StartsAt.In(d.cfg.Location).Format(time.DateOnly)}
+	if v.CanEnrol && s.StartsAt.After(r.Now) {
+		start := s.StartsAt.In(d.cfg.Location)
+		v.CanChange, v.Date, v.Time, v.Today = true, start.Format(time.DateOnly), start.Format("15:04"), civil.Today(r.Now, d.cfg.Location)
+	}
 	for _, e := range ens {
 		rr := rosterRow{Code: e.Code}
 		if e.RSVP.Valid {
