@@ -89,10 +89,10 @@ func (d *Desk) sessionRow(r *Request, s storage.Session) (sessionRow, []storage.
 
 // sessionView is a session's page.
 type sessionView struct {
-	Session    sessionRow
-	Roster     []rosterRow
-	CanMark    bool // attendance can be marked (the day of the session or later)
-	CanEnrol   bool // the staff member enrols people (coordinators and admins, as /enrol)
+	Session  sessionRow
+	Roster   []rosterRow
+	CanMark  bool // attendance can be marked (the day of the session or later)
+	CanEnrol bool // the staff member enrols people (coordinators and admins, as /enrol)
 	// CanChange: the session has not started and the staff member schedules sessions (move,
 	// cancel); Date and Time are its start, the move form's defaults; Today the earliest date.
 	CanChange         bool
