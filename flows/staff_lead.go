@@ -45,17 +45,6 @@ func tutorLeadFields(kind string) []string {
 	return []string{tutorLeadTitle, tutorLeadDetails, tutorLeadRent, tutorLeadShared, tutorLeadCity, tutorLeadContact, tutorLeadExpiry}
 }
 
-// tutorLeadKind reads a lead kind typed in English or Italian.
-func tutorLeadKind(s string) (string, bool) {
-	switch strings.ToLower(s) {
-	case "housing", "house", "casa", "alloggio":
-		return storage.LeadHousing, true
-	case "job", "work", "lavoro":
-		return storage.LeadJob, true
-	}
-	return "", false
-}
-
 // tutorLead answers /lead add housing|job [territory] (a guided form) and /lead close <id>;
 // /lead alone offers both.
 func (e *Engine) tutorLead(ctx context.Context, c *Ctx) error {
@@ -64,8 +53,8 @@ func (e *Engine) tutorLead(ctx context.Context, c *Ctx) error {
 	if len(args) == 0 {
 		return e.tutorLeadMenu(ctx, c, true)
 	}
-	switch strings.ToLower(args[0]) {
-	case "add", "aggiungi", "nuova", "nuovo":
+	switch word := strings.ToLower(args[0]); {
+	case e.words.isAdd(word):
 		switch len(args) {
 		case 1:
 			return e.tutorLeadMenu(ctx, c, false)
@@ -73,7 +62,7 @@ func (e *Engine) tutorLead(ctx context.Context, c *Ctx) error {
 		default:
 			return c.ReplyText(ctx, "lead.usage")
 		}
-		kind, ok := tutorLeadKind(args[1])
+		kind, ok := e.words.leadKind(args[1])
 		if !ok {
 			return c.ReplyText(ctx, "lead.bad_kind", "Typed", args[1])
 		}
@@ -89,7 +78,7 @@ func (e *Engine) tutorLead(ctx context.Context, c *Ctx) error {
 			terr = t.Code
 		}
 		return e.tutorLeadStart(ctx, c, kind, terr)
-	case "close", "chiudi":
+	case e.words.isClose(word):
 		switch len(args) {
 		case 1:
 			return e.tutorLeadClosePicker(ctx, c)
@@ -278,14 +267,14 @@ func (e *Engine) tutorLeadButton(ctx context.Context, c *Ctx) error {
 	args := c.Args()
 	switch op := args.Str(0); op {
 	case "k":
-		kind, ok := tutorLeadKind(args.Str(1))
+		kind, ok := e.words.leadKind(args.Str(1))
 		if !ok {
 			return e.tutorStale(ctx, c, "", "")
 		}
 		c.ClearStep()
 		return e.tutorLeadStart(ctx, c, kind, "")
 	case "t":
-		kind, ok := tutorLeadKind(args.Str(1))
+		kind, ok := e.words.leadKind(args.Str(1))
 		t, err := ParseTerritory(ctx, c.Tx, args.Str(2))
 		if !ok || errors.Is(err, storage.ErrNotFound) {
 			return e.tutorStale(ctx, c, "territory", args.Str(2))

@@ -55,16 +55,16 @@ func (e *Engine) tutorStep(ctx context.Context, c *Ctx) error {
 	switch {
 	case len(rest) == 0:
 		return e.tutorStepChoices(ctx, c, b, s)
-	case tutorIsDueWord(rest[0]) && len(rest) == 1:
+	case e.words.isDue(rest[0]) && len(rest) == 1:
 		return e.tutorAskNewDue(ctx, c, b, s)
-	case tutorIsDueWord(rest[0]) && len(rest) == 2:
+	case e.words.isDue(rest[0]) && len(rest) == 2:
 		due, ok, err := e.tutorParseDue(ctx, c, rest[1])
 		if err != nil || !ok {
 			return err
 		}
 		return e.tutorSetDue(ctx, c, b, s, due)
 	case len(rest) == 1:
-		status, ok := tutorParseStatus(rest[0])
+		status, ok := e.words.status(rest[0])
 		if !ok {
 			return c.ReplyText(ctx, "step.bad_status", "Typed", rest[0])
 		}
@@ -81,7 +81,7 @@ func (e *Engine) tutorStepAddCommand(ctx context.Context, c *Ctx, b storage.Bene
 	if area, ok := e.words.area(args[0]); ok {
 		rest := args[1:]
 		due := ""
-		if n := len(rest); n >= 2 && tutorIsDueWord(rest[n-2]) {
+		if n := len(rest); n >= 2 && e.words.isDue(rest[n-2]) {
 			d, ok, err := e.tutorParseDue(ctx, c, rest[n-1])
 			if err != nil || !ok {
 				return err
@@ -110,7 +110,7 @@ func (e *Engine) tutorStepAddCommand(ctx context.Context, c *Ctx, b storage.Bene
 	due := ""
 	switch {
 	case len(rest) == 0:
-	case len(rest) == 2 && tutorIsDueWord(rest[0]):
+	case len(rest) == 2 && e.words.isDue(rest[0]):
 		d, ok, err := e.tutorParseDue(ctx, c, rest[1])
 		if err != nil || !ok {
 			return err
@@ -128,29 +128,6 @@ func tutorStepKeys() string {
 		keys = append(keys, s.Key)
 	}
 	return strings.Join(keys, ", ")
-}
-
-func tutorIsDueWord(s string) bool {
-	switch strings.ToLower(s) {
-	case "due", "entro", "scadenza":
-		return true
-	}
-	return false
-}
-
-// tutorParseStatus reads a step status typed in English or Italian.
-func tutorParseStatus(s string) (string, bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "done", "fatto", "fatta":
-		return storage.StepDone, true
-	case "doing", "in_progress", "incorso", "avviato", "avviata":
-		return storage.StepInProgress, true
-	case "todo", "dafare":
-		return storage.StepTodo, true
-	case "blocked", "bloccato", "bloccata":
-		return storage.StepBlocked, true
-	}
-	return "", false
 }
 
 // tutorParseDue reads a due date; when it is not a date, or is in the past, it has answered

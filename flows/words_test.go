@@ -57,19 +57,27 @@ func TestAreaAndAddWordsOfEveryLanguage(t *testing.T) {
 }
 
 // The words a translator writes must work in a command: one word each (a command is split at
-// spaces), no word naming two areas or both an area and "add", and none that is a word the
-// command already reads in that place (a status, "due").
+// spaces), and no word claimed by two meanings (two areas, an area and "add", a status and
+// "due", ...) in any language.
 func TestTypedWordsAreUsableInCommands(t *testing.T) {
 	t.Parallel()
 	cat, err := locales.Load(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	ids := []string{"typed_words.add", "typed_words.due", "typed_words.close", "typed_words.area_housing", "typed_words.area_work",
+		"typed_words.area_psych", "typed_words.area_social", "typed_words.area_documents"}
+	for _, status := range stepStatuses() {
+		ids = append(ids, "typed_words.status_"+status)
+	}
 	owner := map[string]string{}
 	for _, lang := range locales.Languages() {
 		l := cat.For(lang.Code)
-		for _, id := range []string{"typed_words.add", "typed_words.area_housing", "typed_words.area_work", "typed_words.area_psych",
-			"typed_words.area_social", "typed_words.area_documents"} {
+		for _, id := range ids {
+			if !cat.Has(lang.Code, id) {
+				t.Errorf("%s has no %s", lang.Code, id)
+				continue
+			}
 			for _, word := range strings.Split(l.T(id), ",") {
 				f := foldWord(word)
 				switch {
@@ -79,15 +87,66 @@ func TestTypedWordsAreUsableInCommands(t *testing.T) {
 					t.Errorf("%s %s: %q is more than one word", lang.Code, id, word)
 				case owner[f] != "" && owner[f] != id:
 					t.Errorf("%s %s: %q is also in %s", lang.Code, id, word, owner[f])
-				case tutorIsDueWord(f):
-					t.Errorf("%s %s: %q is the word for a due date", lang.Code, id, word)
-				}
-				if _, ok := tutorParseStatus(f); ok {
-					t.Errorf("%s %s: %q is a step status", lang.Code, id, word)
 				}
 				owner[f] = id
 			}
 		}
+	}
+}
+
+// The due word, the statuses, "close" and the kinds of lead of every language are read as
+// such; the names the buttons carry always work; other words are not.
+func TestStatusDueAndLeadWordsOfEveryLanguage(t *testing.T) {
+	t.Parallel()
+	cat, err := locales.Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := loadCommandWords(cat)
+	for _, lang := range locales.Languages() {
+		l := cat.For(lang.Code)
+		for _, word := range strings.Split(l.T("typed_words.due"), ",") {
+			if !w.isDue(strings.ToUpper(word)) {
+				t.Errorf("%s: %q is not a due word", lang.Code, word)
+			}
+		}
+		for _, word := range strings.Split(l.T("typed_words.close"), ",") {
+			if !w.isClose(word) {
+				t.Errorf("%s: %q is not a close word", lang.Code, word)
+			}
+		}
+		for _, status := range stepStatuses() {
+			for _, word := range strings.Split(l.T("typed_words.status_"+status), ",") {
+				if got, ok := w.status(word); !ok || got != status {
+					t.Errorf("%s: %q is %q (%v), want %s", lang.Code, word, got, ok, status)
+				}
+			}
+		}
+	}
+	for in, want := range map[string]string{"done": storage.StepDone, "Fatto": storage.StepDone, "in_progress": storage.StepInProgress,
+		"avviata": storage.StepInProgress, "todo": storage.StepTodo, "bloccato": storage.StepBlocked} {
+		if got, ok := w.status(in); !ok || got != want {
+			t.Errorf("status(%q) = %q, want %s", in, got, want)
+		}
+	}
+	for _, in := range []string{"", "casa", "due", "add", "12"} {
+		if got, ok := w.status(in); ok {
+			t.Errorf("%q read as the status %s", in, got)
+		}
+	}
+	for in, want := range map[string]string{"housing": storage.LeadHousing, "job": storage.LeadJob, "casa": storage.LeadHousing,
+		"lavoro": storage.LeadJob, "logement": storage.LeadHousing, "work": storage.LeadJob} {
+		if got, ok := w.leadKind(in); !ok || got != want {
+			t.Errorf("leadKind(%q) = %q, want %s", in, got, want)
+		}
+	}
+	for _, in := range []string{"documenti", "psych", "", "close"} {
+		if got, ok := w.leadKind(in); ok {
+			t.Errorf("%q read as the lead kind %s", in, got)
+		}
+	}
+	if !w.isDue("Scadenza") || w.isDue("done") || !w.isClose("CHIUDI") || w.isClose("add") {
+		t.Error("due or close words misread")
 	}
 }
 
