@@ -44,23 +44,6 @@ func (e *Engine) caseRoutes() []Route {
 	}
 }
 
-// parseExitReason reads an exit reason typed in English or Italian.
-func parseExitReason(s string) (string, bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "autonomy", "autonomia", "autonomous", "autonomo", "autonoma":
-		return storage.ExitAutonomy, true
-	case "moved", "trasferito", "trasferita", "trasloco", "città", "citta":
-		return storage.ExitMoved, true
-	case "left", "uscito", "uscita", "ritirato", "ritirata", "abbandono":
-		return storage.ExitLeft, true
-	case "transferred", "servizio", "service", "inviato", "inviata":
-		return storage.ExitTransferred, true
-	case "other", "altro":
-		return storage.ExitOther, true
-	}
-	return "", false
-}
-
 // caseClose answers /close [<code> [<reason> [<note>]]]: without a code, a list of the open
 // cases to pick; without a reason, the reasons as buttons; "other" needs a note (asked when
 // missing). A typed reason closes at once; a pressed one asks to confirm.
@@ -80,7 +63,7 @@ func (e *Engine) caseClose(ctx context.Context, c *Ctx) error {
 	if len(args) == 1 {
 		return e.caseReasonPicker(ctx, c, b)
 	}
-	reason, ok := parseExitReason(args[1])
+	reason, ok := e.words.exitReason(args[1])
 	if !ok {
 		return c.ReplyText(ctx, "cases.bad_reason", "Typed", args[1])
 	}

@@ -213,13 +213,13 @@ func (e *Engine) tutorLeadText(ctx context.Context, c *Ctx) error {
 		}
 		data[field] = strconv.Itoa(rent)
 	case tutorLeadShared:
-		switch strings.ToLower(text) {
-		case "yes", "y", "sì", "si", "s":
-			data[field] = "1"
-		case "no", "n":
-			data[field] = "0"
-		default:
+		yes, ok := e.words.yesNo(text)
+		if !ok {
 			return e.tutorLeadAsk(ctx, c, data, field)
+		}
+		data[field] = "0"
+		if yes {
+			data[field] = "1"
 		}
 	case tutorLeadExpiry:
 		d, ok, err := e.tutorParseDue(ctx, c, text)

@@ -21,7 +21,9 @@ type commandWords struct {
 	areas    map[string]string // word -> area (storage.Area*)
 	add, due map[string]bool
 	close    map[string]bool
+	yes, no  map[string]bool
 	statuses map[string]string // word -> status (storage.Step*)
+	exits    map[string]string // word -> exit reason (storage.Exit*)
 }
 
 // loadCommandWords reads the words of every language from the catalogue.
@@ -32,11 +34,18 @@ func loadCommandWords(cat *locales.Catalog) commandWords {
 // commandWordsFrom builds the words from words(id): the folded words of a catalogue entry in
 // every language.
 func commandWordsFrom(words func(id string) map[string]bool) commandWords {
-	w := commandWords{areas: map[string]string{}, add: words("typed_words.add"), due: words("typed_words.due"), close: words("typed_words.close"), statuses: map[string]string{}}
+	w := commandWords{areas: map[string]string{}, add: words("typed_words.add"), due: words("typed_words.due"), close: words("typed_words.close"),
+		yes: words("typed_words.yes"), no: words("typed_words.no"), statuses: map[string]string{}, exits: map[string]string{}}
 	for _, status := range stepStatuses() {
 		w.statuses[foldWord(status)] = status
 		for word := range words("typed_words.status_" + status) {
 			w.statuses[word] = status
+		}
+	}
+	for _, reason := range storage.ExitReasons() {
+		w.exits[reason] = reason
+		for word := range words("typed_words.exit_" + reason) {
+			w.exits[word] = reason
 		}
 	}
 	claimed := map[string]bool{}
@@ -88,6 +97,18 @@ func (w commandWords) leadKind(s string) (string, bool) {
 		return storage.LeadJob, true
 	}
 	return "", false
+}
+
+// exitReason reads the reason for closing a case typed in any language ("autonomia", ...).
+func (w commandWords) exitReason(s string) (string, bool) {
+	reason, ok := w.exits[foldWord(s)]
+	return reason, ok
+}
+
+// yesNo reads a yes or a no typed in any language; ok false for anything else.
+func (w commandWords) yesNo(s string) (yes, ok bool) {
+	f := foldWord(s)
+	return w.yes[f], w.yes[f] || w.no[f]
 }
 
 // stepStatuses are the statuses a tutor may type.

@@ -70,6 +70,10 @@ func TestTypedWordsAreUsableInCommands(t *testing.T) {
 	for _, status := range stepStatuses() {
 		ids = append(ids, "typed_words.status_"+status)
 	}
+	for _, reason := range storage.ExitReasons() {
+		ids = append(ids, "typed_words.exit_"+reason)
+	}
+	ids = append(ids, "typed_words.yes", "typed_words.no")
 	owner := map[string]string{}
 	for _, lang := range locales.Languages() {
 		l := cat.For(lang.Code)
@@ -144,6 +148,32 @@ func TestStatusDueAndLeadWordsOfEveryLanguage(t *testing.T) {
 		if got, ok := w.leadKind(in); ok {
 			t.Errorf("%q read as the lead kind %s", in, got)
 		}
+	}
+	for _, lang := range locales.Languages() {
+		l := cat.For(lang.Code)
+		for _, reason := range storage.ExitReasons() {
+			for _, word := range strings.Split(l.T("typed_words.exit_"+reason), ",") {
+				if got, ok := w.exitReason(word); !ok || got != reason {
+					t.Errorf("%s: %q is the exit reason %q (%v), want %s", lang.Code, word, got, ok, reason)
+				}
+			}
+		}
+		for id, want := range map[string]bool{"typed_words.yes": true, "typed_words.no": false} {
+			for _, word := range strings.Split(l.T(id), ",") {
+				if yes, ok := w.yesNo(word); !ok || yes != want {
+					t.Errorf("%s: %q read as yes=%v (%v)", lang.Code, word, yes, ok)
+				}
+			}
+		}
+	}
+	if r, ok := w.exitReason("Autonomia"); !ok || r != storage.ExitAutonomy {
+		t.Errorf("exitReason(Autonomia) = %q %v", r, ok)
+	}
+	if _, ok := w.exitReason("casa"); ok {
+		t.Error("casa read as an exit reason")
+	}
+	if _, ok := w.yesNo("forse"); ok {
+		t.Error("forse read as yes or no")
 	}
 	if !w.isDue("Scadenza") || w.isDue("done") || !w.isClose("CHIUDI") || w.isClose("add") {
 		t.Error("due or close words misread")
