@@ -58,6 +58,10 @@ func (d *Desk) signedIn(rt route) http.Handler {
 				d.message(w, hr, nil, http.StatusForbidden, "forbidden")
 				return
 			}
+			if !formIsText(hr) {
+				d.message(w, hr, nil, http.StatusBadRequest, "bad_form")
+				return
+			}
 		}
 		staff, err := access.Authenticate(hr.Context(), d.cfg.DB, token, now)
 		switch {
