@@ -20,6 +20,18 @@ func formIsText(r *http.Request) bool {
 	return true
 }
 
+// queryIsText is formIsText for the address's query (a page's filters).
+func queryIsText(r *http.Request) bool {
+	for _, values := range r.URL.Query() {
+		for _, v := range values {
+			if !isTypedText(v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // isTypedText: valid UTF-8, no C0 control but tab, LF and CR, no DEL, no C1 control.
 func isTypedText(s string) bool {
 	if !utf8.ValidString(s) {

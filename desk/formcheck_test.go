@@ -25,6 +25,9 @@ func TestFormsWithBytesNobodyTypesChangeNothing(t *testing.T) {
 			p := b.postForm(base+"/steps", url.Values{"area": {storage.AreaDocuments}, "title": {title}})
 			h.wantPage(p, http.StatusBadRequest, "en", "desk.msg.bad_form")
 		}
+		for _, q := range []string{"/desk/people?q=a%00b", "/desk/people?territory=%00", "/desk/audit?action=%1b", "/desk/labs?week=%ff"} {
+			h.wantPage(b.get(q), http.StatusBadRequest, "en", "desk.msg.bad_form")
+		}
 		steps, err := storage.StepsOf(context.Background(), db, people[0].ID)
 		if err != nil {
 			t.Fatal(err)

@@ -42,6 +42,10 @@ func (d *Desk) signedIn(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, hr *http.Request) {
 		now := d.cfg.Clock.Now()
 		token := sessionTokenOf(hr)
+		if !queryIsText(hr) {
+			d.message(w, hr, nil, http.StatusBadRequest, "bad_form")
+			return
+		}
 		if hr.Method != http.MethodGet && hr.Method != http.MethodHead {
 			limit := rt.maxBody
 			if limit <= 0 {
