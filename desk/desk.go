@@ -30,6 +30,7 @@ import (
 	"github.com/insideaut/insidebot/bot/clock"
 	"github.com/insideaut/insidebot/desk/access"
 	"github.com/insideaut/insidebot/domain"
+	"github.com/insideaut/insidebot/figures"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -56,6 +57,12 @@ type Config struct {
 	// InviteTTL is INVITE_TTL: how long the invites of beneficiaries imported on the desk last
 	// (the importer's default when zero).
 	InviteTTL time.Duration
+	// Targets are PROJECT_TARGET and TERRITORY_TARGETS, the people the Figures page counts
+	// against (the default when zero).
+	Targets figures.Targets
+	// ResearchKey is RESEARCH_KEY: the Figures page's research and monitoring downloads are
+	// refused while it is empty, as the CLI's and the chat's exports are.
+	ResearchKey []byte
 	// Demo, set only by serve --demo, lets /desk/demo-login open the desk as the demo's staff.
 	// Without it that path does not exist.
 	Demo DemoStaff

@@ -3,6 +3,7 @@ package desk
 import (
 	"net/http"
 
+	"github.com/insideaut/insidebot/charts"
 	"github.com/insideaut/insidebot/figures"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -10,7 +11,12 @@ import (
 // figuresView is the Figures page as its template shows it.
 type figuresView struct {
 	Lines       []string // the figures in words, the first one their title
-	Territories []option // the territory picker, empty for a coordinator of one territory
+	CaseLines   []string // cases, outcomes and self-assessment in words
+	CasesURL    string   // the chart of people against target
+	CasesAlt    string
+	Downloads   []download // the research and monitoring files; none while RESEARCH_KEY is empty
+	NoKey       bool       // RESEARCH_KEY is empty: the downloads are refused
+	Territories []option   // the territory picker, empty for a coordinator of one territory
 	ChartURL    string
 	ChartAlt    string
 	Empty       bool // no plan step to chart
@@ -45,6 +51,7 @@ type scopedFigures struct {
 	code, name string
 	all        []storage.Territory
 	f          storage.Figures
+	cases      figures.Cases
 }
 
 // loadFigures reads the figures of the scope a request asks for; ok is false for a territory
@@ -53,7 +60,10 @@ func (d *Desk) loadFigures(r *Request) (sf scopedFigures, ok bool, err error) {
 	if sf.code, sf.name, sf.all, ok, err = d.figuresScope(r); err != nil || !ok {
 		return sf, ok, err
 	}
-	sf.f, err = storage.ProjectFigures(r.Context(), d.cfg.DB, sf.code)
+	if sf.f, err = storage.ProjectFigures(r.Context(), d.cfg.DB, sf.code); err != nil {
+		return sf, true, err
+	}
+	sf.cases, err = figures.ReadCases(r.Context(), d.cfg.DB, sf.code, d.cfg.Targets)
 	return sf, true, err
 }
 
@@ -68,9 +78,12 @@ func (d *Desk) figuresPage(w http.ResponseWriter, r *Request) error {
 		return d.OutOfScope(w, r, "desk.figures", "territory", r.URL.Query().Get("territory"))
 	}
 	v := figuresView{Lines: figures.Lines(r.L, sf.name, sf.f), ChartURL: "/desk/figures/steps.svg", Empty: len(sf.f.Steps) == 0,
-		ChartAlt: r.L.T("stats.chart_title", "Scope", sf.name)}
+		ChartAlt: r.L.T("stats.chart_title", "Scope", sf.name), CaseLines: sf.cases.Lines(r.L, sf.code),
+		CasesURL: "/desk/figures/cases.svg", CasesAlt: r.L.T("casestats.chart_title", "Scope", sf.name),
+		Downloads: downloads(r.L, sf.code), NoKey: len(d.cfg.ResearchKey) == 0}
 	if sf.code != "" {
 		v.ChartURL += "?territory=" + sf.code
+		v.CasesURL += "?territory=" + sf.code
 	}
 	if sf.all != nil {
 		v.Territories = []option{{Value: "", Label: r.L.T("stats.scope_all"), Selected: sf.code == ""}}
@@ -83,6 +96,16 @@ func (d *Desk) figuresPage(w http.ResponseWriter, r *Request) error {
 
 // figuresChart is the chart of plan steps by area and status as an SVG image.
 func (d *Desk) figuresChart(w http.ResponseWriter, r *Request) error {
+	return d.chart(w, r, func(sf scopedFigures) charts.Stacked { return figures.StepsChart(r.L, sf.name, sf.f.Steps) })
+}
+
+// casesChart is the chart of people against target (active, closed, missing) as an SVG image.
+func (d *Desk) casesChart(w http.ResponseWriter, r *Request) error {
+	return d.chart(w, r, func(sf scopedFigures) charts.Stacked { return sf.cases.CasesChart(r.L, sf.code, sf.name) })
+}
+
+// chart draws a chart of the figures of the scope a request asks for as an SVG image.
+func (d *Desk) chart(w http.ResponseWriter, r *Request, draw func(scopedFigures) charts.Stacked) error {
 	sf, ok, err := d.loadFigures(r)
 	if err != nil {
 		return err
@@ -90,7 +113,7 @@ func (d *Desk) figuresChart(w http.ResponseWriter, r *Request) error {
 	if !ok {
 		return d.OutOfScope(w, r, "desk.figures", "territory", r.URL.Query().Get("territory"))
 	}
-	svg, err := figures.StepsChart(r.L, sf.name, sf.f.Steps).SVG()
+	svg, err := draw(sf).SVG()
 	if err != nil {
 		return err
 	}

@@ -70,7 +70,10 @@ func TestFiguresOfACoordinatorAndAnAdmin(t *testing.T) {
 	if !strings.Contains(text, h.text("it", "stats.people", "Active", 4, "Closed", 0, "Invited", 2)) {
 		t.Fatalf("an admin's whole project:\n%s", text)
 	}
-	if p := ab.get("/desk/figures?territory=XX%00"); p.status != http.StatusNotFound {
+	if p := ab.get("/desk/figures?territory=XX"); p.status != http.StatusNotFound {
 		t.Fatalf("an unknown territory: %d", p.status)
+	}
+	if p := ab.get("/desk/figures?territory=XX%00"); p.status != http.StatusBadRequest {
+		t.Fatalf("a territory with a NUL byte: %d", p.status)
 	}
 }

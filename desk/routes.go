@@ -62,6 +62,8 @@ func (d *Desk) routes() []route {
 		{method: http.MethodPost, path: "/desk/leads/{id}/reopen", handle: d.leadReopen},
 		{method: http.MethodGet, path: "/desk/figures", nav: "figures", href: "/desk/figures", roles: staffWhoReadFigures(), handle: d.figuresPage},
 		{method: http.MethodGet, path: "/desk/figures/steps.svg", roles: staffWhoReadFigures(), handle: d.figuresChart},
+		{method: http.MethodGet, path: "/desk/figures/cases.svg", roles: staffWhoReadFigures(), handle: d.casesChart},
+		{method: http.MethodGet, path: "/desk/figures/files/{file}", roles: staffWhoReadFigures(), handle: d.figuresFile},
 		{method: http.MethodGet, path: "/desk/import", nav: "import", href: "/desk/import", roles: staffWhoReadFigures(), handle: d.importPage},
 		{method: http.MethodPost, path: "/desk/import", roles: staffWhoReadFigures(), maxBody: maxImportBody, handle: d.importFile},
 		{method: http.MethodGet, path: "/desk/audit", nav: "audit", href: "/desk/audit", roles: staffWhoReadFigures(), handle: d.audit},

@@ -105,15 +105,11 @@ func (e *Engine) sendStats(ctx context.Context, c *Ctx, territory string) error 
 		return err
 	}
 	text := strings.Join(figures.Lines(c.L, scope, f), "\n")
-	caseLines, err := e.caseStatsLines(ctx, c, territory)
+	cases, err := figures.ReadCases(ctx, c.Tx, territory, e.set.Targets)
 	if err != nil {
 		return err
 	}
-	changes, err := storage.AssessmentChanges(ctx, c.Tx, territory, figures.MinAssessmentPeople)
-	if err != nil {
-		return err
-	}
-	text += "\n" + strings.Join(append(caseLines, figures.AssessmentLines(c.L, changes)...), "\n")
+	text += "\n" + strings.Join(cases.Lines(c.L, territory), "\n")
 	var rows [][]bot.Button
 	if c.Actor.ScopeTerritory() == "" {
 		ts, err := storage.Territories(ctx, c.Tx)

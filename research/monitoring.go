@@ -125,3 +125,12 @@ func (m Monitoring) WriteCSV(w io.Writer) error {
 	}
 	return nil
 }
+
+// MonitoringFileName is the name of a monitoring file of a territory ("" all) made at now.
+func MonitoringFileName(territory string, now time.Time) string {
+	name := "insidebot-monitoring-" + now.UTC().Format("20060102")
+	if territory != "" {
+		name += "-" + territory
+	}
+	return name + ".csv"
+}

@@ -23,7 +23,7 @@ func (a *app) wireDesk() error {
 			}
 		},
 		PublicURL: a.cfg.PublicURL, Location: a.cfg.Timezone, MessageRetention: a.cfg.Scheduler.MessageRetention,
-		InviteTTL: a.cfg.InviteTTL}
+		InviteTTL: a.cfg.InviteTTL, Targets: a.cfg.Targets, ResearchKey: []byte(a.cfg.ResearchKey)}
 	if a.demoWorld != nil {
 		cfg.Demo = a.demoWorld
 		a.log.Info("demo desk: open it as the demo's staff", "tutor", a.cfg.PublicURL+"/desk/demo-login?as=tutor",
