@@ -24,8 +24,8 @@ type caseView struct {
 	CanManage, CanReassign bool
 	ReasonChoices          []choice
 	TutorChoices           []choice
-	Outcomes               []outcomeRow // valid, newest first
-	History                []outcomeRow // corrected or withdrawn, newest change first
+	Outcomes               []outcomeRow  // valid, newest first
+	History                []outcomeRow  // corrected or withdrawn, newest change first
 	OutcomeChoices         []choiceGroup // values kind/type
 	DetailChoices          []choiceGroup // values the detail
 	NoteMax                int
