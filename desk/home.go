@@ -88,6 +88,8 @@ func alertText(r *Request, kind string) string {
 		storage.AlertMessage, storage.AlertBlocked, storage.AlertErased, storage.AlertStepOverdue, storage.AlertInactive,
 		storage.AlertOnboarded, storage.AlertConsentChange:
 		return r.L.T("desk.alert." + kind)
+	case storage.AlertProposal, storage.AlertOperatorNote:
+		return r.L.T("desk.op.alert_" + kind)
 	}
 	return r.L.T("desk.alert.unknown")
 }

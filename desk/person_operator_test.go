@@ -302,5 +302,12 @@ func TestOperatorProposesAndWritesToTheTutor(t *testing.T) {
 		if got := tb.postForm(path+"/propose", good); got.status != http.StatusNotFound {
 			t.Fatalf("a tutor's proposal: %d", got.status)
 		}
+		// The tutor's Home names both alerts.
+		home := tb.get("/desk/").body
+		for _, id := range []string{"desk.op.alert_proposal", "desk.op.alert_operator_note"} {
+			if !strings.Contains(home, h.text("en", id)) {
+				t.Fatalf("the tutor's Home lacks %s\n%s", id, home)
+			}
+		}
 	})
 }
