@@ -99,6 +99,9 @@ func noticeOf(r *Request) notice {
 		if isErr, known := caseKeys[key]; known && isErr == (p == "err") {
 			return notice{Text: r.L.T("desk.case." + p + "." + key), Error: isErr}
 		}
+		if n, known := personNotices()[key]; known && n.isErr == (p == "err") {
+			return notice{Text: r.L.T(n.id, "Max", q.Get("max")), Error: n.isErr}
+		}
 	}
 	return notice{}
 }

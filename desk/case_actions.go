@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/insideaut/insidebot/domain"
-	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -130,22 +129,12 @@ func (d *Desk) outcomeAdd(w http.ResponseWriter, r *Request) error {
 	if err != nil || !ok {
 		return err
 	}
-	path, anchor := personPath(b), "outcomes-title"
-	kind, typ, known := splitOutcome(r.PostFormValue("what"))
-	if !known {
-		back(w, r, path, "err", errOutcomeInvalid, anchor)
+	o, bad := d.outcomeForm(r)
+	if bad != "" {
+		back(w, r, personPath(b), "err", bad, outcomesAnchor)
 		return nil
 	}
-	on, err := civil.ParseDate(r.PostFormValue("date"))
-	if err != nil || on > civil.Today(r.Now, d.cfg.Location) {
-		back(w, r, path, "err", errOutcomeDate, anchor)
-		return nil
-	}
-	o := storage.NewOutcome{Kind: kind, Type: typ, OccurredOn: on, Note: formMessage(r, "note")}
-	if storage.OutcomeDetails(kind, typ) != nil {
-		o.Detail = r.PostFormValue("detail")
-	}
-	return d.caseChange(w, r, b, anchor, func() string { return okOutcomeRecorded }, func(tx *storage.Tx) error {
+	return d.caseChange(w, r, b, outcomesAnchor, func() string { return okOutcomeRecorded }, func(tx *storage.Tx) error {
 		_, err := d.cfg.Domain.RecordOutcome(r.Context(), tx, r.Now, domain.Actor{Staff: &r.Staff}, b, o)
 		return err
 	})

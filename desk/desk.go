@@ -127,7 +127,7 @@ func (d *Desk) Handler() http.Handler {
 	}
 	mux.HandleFunc("GET /desk/login", d.loginPage)
 	mux.HandleFunc("POST /desk/login", d.login)
-	mux.Handle("POST /desk/logout", d.signedIn(route{method: http.MethodPost, path: "/desk/logout", handle: d.logout}))
+	mux.Handle("POST /desk/logout", d.signedIn(route{method: http.MethodPost, path: "/desk/logout", roles: everyone(), handle: d.logout}))
 	mux.HandleFunc("GET /desk/signed-out", d.signedOut)
 	mux.Handle("GET /desk/static/", d.static())
 	if d.cfg.Demo != nil {

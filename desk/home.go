@@ -16,6 +16,8 @@ type homeView struct {
 	AlertsTotal   int
 	More          bool // not every open alert is listed
 	ReplyMax      int
+	// ShowAlerts: the staff member follows cases and gets alerts (an operator does not).
+	ShowAlerts bool
 }
 
 // alertRow is one open alert.
@@ -28,14 +30,21 @@ type alertRow struct {
 	At   string // machine-readable (UTC), for <time datetime>
 }
 
-// home is the staff member's start page: their open alerts and their caseload's figures.
+// home is the staff member's start page: their open alerts and their caseload's figures; for
+// an operator, the figures of their reception centre's people and no alerts.
 func (d *Desk) home(w http.ResponseWriter, r *Request) error {
 	h, err := loadHome(r.Context(), d.cfg.DB, r.Staff, r.Now, d.cfg.Location)
 	if err != nil {
 		return err
 	}
-	v := homeView{Caseload: h.Caseload, AlertsTotal: h.AlertsTotal, More: len(h.Alerts) < h.AlertsTotal, ReplyMax: replyMax}
+	v := homeView{Caseload: h.Caseload, AlertsTotal: h.AlertsTotal, More: len(h.Alerts) < h.AlertsTotal, ReplyMax: replyMax,
+		ShowAlerts: !isOperator(r.Staff)}
 	switch {
+	case isOperator(r.Staff):
+		v.CaseloadTitle, err = d.centreTitle(r)
+		if err != nil {
+			return err
+		}
 	case h.Scope.TutorID != 0:
 		v.CaseloadTitle = r.L.T("desk.home.caseload_mine")
 	case h.Scope.Territory != "":
@@ -49,6 +58,15 @@ func (d *Desk) home(w http.ResponseWriter, r *Request) error {
 			When: r.L.DateTime(at), At: a.CreatedAt.UTC().Format(time.RFC3339)})
 	}
 	return d.render(w, r, http.StatusOK, "home", r.L.T("desk.home.title"), v)
+}
+
+// centreTitle names an operator's people: those of their reception centre.
+func (d *Desk) centreTitle(r *Request) (string, error) {
+	name, err := centreName(r.Context(), d.cfg.DB, r.Staff)
+	if err != nil || name == "" {
+		return r.L.T("desk.op.no_centre"), err
+	}
+	return r.L.T("desk.op.caseload_centre", "Centre", name), nil
 }
 
 // homeMessageRunes is how much of a message Home shows; the person's page shows it whole.
@@ -70,6 +88,8 @@ func alertText(r *Request, kind string) string {
 		storage.AlertMessage, storage.AlertBlocked, storage.AlertErased, storage.AlertStepOverdue, storage.AlertInactive,
 		storage.AlertOnboarded, storage.AlertConsentChange:
 		return r.L.T("desk.alert." + kind)
+	case storage.AlertProposal, storage.AlertOperatorNote:
+		return r.L.T("desk.op.alert_" + kind)
 	}
 	return r.L.T("desk.alert.unknown")
 }

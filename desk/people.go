@@ -63,7 +63,7 @@ func (d *Desk) people(w http.ResponseWriter, r *Request) error {
 		f.Lang = ""
 	}
 	scope := caseloadScope(r.Staff)
-	if scope.TutorID == 0 {
+	if scope.TutorID == 0 && scope.CentreID == 0 {
 		f.Territory = q.Get("territory")
 		f.TutorID, _ = strconv.ParseInt(q.Get("tutor"), 10, 64)
 	}
@@ -79,6 +79,10 @@ func (d *Desk) people(w http.ResponseWriter, r *Request) error {
 		Filtered: f.Status != "" || f.Lang != "" || f.Territory != "" || f.TutorID != 0 || f.Overdue}
 	v.Choices = d.peopleChoices(r, f, list)
 	switch {
+	case isOperator(r.Staff):
+		if v.Heading, err = d.centreTitle(r); err != nil {
+			return err
+		}
 	case scope.TutorID != 0:
 		v.Heading = r.L.T("desk.home.caseload_mine")
 	case scope.Territory != "":
@@ -111,7 +115,8 @@ func (d *Desk) people(w http.ResponseWriter, r *Request) error {
 }
 
 // peopleChoices are the options of each filter, the current ones selected. A tutor filters
-// only their own caseload, so they get no territory or tutor filter.
+// only their own caseload, an operator their centre's people, so they get no territory or
+// tutor filter.
 func (d *Desk) peopleChoices(r *Request, f peopleFilters, list peopleList) peopleChoices {
 	var c peopleChoices
 	c.Statuses = []option{{Value: "", Label: r.L.T("desk.people.status_open"), Selected: f.Status == ""}}
@@ -125,7 +130,7 @@ func (d *Desk) peopleChoices(r *Request, f peopleFilters, list peopleList) peopl
 	for _, s := range []string{"code", "activity", "overdue"} {
 		c.Sorts = append(c.Sorts, option{Value: s, Label: r.L.T("desk.people.sort_" + s), Selected: f.Sort == s})
 	}
-	if caseloadScope(r.Staff).TutorID != 0 {
+	if scope := caseloadScope(r.Staff); scope.TutorID != 0 || scope.CentreID != 0 {
 		return c
 	}
 	if len(list.Territories) > 1 {

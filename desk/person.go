@@ -70,6 +70,9 @@ type messageRow struct {
 // tutor, their open alerts, labs, offers and consents. Someone outside the staff member's
 // scope (or no one) is a 404, audited.
 func (d *Desk) person(w http.ResponseWriter, r *Request) error {
+	if isOperator(r.Staff) {
+		return d.centrePerson(w, r)
+	}
 	code := r.PathValue("code")
 	if !plausibleCode(code) {
 		return d.OutOfScope(w, r, "desk.person", "beneficiary", "")
@@ -115,23 +118,10 @@ func (d *Desk) person(w http.ResponseWriter, r *Request) error {
 		consent("announcements", b.ConsentAnnouncementsAt.Time, b.WantsAnnouncements()),
 	}
 	today := r.Now.In(loc).Format(time.DateOnly)
+	v.Areas = planAreas(l, p.Steps, today)
+	v.AreaChoices = areaChoices(l)
 	for _, area := range storage.Areas() {
-		a := areaView{Name: l.T("area." + area)}
-		for _, s := range p.Steps {
-			if s.Area != area {
-				continue
-			}
-			row := stepRow{Icon: l.T("status.icon." + s.Status), Title: l.StepTitle(s.StepKey.String, s.Title.String, s.Position),
-				Status: l.T("status.name." + s.Status), ID: s.ID, StatusValue: s.Status, DueValue: s.DueDate.String}
-			if due, err := time.Parse(time.DateOnly, s.DueDate.String); err == nil {
-				row.Due = l.Date(due)
-				row.Overdue = s.Status != storage.StepDone && s.DueDate.String < today
-			}
-			a.Steps = append(a.Steps, row)
-		}
-		v.Areas = append(v.Areas, a)
-		v.AreaChoices = append(v.AreaChoices, choice{Value: area, Label: a.Name})
-		g := choiceGroup{Label: a.Name}
+		g := choiceGroup{Label: l.T("area." + area)}
 		for _, std := range locales.StandardSteps() {
 			if std.Area == area {
 				g.Choices = append(g.Choices, choice{Value: std.Key, Label: l.StepTitle(std.Key, "", 0)})
@@ -178,6 +168,38 @@ func (d *Desk) person(w http.ResponseWriter, r *Request) error {
 		return err
 	}
 	return d.render(w, r, http.StatusOK, "person", b.Code+" · "+b.Name(), v)
+}
+
+// planAreas is a plan by area, in the order a plan shows them, with "overdue" meaning before
+// today (YYYY-MM-DD).
+func planAreas(l *locales.Localizer, steps []storage.PlanStep, today string) []areaView {
+	var out []areaView
+	for _, area := range storage.Areas() {
+		a := areaView{Name: l.T("area." + area)}
+		for _, s := range steps {
+			if s.Area != area {
+				continue
+			}
+			row := stepRow{Icon: l.T("status.icon." + s.Status), Title: l.StepTitle(s.StepKey.String, s.Title.String, s.Position),
+				Status: l.T("status.name." + s.Status), ID: s.ID, StatusValue: s.Status, DueValue: s.DueDate.String}
+			if due, err := time.Parse(time.DateOnly, s.DueDate.String); err == nil {
+				row.Due = l.Date(due)
+				row.Overdue = s.Status != storage.StepDone && s.DueDate.String < today
+			}
+			a.Steps = append(a.Steps, row)
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// areaChoices are the plan's areas as a select offers them.
+func areaChoices(l *locales.Localizer) []choice {
+	var out []choice
+	for _, area := range storage.Areas() {
+		out = append(out, choice{Value: area, Label: l.T("area." + area)})
+	}
+	return out
 }
 
 // plausibleCode tells whether s could be a beneficiary's code (letters, digits and dashes, at

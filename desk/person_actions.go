@@ -20,6 +20,13 @@ const stepTitleMax = 200
 // may see, not erased. Anyone else (or no one) has been answered as out of scope (ok false),
 // audited under action.
 func (d *Desk) personInScope(w http.ResponseWriter, r *Request, action string) (storage.Beneficiary, bool, error) {
+	return d.findPerson(w, r, action, inScope)
+}
+
+// findPerson finds the person a path names ({code}): someone may lets the staff member see,
+// not erased. Anyone else (or no one) has been answered as out of scope (ok false), audited
+// under action.
+func (d *Desk) findPerson(w http.ResponseWriter, r *Request, action string, may func(storage.Staff, storage.Beneficiary) bool) (storage.Beneficiary, bool, error) {
 	code := r.PathValue("code")
 	if !plausibleCode(code) {
 		return storage.Beneficiary{}, false, d.OutOfScope(w, r, action, "beneficiary", "")
@@ -31,7 +38,7 @@ func (d *Desk) personInScope(w http.ResponseWriter, r *Request, action string) (
 	if err != nil {
 		return b, false, err
 	}
-	if b.Status == storage.BeneficiaryErased || !inScope(r.Staff, b) {
+	if b.Status == storage.BeneficiaryErased || !may(r.Staff, b) {
 		return b, false, d.OutOfScope(w, r, action, "beneficiary", strconv.FormatInt(b.ID, 10))
 	}
 	return b, true, nil

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/storage"
@@ -25,7 +24,8 @@ type caseView struct {
 	CanManage, CanReassign bool
 	ReasonChoices          []choice
 	TutorChoices           []choice
-	Outcomes               []fact
+	Outcomes               []outcomeRow  // valid, newest first
+	History                []outcomeRow  // corrected or withdrawn, newest change first
 	OutcomeChoices         []choiceGroup // values kind/type
 	DetailChoices          []choiceGroup // values the detail
 	NoteMax                int
@@ -73,12 +73,17 @@ func (d *Desk) loadCase(ctx context.Context, q storage.Queryer, r *Request, b st
 		return v, err
 	}
 	for _, o := range outcomes {
-		what := outcomeName(r, o.Kind, o.Type, o.Detail.String)
-		date := o.OccurredOn
-		if day, err := time.Parse(time.DateOnly, date[:min(len(date), 10)]); err == nil {
-			date = l.Date(day)
+		v.Outcomes = append(v.Outcomes, d.outcomeRow(r, o, v.CanManage))
+	}
+	if v.CanManage {
+		// The history is the managers': who corrected what, and when.
+		ended, err := storage.OutcomeHistoryOf(ctx, q, b.ID)
+		if err != nil {
+			return v, err
 		}
-		v.Outcomes = append(v.Outcomes, fact{Label: what, Value: date})
+		for _, o := range ended {
+			v.History = append(v.History, d.outcomeRow(r, o, false))
+		}
 	}
 	for _, kind := range storage.OutcomeKinds() {
 		g := choiceGroup{Label: l.T("outcomes.kind_" + kind)}
@@ -121,6 +126,7 @@ func caseRefusals() map[error]string {
 		domain.ErrNotATutor:      errNotATutor,
 		domain.ErrSameTutor:      errSameTutor,
 		domain.ErrOutcomeInvalid: errOutcomeInvalid,
+		domain.ErrOutcomeGone:    errOutcomeGone,
 	}
 }
 

@@ -92,6 +92,8 @@ func roleName(l *locales.Localizer, role string) string {
 	switch role {
 	case storage.RoleTutor, storage.RoleCoordinator, storage.RoleAdmin:
 		return l.T("desk.role." + role)
+	case storage.RoleOperator:
+		return l.T("desk.op.role")
 	}
 	return role
 }

@@ -19,7 +19,9 @@ type route struct {
 	// nav is the page's label in the navigation bar (desk.nav.<nav>), "" for none; href is
 	// where that link points (path without its pattern marks).
 	nav, href string
-	// roles that may use it; none: every staff role. Anyone else gets 404, audited.
+	// roles that may use it; none: the staff who follow cases (tutors, coordinators, admins),
+	// never operators, who get only the routes that name them (everyone()). Anyone else gets
+	// 404, audited.
 	roles []string
 	// maxBody bounds a POST's body (default maxForm).
 	maxBody int64
@@ -33,9 +35,11 @@ const maxForm = 64 << 10
 // navigation bar is built from it, in this order, with the entries of the staff member's role.
 func (d *Desk) routes() []route {
 	return []route{
-		{method: http.MethodGet, path: "/desk/{$}", nav: "home", href: "/desk/", handle: d.home},
-		{method: http.MethodGet, path: "/desk/people", nav: "people", href: "/desk/people", handle: d.people},
-		{method: http.MethodGet, path: "/desk/people/{code}", handle: d.person},
+		{method: http.MethodGet, path: "/desk/{$}", nav: "home", href: "/desk/", roles: everyone(), handle: d.home},
+		{method: http.MethodGet, path: "/desk/people", nav: "people", href: "/desk/people", roles: everyone(), handle: d.people},
+		{method: http.MethodGet, path: "/desk/people/{code}", roles: everyone(), handle: d.person},
+		{method: http.MethodPost, path: "/desk/people/{code}/propose", roles: operators(), handle: d.operatorPropose},
+		{method: http.MethodPost, path: "/desk/people/{code}/note", roles: operators(), handle: d.operatorNote},
 		{method: http.MethodPost, path: "/desk/alerts/{id}/reply", handle: d.alertReply},
 		{method: http.MethodPost, path: "/desk/alerts/{id}/done", handle: d.alertDone},
 		{method: http.MethodPost, path: "/desk/people/{code}/reply", handle: d.personReply},
@@ -46,6 +50,8 @@ func (d *Desk) routes() []route {
 		{method: http.MethodPost, path: "/desk/people/{code}/reopen", handle: d.caseReopen},
 		{method: http.MethodPost, path: "/desk/people/{code}/reassign", roles: staffWhoReadFigures(), handle: d.caseReassign},
 		{method: http.MethodPost, path: "/desk/people/{code}/outcomes", handle: d.outcomeAdd},
+		{method: http.MethodPost, path: "/desk/people/{code}/outcomes/{id}/withdraw", handle: d.outcomeWithdraw},
+		{method: http.MethodPost, path: "/desk/people/{code}/outcomes/{id}/correct", handle: d.outcomeCorrect},
 		{method: http.MethodGet, path: "/desk/labs", nav: "labs", href: "/desk/labs", handle: d.labs},
 		{method: http.MethodGet, path: "/desk/labs/sessions/{id}", handle: d.session},
 		{method: http.MethodPost, path: "/desk/labs/sessions/{id}/enrol", roles: staffWhoReadFigures(), handle: d.sessionEnrol},
@@ -74,9 +80,24 @@ func (d *Desk) routes() []route {
 // and the audit log, and enrol people in lab sessions (as /enrol).
 func staffWhoReadFigures() []string { return []string{storage.RoleCoordinator, storage.RoleAdmin} }
 
+// caseStaff are the roles that follow cases: a route that names no roles is theirs.
+func caseStaff() []string {
+	return []string{storage.RoleTutor, storage.RoleCoordinator, storage.RoleAdmin}
+}
+
+// operators are the reception-centre operators (domain.RoleOperator): they see their centre's
+// people, propose steps and write to the tutors, as the chat's /mine, /b, /propose, /note.
+func operators() []string { return []string{storage.RoleOperator} }
+
+// everyone is every role that may sign in to the desk.
+func everyone() []string { return append(caseStaff(), operators()...) }
+
 // allows tells whether a role may use the route.
 func (rt route) allows(role string) bool {
-	return len(rt.roles) == 0 || slices.Contains(rt.roles, role)
+	if len(rt.roles) == 0 {
+		return slices.Contains(caseStaff(), role)
+	}
+	return slices.Contains(rt.roles, role)
 }
 
 // navItem is one link of the navigation bar.

@@ -1,9 +1,12 @@
 package desk
 
 import (
+	"context"
 	"database/sql"
+	"errors"
 	"net/http"
 
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -21,4 +24,30 @@ func (d *Desk) OutOfScope(w http.ResponseWriter, r *Request, action, targetKind,
 	}
 	d.message(w, r.Request, r, http.StatusNotFound, "not_found")
 	return nil
+}
+
+// The desk's scope is the chat's, from the domain (domain/policy.go), never a rule of its own:
+// the staff who follow cases see whom Actor.CanSeeBeneficiary lets them (inScope, as /card);
+// an operator sees the people of their reception centre, Actor.CanSeeInCentre (inCentre, as
+// /b), and only what /b shows of them.
+
+// isOperator tells whether the staff member is a reception-centre operator.
+func isOperator(s storage.Staff) bool { return domain.Actor{Staff: &s}.Role() == domain.RoleOperator }
+
+// inCentre tells whether an operator may see a beneficiary: one of their own centre, not
+// erased (the chat's /b, /propose and /note rule).
+func inCentre(s storage.Staff, b storage.Beneficiary) bool {
+	return domain.Actor{Staff: &s}.CanSeeInCentre(b)
+}
+
+// centreName names an operator's reception centre ("" when they have none).
+func centreName(ctx context.Context, q storage.Queryer, s storage.Staff) (string, error) {
+	if !s.CentreID.Valid {
+		return "", nil
+	}
+	c, err := storage.CentreByID(ctx, q, s.CentreID.Int64)
+	if errors.Is(err, storage.ErrNotFound) {
+		return "", nil
+	}
+	return c.Name, err
 }

@@ -41,9 +41,12 @@ type homeData struct {
 // before today in loc.
 func loadHome(ctx context.Context, q storage.Queryer, s storage.Staff, now time.Time, loc *time.Location) (homeData, error) {
 	var h homeData
-	alerts, err := storage.OpenAlerts(ctx, q, s.ID)
-	if err != nil {
-		return h, err
+	var alerts []storage.Alert
+	var err error
+	if !isOperator(s) { // operators get no alerts: the tutors answer them
+		if alerts, err = storage.OpenAlerts(ctx, q, s.ID); err != nil {
+			return h, err
+		}
 	}
 	h.AlertsTotal = len(alerts)
 	for i := len(alerts) - 1; i >= 0 && len(h.Alerts) < maxHomeAlerts; i-- {
@@ -110,8 +113,8 @@ func loadPeople(ctx context.Context, q storage.Queryer, pq storage.PeopleQuery) 
 	if l.Rows, l.Total, err = storage.People(ctx, q, pq); err != nil {
 		return l, err
 	}
-	if pq.Scope.TutorID != 0 {
-		return l, nil
+	if pq.Scope.TutorID != 0 || pq.Scope.CentreID != 0 {
+		return l, nil // a tutor's own people, an operator's centre: no territory or tutor to filter on
 	}
 	all, err := storage.Territories(ctx, q)
 	if err != nil {

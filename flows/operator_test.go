@@ -148,7 +148,7 @@ func TestOperatorCannotDoWhatATutorDoes(t *testing.T) {
 	allowed := map[string]bool{"/mine": true, "/b": true, "/help": true, "/lang": true, "lang button": true, "cancel button": true}
 	cases := append([]staffCase{}, tutorCases...)
 	for _, c := range []string{"/session", "/lab", "/labs", "/module", "/enrol 1 MI-001", "/broadcast", "/broadcasts",
-		"/stats", "/export", "/desk", "/invite tutor MI", "/invite operator MI Casa Nuova", "/plan", "/housing", "/jobs", "/privacy",
+		"/stats", "/export", "/invite tutor MI", "/invite operator MI Casa Nuova", "/plan", "/housing", "/jobs", "/privacy",
 		"/close MI-001", "/reopen MI-001", "/outcome MI-001", "/reassign MI-001", "/deactivate"} {
 		cases = append(cases, staffCase{name: c, input: cmd(c)})
 	}

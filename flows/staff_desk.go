@@ -25,7 +25,7 @@ const deskLinkMinutes = 10
 
 func (e *Engine) deskRoutes() []Route {
 	return []Route{
-		{Command: "desk", Roles: domain.Staff, Help: "staffhelp.desk", Handle: e.deskCommand},
+		{Command: "desk", Roles: domain.Staff | domain.RoleOperator, Help: "staffhelp.desk", Handle: e.deskCommand},
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 
 var deskLink = regexp.MustCompile(`https://insidebot\.example/desk/login\?t=[A-Za-z0-9_-]+`)
 
-// /desk on Telegram: every staff role gets a one-time sign-in link valid 10 minutes that opens
+// /desk on Telegram: every staff role (operators too) gets a one-time sign-in link valid 10 minutes that opens
 // the desk for them; /desk logout ends all their desk sessions and says how many; a
 // beneficiary gets the usual answer to a command they do not have.
 func TestDeskCommand(t *testing.T) {
@@ -25,7 +25,7 @@ func TestDeskCommand(t *testing.T) {
 	h := newHarness(t)
 	ctx := h.Ctx()
 	it := h.Catalog.For("it")
-	for _, role := range []string{storage.RoleTutor, storage.RoleCoordinator, storage.RoleAdmin} {
+	for _, role := range []string{storage.RoleTutor, storage.RoleCoordinator, storage.RoleAdmin, storage.RoleOperator} {
 		s := h.NewStaff(role, "MI", "Giulia")
 		chat := h.Telegram()
 		h.LinkStaff(chat, s)
@@ -81,8 +81,8 @@ func TestDeskCommand(t *testing.T) {
 		}
 	}
 
-	// /help (and Telegram's command menu) lists /desk for staff only.
-	for _, r := range []domain.Role{domain.RoleTutor, domain.RoleCoordinator, domain.RoleAdmin} {
+	// /help (and Telegram's command menu) lists /desk for staff and operators only.
+	for _, r := range []domain.Role{domain.RoleTutor, domain.RoleCoordinator, domain.RoleAdmin, domain.RoleOperator} {
 		if !slices.ContainsFunc(h.Engine.Menu(r, it), func(c bot.Command) bool { return c.Command == "desk" }) {
 			t.Errorf("%v menu lacks /desk", r)
 		}

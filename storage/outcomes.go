@@ -139,3 +139,14 @@ ORDER BY occurred_on DESC, id DESC`, beneficiaryID); err != nil {
 	}
 	return out, nil
 }
+
+// OutcomeHistoryOf lists a beneficiary's outcomes that were corrected or withdrawn, newest
+// change first: the history a correction or a withdrawal keeps.
+func OutcomeHistoryOf(ctx context.Context, q Queryer, beneficiaryID int64) ([]CaseOutcome, error) {
+	var out []CaseOutcome
+	if err := q.Select(ctx, &out, `SELECT `+outcomeColumns+` FROM outcomes WHERE beneficiary_id = ? AND status <> 'valid'
+ORDER BY ended_at DESC, id DESC`, beneficiaryID); err != nil {
+		return nil, fmt.Errorf("outcome history of %d: %w", beneficiaryID, err)
+	}
+	return out, nil
+}

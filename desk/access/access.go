@@ -55,9 +55,9 @@ const (
 	ActionLogoutAll  = "desk.logout_all"
 )
 
-// ActiveStaff returns a staff member who may use the desk: one that exists, is active and
-// follows cases (a tutor, coordinator or admin). Reception-centre operators use the chat's
-// operator commands; the desk has no pages for them yet.
+// ActiveStaff returns a staff member who may use the desk: one that exists and is active (a
+// tutor, coordinator, admin, or reception-centre operator: the desk's route table gives each
+// role its pages).
 func ActiveStaff(ctx context.Context, q storage.Queryer, staffID int64) (storage.Staff, error) {
 	s, err := storage.StaffByID(ctx, q, staffID)
 	if errors.Is(err, storage.ErrNotFound) {
@@ -68,9 +68,6 @@ func ActiveStaff(ctx context.Context, q storage.Queryer, staffID int64) (storage
 	}
 	if s.Status != "active" {
 		return s, fmt.Errorf("staff #%d is %s: %w", staffID, s.Status, ErrNotActiveStaff)
-	}
-	if s.Role == storage.RoleOperator {
-		return s, fmt.Errorf("staff #%d is an operator: %w", staffID, ErrNotActiveStaff)
 	}
 	return s, nil
 }

@@ -67,6 +67,7 @@ func TestOnlyActiveStaffGetLinks(t *testing.T) {
 		}
 		pending := staff(t, db, storage.RoleTutor, "pending")
 		disabled := staff(t, db, storage.RoleCoordinator, "disabled")
+		pendingOperator := staff(t, db, storage.RoleOperator, "pending")
 		b, err := storage.CreateBeneficiary(ctx, db, storage.NewBeneficiary{Territory: "MI", Lang: "fr", TutorID: active.ID}, t0)
 		if err != nil {
 			t.Fatal(err)
@@ -76,7 +77,8 @@ func TestOnlyActiveStaffGetLinks(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		for name, id := range map[string]int64{"pending": pending.ID, "disabled": disabled.ID, "a beneficiary's id": b.ID} {
+		for name, id := range map[string]int64{"pending": pending.ID, "disabled": disabled.ID, "a pending operator": pendingOperator.ID,
+			"a beneficiary's id": b.ID} {
 			if link, err := links.IssueLoginLink(ctx, db, id, t0); !errors.Is(err, access.ErrNotActiveStaff) || link != "" {
 				t.Fatalf("%s got a link %q (%v)", name, link, err)
 			}
@@ -84,6 +86,15 @@ func TestOnlyActiveStaffGetLinks(t *testing.T) {
 		var n int
 		if err := db.Get(ctx, &n, `SELECT COUNT(*) FROM desk_login_links`); err != nil || n != 1 {
 			t.Fatalf("%d links stored (%v), want only the active one's", n, err)
+		}
+		// A reception-centre operator, active, signs in too (the desk gives them their pages).
+		operator := staff(t, db, storage.RoleOperator, "active")
+		link, err = links.IssueLoginLink(ctx, db, operator.ID, t0)
+		if err != nil || link == "" {
+			t.Fatalf("an active operator got no link: %v", err)
+		}
+		if _, who, err := access.Login(ctx, db, tokenOf(t, link), t0.Add(time.Minute)); err != nil || who.ID != operator.ID {
+			t.Fatalf("an active operator's login: %+v %v", who, err)
 		}
 	})
 }
