@@ -84,6 +84,9 @@ func noticeOf(r *Request) notice {
 		if isErr, known := caseKeys[key]; known && isErr == (p == "err") {
 			return notice{Text: r.L.T("desk.case." + p + "." + key), Error: isErr}
 		}
+		if isErr, known := staffNoticeKeys()[key]; known && isErr == (p == "err") {
+			return notice{Text: r.L.T("desk.staff." + p + "." + key), Error: isErr}
+		}
 	}
 	return notice{}
 }
