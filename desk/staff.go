@@ -28,12 +28,13 @@ const (
 	errStaffDisabled = "already_disabled"
 	errStaffNotTutor = "not_a_tutor"
 	errStaffSame     = "same_tutor"
+	errStaffConfirm  = "confirm"
 )
 
 // staffNoticeKeys are the notices of the Staff page: true for an error.
 func staffNoticeKeys() map[string]bool {
 	return map[string]bool{okStaffDeactivated: false, okCaseloadMoved: false, okCaseloadEmpty: false,
-		errStaffCaseload: true, errStaffDisabled: true, errStaffNotTutor: true, errStaffSame: true}
+		errStaffCaseload: true, errStaffDisabled: true, errStaffNotTutor: true, errStaffSame: true, errStaffConfirm: true}
 }
 
 // staffRefusals are the domain's refusals of staff changes with the notice each is shown as;
@@ -114,12 +115,17 @@ func (d *Desk) staffInvite(w http.ResponseWriter, r *Request) error {
 	return d.renderStaff(w, r, http.StatusOK, inviteForm{Role: f.Role, Lang: f.Lang, Territory: f.Territory}, &card)
 }
 
-// staffDeactivate deactivates a member (domain.DeactivateStaff, as the chat's /deactivate):
-// refused with a notice while a tutor still follows open cases. Their desk sessions end.
+// staffDeactivate deactivates a member (domain.DeactivateStaff, as the chat's /deactivate),
+// once its box is ticked (the chat asks to confirm too; there is no undo): refused with a
+// notice while a tutor still follows open cases. Their desk sessions end.
 func (d *Desk) staffDeactivate(w http.ResponseWriter, r *Request) error {
 	st, ok, err := d.staffInScope(w, r, "desk.staff_deactivate")
 	if err != nil || !ok {
 		return err
+	}
+	if r.PostFormValue("confirm") != "yes" {
+		back(w, r, staffPath, "err", errStaffConfirm, staffAnchor)
+		return nil
 	}
 	return d.staffChange(w, r, okStaffDeactivated, func(tx *storage.Tx) error {
 		return d.cfg.Domain.DeactivateStaff(r.Context(), tx, r.Now, domain.Actor{Staff: &r.Staff}, st)

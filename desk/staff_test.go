@@ -36,6 +36,9 @@ func (h *harness) invited(p page) (string, storage.Staff) {
 	return m[1], s
 }
 
+// sure is a deactivation form with its box ticked.
+func sure() url.Values { return url.Values{"confirm": {"yes"}} }
+
 func (h *harness) staffCount() int {
 	h.t.Helper()
 	return h.count("staff")
@@ -86,7 +89,7 @@ func TestStaffPage(t *testing.T) {
 		if got := b.post("/desk/staff/invite", url.Values{"role": {"tutor"}, "lang": {"it"}}); got.status != http.StatusForbidden {
 			t.Fatalf("an invite without the CSRF token: %d", got.status)
 		}
-		if got := b.post("/desk/staff/"+strconv.FormatInt(luca.ID, 10)+"/deactivate", nil); got.status != http.StatusForbidden {
+		if got := b.post("/desk/staff/"+strconv.FormatInt(luca.ID, 10)+"/deactivate", sure()); got.status != http.StatusForbidden {
 			t.Fatalf("a deactivation without the CSRF token: %d", got.status)
 		}
 		if h.staffCount() != before {
@@ -137,7 +140,7 @@ func TestStaffPage(t *testing.T) {
 			t.Fatalf("the refused invite's audit entries: %+v", es)
 		}
 		farPath := "/desk/staff/" + strconv.FormatInt(far.ID, 10)
-		if p := b.postForm(farPath+"/deactivate", nil); p.status != http.StatusNotFound {
+		if p := b.postForm(farPath+"/deactivate", sure()); p.status != http.StatusNotFound {
 			t.Fatalf("deactivating another territory's tutor: %d", p.status)
 		}
 		if p := b.postForm(farPath+"/reassign", url.Values{"to": {strconv.FormatInt(sara.ID, 10)}}); p.status != http.StatusNotFound {
@@ -154,7 +157,11 @@ func TestStaffPage(t *testing.T) {
 		}
 
 		lucaPath := "/desk/staff/" + strconv.FormatInt(luca.ID, 10)
-		loc := wantRedirect(t, b.postForm(lucaPath+"/deactivate", nil), "/desk/staff?err=has_caseload")
+		loc := wantRedirect(t, b.postForm(lucaPath+"/deactivate", nil), "/desk/staff?err=confirm")
+		if got := b.get(loc); !strings.Contains(got.body, h.text("en", "desk.staff.err.confirm")) || len(h.audit("/deactivate", "")) != 0 {
+			t.Fatalf("a deactivation without its box ticked: the notice is missing or it reached the domain\n%s", got.body)
+		}
+		loc = wantRedirect(t, b.postForm(lucaPath+"/deactivate", sure()), "/desk/staff?err=has_caseload")
 		if got := b.get(loc); !strings.Contains(got.body, h.text("en", "desk.staff.err.has_caseload")) {
 			t.Fatalf("the refusal is not on the page\n%s", got.body)
 		}
@@ -175,7 +182,7 @@ func TestStaffPage(t *testing.T) {
 		if h.sessions(luca.ID) == 0 || lb.get("/desk/").status != http.StatusOK {
 			t.Fatal("Luca's desk session is not open before the deactivation")
 		}
-		wantRedirect(t, b.postForm(lucaPath+"/deactivate", nil), "/desk/staff?ok=deactivated")
+		wantRedirect(t, b.postForm(lucaPath+"/deactivate", sure()), "/desk/staff?ok=deactivated")
 		if s, _ := storage.StaffByID(ctx, db, luca.ID); s.Status != domain.StaffStatusDisabled || len(h.audit("/deactivate", storage.OutcomeOK)) != 1 {
 			t.Fatalf("Luca after the deactivation: %+v", s)
 		}
@@ -185,14 +192,14 @@ func TestStaffPage(t *testing.T) {
 		if p := lb.get("/desk/"); p.status != http.StatusUnauthorized {
 			t.Fatalf("Luca's desk after the deactivation: %d", p.status)
 		}
-		wantRedirect(t, b.postForm(lucaPath+"/deactivate", nil), "/desk/staff?err=already_disabled")
+		wantRedirect(t, b.postForm(lucaPath+"/deactivate", sure()), "/desk/staff?err=already_disabled")
 		if strings.Contains(b.get("/desk/staff").body, `action="`+lucaPath+`/deactivate"`) {
 			t.Fatal("a deactivated member still has a Deactivate button")
 		}
 
 		// A coordinator deactivates an operator of their territory; not themselves.
-		wantRedirect(t, b.postForm("/desk/staff/"+strconv.FormatInt(omar.ID, 10)+"/deactivate", nil), "/desk/staff?ok=deactivated")
-		if p := b.postForm("/desk/staff/"+strconv.FormatInt(coord.ID, 10)+"/deactivate", nil); p.status != http.StatusNotFound {
+		wantRedirect(t, b.postForm("/desk/staff/"+strconv.FormatInt(omar.ID, 10)+"/deactivate", sure()), "/desk/staff?ok=deactivated")
+		if p := b.postForm("/desk/staff/"+strconv.FormatInt(coord.ID, 10)+"/deactivate", sure()); p.status != http.StatusNotFound {
 			t.Fatalf("a coordinator deactivating themselves: %d", p.status)
 		}
 		if s, _ := storage.StaffByID(ctx, db, coord.ID); s.Status != "active" {
