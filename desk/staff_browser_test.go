@@ -3,6 +3,8 @@ package desk_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -66,4 +68,27 @@ func TestStaffInChromium(t *testing.T) {
 	c.WaitFor("printed: the card alone", `getComputedStyle(document.querySelector('#invited')).display !== 'none' &&
 		[...document.querySelectorAll('.top, .no-print, .notice')].every(e => getComputedStyle(e).display === 'none')`)
 	screenshot(c, "desk-staff-invited-print")
+
+	// An import's cards: on screen after the upload; printed, the cards alone.
+	c.Do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+		return err
+	}), chromedp.EmulateViewport(1440, 900))
+	csv := filepath.Join(t.TempDir(), "people.csv")
+	if err := os.WriteFile(csv, []byte("territory,lang,tutor_id,name\nMI,fr,,Amina Diallo\nMI,ar,,Yonas Tesfaye\nMI,ti,,\nMI,it,,Sara Haile\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.Do(chromedp.Navigate(h.srv.URL+"/desk/import"), chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{csv}),
+		chromedp.Click(chromedp.CSS("#import-submit")))
+	c.WaitFor("four cards with their QR codes", `document.querySelectorAll('.qr-card img.qr').length === 4 &&
+		[...document.querySelectorAll('.qr-card img.qr')].every(i => i.naturalWidth === 256)`)
+	look(c, "an import's cards, 1440 px")
+	screenshot(c, "desk-import-cards-1440")
+	c.Do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	}))
+	c.WaitFor("printed: the cards alone, three to a row", `[...document.querySelectorAll('.top, .no-print')].every(e => getComputedStyle(e).display === 'none') &&
+		getComputedStyle(document.querySelector('.qr-cards')).gridTemplateColumns.split(' ').length === 3`)
+	screenshot(c, "desk-import-cards-print")
 }
