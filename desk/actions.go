@@ -102,6 +102,9 @@ func noticeOf(r *Request) notice {
 		if n, known := personNotices()[key]; known && n.isErr == (p == "err") {
 			return notice{Text: r.L.T(n.id, "Max", q.Get("max")), Error: n.isErr}
 		}
+		if isErr, known := staffNoticeKeys()[key]; known && isErr == (p == "err") {
+			return notice{Text: r.L.T("desk.staff." + p + "." + key), Error: isErr}
+		}
 	}
 	return notice{}
 }

@@ -63,6 +63,10 @@ type Config struct {
 	// ResearchKey is RESEARCH_KEY: the Figures page's research and monitoring downloads are
 	// refused while it is empty, as the CLI's and the chat's exports are.
 	ResearchKey []byte
+	// Invites say where invite links lead (the bot's Telegram username, the WhatsApp number,
+	// PUBLIC_URL's web chat) and how long staff invites last: the Staff page's invites and the
+	// QR cards of an import. PublicURL and InviteTTL default to the fields above.
+	Invites domain.Links
 	// Demo, set only by serve --demo, lets /desk/demo-login open the desk as the demo's staff.
 	// Without it that path does not exist.
 	Demo DemoStaff
@@ -102,6 +106,15 @@ func New(cfg Config) (*Desk, error) {
 		cfg.MessageRetention = 720 * time.Hour
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	if cfg.Invites.PublicURL == "" {
+		cfg.Invites.PublicURL = cfg.PublicURL
+	}
+	if cfg.Invites.InviteTTL <= 0 {
+		cfg.Invites.InviteTTL = cfg.InviteTTL
+	}
+	if cfg.Invites.InviteTTL <= 0 {
+		cfg.Invites.InviteTTL = defaultInviteTTL
+	}
 	u, err := url.Parse(cfg.PublicURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("desk: PUBLIC_URL %q is not an http(s) URL", cfg.PublicURL)

@@ -28,7 +28,7 @@ var t0 = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 // harness is the desk on a real database behind a real HTTP server, with a clock the test
 // moves.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	db    *storage.DB
 	clock *clock.Fake
 	cat   *locales.Catalog
@@ -37,7 +37,7 @@ type harness struct {
 	wakes atomic.Int64 // how many times the desk woke the outbox senders
 }
 
-func newHarness(t *testing.T, db *storage.DB, opts ...func(*desk.Config)) *harness {
+func newHarness(t testing.TB, db *storage.DB, opts ...func(*desk.Config)) *harness {
 	t.Helper()
 	cat, err := locales.Load(nil)
 	if err != nil {

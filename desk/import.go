@@ -32,6 +32,8 @@ type importView struct {
 	Problems []string // each problem of a rejected file, in words
 	Done     string   // what was imported, in words ("" nothing yet)
 	Created  []importedPerson
+	Cards    []importCard // the printable QR cards of the people created (import_cards.go)
+	NoCard   int          // people created beyond the cards printed
 }
 
 // importedPerson is a beneficiary created by an import, with their one-time invite.
@@ -101,6 +103,9 @@ func (d *Desk) importFile(w http.ResponseWriter, r *Request) error {
 	for _, c := range res.Created {
 		v.Created = append(v.Created, importedPerson{Line: c.Line, Code: c.Code, InviteCode: c.InviteCode,
 			Expires: r.L.DateTime(c.ExpiresAt.In(d.cfg.Location))})
+	}
+	if v.Cards, v.NoCard, err = d.importCards(res.Created); err != nil {
+		return err
 	}
 	return d.render(w, r, http.StatusOK, "import", r.L.T("desk.import.title"), v)
 }

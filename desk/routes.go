@@ -72,12 +72,17 @@ func (d *Desk) routes() []route {
 		{method: http.MethodGet, path: "/desk/figures/files/{file}", roles: staffWhoReadFigures(), handle: d.figuresFile},
 		{method: http.MethodGet, path: "/desk/import", nav: "import", href: "/desk/import", roles: staffWhoReadFigures(), handle: d.importPage},
 		{method: http.MethodPost, path: "/desk/import", roles: staffWhoReadFigures(), maxBody: maxImportBody, handle: d.importFile},
+		{method: http.MethodGet, path: "/desk/staff", nav: "staff", href: "/desk/staff", roles: staffWhoReadFigures(), handle: d.staffPage},
+		{method: http.MethodPost, path: "/desk/staff/invite", roles: staffWhoReadFigures(), handle: d.staffInvite},
+		{method: http.MethodPost, path: "/desk/staff/{id}/deactivate", roles: staffWhoReadFigures(), handle: d.staffDeactivate},
+		{method: http.MethodPost, path: "/desk/staff/{id}/reassign", roles: staffWhoReadFigures(), handle: d.staffReassign},
 		{method: http.MethodGet, path: "/desk/audit", nav: "audit", href: "/desk/audit", roles: staffWhoReadFigures(), handle: d.audit},
 	}
 }
 
 // staffWhoReadFigures are the roles that read the project's figures (as /stats in the chat)
-// and the audit log, and enrol people in lab sessions (as /enrol).
+// and the audit log, enrol people in lab sessions (as /enrol) and manage the staff (as
+// /invite tutor, /deactivate).
 func staffWhoReadFigures() []string { return []string{storage.RoleCoordinator, storage.RoleAdmin} }
 
 // caseStaff are the roles that follow cases: a route that names no roles is theirs.

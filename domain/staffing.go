@@ -14,9 +14,9 @@ import (
 )
 
 // A coordinator moves a beneficiary, or a tutor's whole open caseload, to another active tutor
-// of the territory; both tutors and the person are told. A coordinator deactivates a staff
-// member of their territory (an admin anyone but themselves); a tutor who still follows open
-// cases is not deactivated until they are reassigned. A deactivated member's chats are
+// of the territory; both tutors and the person are told. A coordinator deactivates a tutor or
+// an operator of their territory (an admin anyone but themselves); a tutor who still follows
+// open cases is not deactivated until they are reassigned. A deactivated member's chats are
 // answered as strangers' (flows' actor loading) and their desk sessions end.
 
 // ErrStaffDisabled is a deactivation of someone deactivated already.
@@ -127,15 +127,27 @@ func (s *Service) reassignOne(ctx context.Context, q storage.Queryer, now time.T
 	return err
 }
 
-// DeactivateStaff deactivates a staff member: a coordinator those of their territory, an admin
-// anyone; nobody themselves. A tutor who still follows open cases is refused (ErrHasCaseload)
-// until they are reassigned. Their desk sessions end.
+// CanSeeStaff tells whether the actor may see and manage staff member st: an admin everyone, a
+// coordinator the staff of the territories they may use.
+func (a Actor) CanSeeStaff(st storage.Staff) bool {
+	return a.IsCoordinator() && (a.Role() == RoleAdmin || (st.Territory.Valid && a.CanUseTerritory(st.Territory.String)))
+}
+
+// CanDeactivate tells whether the actor may deactivate st: a coordinator a tutor or an operator
+// of a territory they may use, an admin anyone; nobody themselves.
+func (a Actor) CanDeactivate(st storage.Staff) bool {
+	return a.IsCoordinator() && st.ID != a.StaffID() &&
+		(a.Role() == RoleAdmin || ((st.Role == storage.RoleTutor || st.Role == storage.RoleOperator) && st.Territory.Valid &&
+			a.CanUseTerritory(st.Territory.String)))
+}
+
+// DeactivateStaff deactivates a staff member whom the actor may (CanDeactivate). A tutor who
+// still follows open cases is refused (ErrHasCaseload) until they are reassigned. Their desk
+// sessions end.
 func (s *Service) DeactivateStaff(ctx context.Context, q storage.Queryer, now time.Time, a Actor, st storage.Staff) error {
 	const action = "/deactivate"
 	target := strconv.FormatInt(st.ID, 10)
-	mayAct := a.IsCoordinator() && st.ID != a.StaffID() &&
-		(a.Role() == RoleAdmin || (st.Role == storage.RoleTutor && st.Territory.Valid && a.CanUseTerritory(st.Territory.String)))
-	if !mayAct {
+	if !a.CanDeactivate(st) {
 		return s.refused(ctx, q, now, a, action, "staff", target)
 	}
 	if st.Status == StaffStatusDisabled {

@@ -49,6 +49,8 @@ type BulkBeneficiary struct {
 type BulkCreated struct {
 	ID         int64
 	Code       string
+	Name       string // the display name the row gave ("" none)
+	Lang       string // the person's language
 	InviteCode string
 	ExpiresAt  time.Time
 }
@@ -94,7 +96,7 @@ func CreateBeneficiariesBulk(ctx context.Context, q Queryer, rows []BulkBenefici
 	out := make([]BulkCreated, len(rows))
 	values := make([][]any, len(rows))
 	for i, r := range rows {
-		out[i].Code = fmt.Sprintf("%s-%03d", r.Territory, next[r.Territory])
+		out[i].Code, out[i].Name, out[i].Lang = fmt.Sprintf("%s-%03d", r.Territory, next[r.Territory]), r.DisplayName, r.Lang
 		next[r.Territory]++
 		values[i] = []any{out[i].Code, nullString(r.DisplayName), r.Territory, r.Lang, nullInt(r.TutorID), nullString(r.ReceptionContact),
 			nullInt(centres[r.Territory+"|"+strings.ToLower(CentreName(r.Centre))]), BeneficiaryInvited, now}

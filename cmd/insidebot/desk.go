@@ -10,6 +10,7 @@ import (
 	"github.com/insideaut/insidebot/bot/clock"
 	"github.com/insideaut/insidebot/desk"
 	"github.com/insideaut/insidebot/desk/access"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/storage"
 )
 
@@ -23,7 +24,9 @@ func (a *app) wireDesk() error {
 			}
 		},
 		PublicURL: a.cfg.PublicURL, Location: a.cfg.Timezone, MessageRetention: a.cfg.Scheduler.MessageRetention,
-		InviteTTL: a.cfg.InviteTTL, Targets: a.cfg.Targets, ResearchKey: []byte(a.cfg.ResearchKey)}
+		InviteTTL: a.cfg.InviteTTL, Targets: a.cfg.Targets, ResearchKey: []byte(a.cfg.ResearchKey),
+		Invites: domain.Links{BotUsername: a.botUsername(), WhatsAppNumber: a.cfg.WhatsAppNumber,
+			PublicURL: a.cfg.PublicURL, InviteTTL: a.cfg.InviteTTL}}
 	if a.demoWorld != nil {
 		cfg.Demo = a.demoWorld
 		a.log.Info("demo desk: open it as the demo's staff", "tutor", a.cfg.PublicURL+"/desk/demo-login?as=tutor",
