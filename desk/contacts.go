@@ -174,7 +174,7 @@ func (d *Desk) contactsSave(w http.ResponseWriter, r *Request) error {
 		shown = append(shown, i+1)
 	}
 	var changed bool
-	err = d.change(r, func(tx *storage.Tx) error {
+	err = d.changeContacts(r, func(tx *storage.Tx) error {
 		var err error
 		changed, err = d.cfg.Domain.SaveContacts(r.Context(), tx, r.Now, domain.Actor{Staff: &r.Staff}, t.Code, contacts)
 		return err
@@ -209,7 +209,7 @@ func (d *Desk) contactsConfirm(w http.ResponseWriter, r *Request) error {
 	if err != nil || !ok {
 		return err
 	}
-	err = d.change(r, func(tx *storage.Tx) error {
+	err = d.changeContacts(r, func(tx *storage.Tx) error {
 		return d.cfg.Domain.ConfirmContacts(r.Context(), tx, r.Now, domain.Actor{Staff: &r.Staff}, t.Code)
 	})
 	if done, err := d.refusedByDomain(w, r, err); done || err != nil {
@@ -217,6 +217,24 @@ func (d *Desk) contactsConfirm(w http.ResponseWriter, r *Request) error {
 	}
 	back(w, r, "/desk/contacts/"+t.Code, "ok", okContactsConfirmed, "")
 	return nil
+}
+
+// changeContacts runs a change of the contacts (Desk.change); a refusal by the domain
+// (domain.ErrDenied) is returned after its transaction commits, so its audit entry is kept.
+func (d *Desk) changeContacts(r *Request, f func(tx *storage.Tx) error) error {
+	var refused error
+	err := d.change(r, func(tx *storage.Tx) error {
+		err := f(tx)
+		if errors.Is(err, domain.ErrDenied) {
+			refused = err
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return refused
 }
 
 // staffWhoKeepContacts are the roles that edit and confirm territories' contacts (each within

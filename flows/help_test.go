@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/insideaut/insidebot/domain"
@@ -51,4 +52,25 @@ func TestHelpShowsTheTerritorysConfirmedContacts(t *testing.T) {
 	c.Send("/help")
 	c.Tap("Contacts")
 	c.Expect("📞 02 62261", "still being checked by the project")
+
+	// Neither a tutor of the territory nor a coordinator of another may: refused, audited.
+	tutor := h.NewStaff(storage.RoleTutor, "MI", "Marco")
+	bologna := h.NewStaff(storage.RoleCoordinator, "BO", "Paolo")
+	for _, s := range []storage.Staff{tutor, bologna} {
+		var refused error
+		tx(func(tx *storage.Tx) error { // committed, as the chat and the desk do after a refusal
+			refused = h.Domain.ConfirmContacts(h.Ctx(), tx, h.Clock.Now(), domain.Actor{Staff: &s}, "MI")
+			return nil
+		})
+		if err := refused; !errors.Is(err, domain.ErrDenied) {
+			t.Fatalf("staff %d (%s of %s) confirmed Milano's contacts: %v", s.ID, s.Role, s.Territory.String, err)
+		}
+	}
+	denied, err := storage.AuditEntries(h.Ctx(), h.DB, storage.AuditFilter{Action: domain.ActionContactsConfirm, Outcome: storage.OutcomeDenied})
+	if err != nil || len(denied) != 2 {
+		t.Fatalf("refusals audited: %+v %v", denied, err)
+	}
+	c.Send("/help")
+	c.Tap("Contacts")
+	c.Expect("still being checked by the project")
 }
