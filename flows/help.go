@@ -2,17 +2,18 @@ package flows
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/domain"
-	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
 
 // Help: how to use the bot and the national emergency numbers; the project contacts and
-// public offices of the beneficiary's territory (locales/territories.toml).
+// public offices of the beneficiary's territory, as the territory's coordinators keep them on
+// the desk (seeded from locales/territories.toml).
 const ButtonContacts = "hc"
 
 func (e *Engine) helpRoutes() []Route {
@@ -28,16 +29,16 @@ func (e *Engine) showHelp(ctx context.Context, c *Ctx) error {
 		[]bot.Button{btn(c.T("help.contacts"), notify.Data(ButtonContacts)), c.menuRow()[0]})
 }
 
-// showContacts lists the territory's contacts. Contacts the project has not confirmed yet say
-// so, and point to the tutor.
+// showContacts lists the territory's contacts. Contacts nobody has confirmed since they last
+// changed say so, and point to the tutor.
 func (e *Engine) showContacts(ctx context.Context, c *Ctx) error {
 	b := c.Actor.Beneficiary
 	terr, err := storage.TerritoryByCode(ctx, c.Tx, b.Territory)
 	if err != nil {
 		return err
 	}
-	tc, err := locales.Contacts(b.Territory)
-	if err != nil {
+	tc, err := storage.ContactListOf(ctx, c.Tx, b.Territory)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return err
 	}
 	var sb strings.Builder
@@ -56,7 +57,7 @@ func (e *Engine) showContacts(ctx context.Context, c *Ctx) error {
 	}
 	if len(tc.Contacts) == 0 {
 		sb.WriteString("\n\n" + c.T("help.no_contacts"))
-	} else if !tc.Confirmed {
+	} else if !tc.Confirmed() {
 		sb.WriteString("\n\n" + c.T("help.unconfirmed"))
 	}
 	sb.WriteString("\n\n" + c.T("help.emergency_short"))

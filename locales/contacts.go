@@ -24,8 +24,9 @@ type Contact struct {
 	URL   string `toml:"url"`
 }
 
-// TerritoryContacts are the contacts of one territory. Confirmed is false until the project
-// has checked them; help then says so and points to the tutor.
+// TerritoryContacts are the contacts of one territory as territories.toml lists them: the
+// seed of each territory's list in the database (storage seeds a territory that has none; from
+// then on the desk's Contacts page keeps it). Confirmed seeds the list as already checked.
 type TerritoryContacts struct {
 	Confirmed bool      `toml:"confirmed"`
 	Contacts  []Contact `toml:"contacts"`

@@ -98,7 +98,8 @@ const createVersionTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 const migrateLockKey = 7261_2026
 
 // Migrate applies every migration not yet applied, each in its own transaction, and returns
-// the names of those it applied. Running it again applies nothing.
+// the names of those it applied; then it seeds the contact list of any territory that has
+// none (seedContactLists). Running it again applies and seeds nothing.
 func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 	migrations, err := Migrations(db.dialect)
 	if err != nil {
@@ -149,6 +150,9 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		if !done {
 			applied = append(applied, fmt.Sprintf("%04d_%s", m.Version, m.Name))
 		}
+	}
+	if err := db.seedContactLists(ctx); err != nil {
+		return applied, fmt.Errorf("migrate: %w", err)
 	}
 	return applied, nil
 }

@@ -124,4 +124,12 @@ func migrateTwiceAtOnce(t *testing.T, open func() *storage.DB) {
 	if ts, _ := storage.Territories(ctx, a); len(ts) != 9 {
 		t.Fatalf("%d territories", len(ts))
 	}
+	// Each territory's contacts were seeded once, not twice.
+	var lists, contacts int
+	if err := a.Get(ctx, &lists, `SELECT COUNT(*) FROM territory_contact_lists`); err != nil || lists != 9 {
+		t.Fatalf("%d contact lists, want 9 (%v)", lists, err)
+	}
+	if err := a.Get(ctx, &contacts, `SELECT COUNT(*) FROM territory_contacts WHERE territory = 'MI'`); err != nil || contacts != 5 {
+		t.Fatalf("%d contacts of Milano, want 5 (%v)", contacts, err)
+	}
 }
