@@ -110,10 +110,16 @@ func noticeOf(r *Request) notice {
 }
 
 // change runs f, a change through the domain, in one transaction; after the commit the outbox
-// senders are woken for the messages it queued.
+// senders are woken for the messages it queued. A refusal of the domain (domain.ErrDenied: it
+// changed nothing but wrote the refusal's audit entry) is committed, so the audit log keeps it,
+// and returned.
 func (d *Desk) change(r *Request, f func(tx *storage.Tx) error) error {
+	var denied error
 	if err := d.cfg.DB.InTx(r.Context(), func(tx *storage.Tx) error {
-		if err := f(tx); err != nil {
+		if err := f(tx); errors.Is(err, domain.ErrDenied) {
+			denied = err
+			return nil
+		} else if err != nil {
 			return err
 		}
 		if d.cfg.Wake != nil {
@@ -123,7 +129,7 @@ func (d *Desk) change(r *Request, f func(tx *storage.Tx) error) error {
 	}); err != nil {
 		return err
 	}
-	return nil
+	return denied
 }
 
 // back redirects after a POST to path with a notice: ok or err is the parameter ("ok" or
