@@ -32,6 +32,7 @@ import (
 	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
+	"github.com/insideaut/insidebot/translate"
 )
 
 // Config wires the desk.
@@ -56,6 +57,9 @@ type Config struct {
 	// InviteTTL is INVITE_TTL: how long the invites of beneficiaries imported on the desk last
 	// (the importer's default when zero).
 	InviteTTL time.Duration
+	// Translator is the translation server (nil or disabled: none): a broadcast's page says
+	// which languages it would translate the Italian text for.
+	Translator *translate.Client
 	// Demo, set only by serve --demo, lets /desk/demo-login open the desk as the demo's staff.
 	// Without it that path does not exist.
 	Demo DemoStaff

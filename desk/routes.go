@@ -57,6 +57,14 @@ func (d *Desk) routes() []route {
 		{method: http.MethodPost, path: "/desk/leads/{id}", handle: d.leadSave},
 		{method: http.MethodPost, path: "/desk/leads/{id}/close", handle: d.leadClose},
 		{method: http.MethodPost, path: "/desk/leads/{id}/reopen", handle: d.leadReopen},
+		{method: http.MethodGet, path: "/desk/broadcasts", nav: "broadcasts", href: "/desk/broadcasts", roles: staffWhoReadFigures(), handle: d.broadcasts},
+		{method: http.MethodGet, path: "/desk/broadcasts/new", roles: staffWhoReadFigures(), handle: d.broadcastNew},
+		{method: http.MethodPost, path: "/desk/broadcasts", roles: staffWhoReadFigures(), handle: d.broadcastCreate},
+		{method: http.MethodGet, path: "/desk/broadcasts/{id}", roles: staffWhoReadFigures(), handle: d.broadcast},
+		{method: http.MethodPost, path: "/desk/broadcasts/{id}/versions", roles: staffWhoReadFigures(), handle: d.broadcastVersion},
+		{method: http.MethodPost, path: "/desk/broadcasts/{id}/send", roles: staffWhoReadFigures(), handle: d.broadcastSend},
+		{method: http.MethodPost, path: "/desk/broadcasts/{id}/schedule", roles: staffWhoReadFigures(), handle: d.broadcastSchedule},
+		{method: http.MethodPost, path: "/desk/broadcasts/{id}/cancel", roles: staffWhoReadFigures(), handle: d.broadcastCancel},
 		{method: http.MethodGet, path: "/desk/figures", nav: "figures", href: "/desk/figures", roles: staffWhoReadFigures(), handle: d.figuresPage},
 		{method: http.MethodGet, path: "/desk/figures/steps.svg", roles: staffWhoReadFigures(), handle: d.figuresChart},
 		{method: http.MethodGet, path: "/desk/import", nav: "import", href: "/desk/import", roles: staffWhoReadFigures(), handle: d.importPage},
@@ -66,7 +74,8 @@ func (d *Desk) routes() []route {
 }
 
 // staffWhoReadFigures are the roles that read the project's figures (as /stats in the chat)
-// and the audit log, and enrol people in lab sessions (as /enrol).
+// and the audit log, enrol people in lab sessions (as /enrol) and send broadcasts (as
+// /broadcast).
 func staffWhoReadFigures() []string { return []string{storage.RoleCoordinator, storage.RoleAdmin} }
 
 // allows tells whether a role may use the route.
