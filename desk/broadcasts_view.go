@@ -243,7 +243,7 @@ func loadBroadcastPage(ctx context.Context, q storage.Queryer, dom *domain.Servi
 	if p.Reach, err = domain.ReachOf(ctx, q, au); err != nil {
 		return p, err
 	}
-	p.ByLang = notify.CountsByKey(p.Reach.ByLang, domain.LanguageName)
+	p.ByLang = notify.CountsByKey(p.Reach.ByLang, languageIsolated)
 	p.LeftOut = notify.CountsByKey(p.Reach.Excluded, func(k string) string { return l.T("broadcast.reason_" + k) })
 	texts, err := storage.BroadcastTexts(ctx, q, b.ID)
 	if err != nil {
@@ -251,8 +251,8 @@ func loadBroadcastPage(ctx context.Context, q storage.Queryer, dom *domain.Servi
 	}
 	if sess == nil {
 		auto, italian := p.Reach.Untranslated(texts, knows)
-		p.Auto, p.AutoN = notify.CountsByKey(auto, domain.LanguageName), sum(auto)
-		p.Italian, p.ItalianN = notify.CountsByKey(italian, domain.LanguageName), sum(italian)
+		p.Auto, p.AutoN = notify.CountsByKey(auto, languageIsolated), sum(auto)
+		p.Italian, p.ItalianN = notify.CountsByKey(italian, languageIsolated), sum(italian)
 		for _, lang := range locales.Languages() {
 			if lang.Code == notify.StaffLang || (p.Reach.ByLang[lang.Code] == 0 && texts[lang.Code] == "" && p.Reach.Total > 0) {
 				continue
@@ -284,6 +284,10 @@ func loadBroadcastPage(ctx context.Context, q storage.Queryer, dom *domain.Servi
 	}
 	return p, nil
 }
+
+// languageIsolated is a language's own name isolated from the text around it, so that a name
+// written right to left does not reorder the count beside it.
+func languageIsolated(code string) string { return "\u2068" + domain.LanguageName(code) + "\u2069" }
 
 func sum(counts map[string]int) int {
 	n := 0
