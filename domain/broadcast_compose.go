@@ -73,7 +73,10 @@ type NewBroadcast struct {
 func (s *Service) CreateBroadcast(ctx context.Context, q storage.Queryer, now time.Time, a Actor, nb NewBroadcast) (storage.Broadcast, error) {
 	const action = "/broadcast"
 	if !a.MayReach(nb.Audience) {
-		return storage.Broadcast{}, s.refused(ctx, q, now, a, action, "broadcast", "audience="+nb.Audience.String())
+		if err := Refuse(ctx, q, now, a, action, "broadcast", "", "audience="+nb.Audience.String()); err != nil {
+			return storage.Broadcast{}, err
+		}
+		return storage.Broadcast{}, ErrDenied
 	}
 	for _, id := range []int64{sessionOf(nb.Audience), nb.SessionID} {
 		if id == 0 {
