@@ -105,6 +105,9 @@ func noticeOf(r *Request) notice {
 		if isErr, known := staffNoticeKeys()[key]; known && isErr == (p == "err") {
 			return notice{Text: r.L.T("desk.staff." + p + "." + key), Error: isErr}
 		}
+		if isErr, known := broadcastNoticeKeys()[key]; known && isErr == (p == "err") && strings.HasPrefix(r.URL.Path, "/desk/broadcasts") {
+			return notice{Text: r.L.T("desk.broadcasts."+p+"."+key, "Max", domain.MaxBroadcastLen), Error: isErr}
+		}
 	}
 	return notice{}
 }

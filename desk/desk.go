@@ -33,6 +33,7 @@ import (
 	"github.com/insideaut/insidebot/figures"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/storage"
+	"github.com/insideaut/insidebot/translate"
 )
 
 // Config wires the desk.
@@ -67,6 +68,9 @@ type Config struct {
 	// PUBLIC_URL's web chat) and how long staff invites last: the Staff page's invites and the
 	// QR cards of an import. PublicURL and InviteTTL default to the fields above.
 	Invites domain.Links
+	// Translator is the translation server (nil or disabled: none): a broadcast's page says
+	// which languages it would translate the Italian text for.
+	Translator *translate.Client
 	// Demo, set only by serve --demo, lets /desk/demo-login open the desk as the demo's staff.
 	// Without it that path does not exist.
 	Demo DemoStaff

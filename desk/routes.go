@@ -66,6 +66,14 @@ func (d *Desk) routes() []route {
 		{method: http.MethodPost, path: "/desk/leads/{id}", handle: d.leadSave},
 		{method: http.MethodPost, path: "/desk/leads/{id}/close", handle: d.leadClose},
 		{method: http.MethodPost, path: "/desk/leads/{id}/reopen", handle: d.leadReopen},
+		{method: http.MethodGet, path: "/desk/broadcasts", nav: "broadcasts", href: "/desk/broadcasts", roles: staffWhoReadFigures(), handle: d.broadcasts},
+		{method: http.MethodGet, path: "/desk/broadcasts/new", roles: staffWhoReadFigures(), handle: d.broadcastNew},
+		{method: http.MethodPost, path: "/desk/broadcasts", roles: staffWhoReadFigures(), handle: d.broadcastCreate},
+		{method: http.MethodGet, path: "/desk/broadcasts/{id}", roles: staffWhoReadFigures(), handle: d.broadcast},
+		{method: http.MethodPost, path: "/desk/broadcasts/{id}/versions", roles: staffWhoReadFigures(), handle: d.broadcastVersion},
+		{method: http.MethodPost, path: "/desk/broadcasts/{id}/send", roles: staffWhoReadFigures(), handle: d.broadcastSend},
+		{method: http.MethodPost, path: "/desk/broadcasts/{id}/schedule", roles: staffWhoReadFigures(), handle: d.broadcastSchedule},
+		{method: http.MethodPost, path: "/desk/broadcasts/{id}/cancel", roles: staffWhoReadFigures(), handle: d.broadcastCancel},
 		{method: http.MethodGet, path: "/desk/contacts", nav: "contacts", href: "/desk/contacts", roles: staffWhoKeepContacts(), handle: d.contactsIndex},
 		{method: http.MethodGet, path: "/desk/contacts/{code}", roles: staffWhoKeepContacts(), handle: d.contactsPage},
 		{method: http.MethodPost, path: "/desk/contacts/{code}", roles: staffWhoKeepContacts(), handle: d.contactsSave},
@@ -85,8 +93,8 @@ func (d *Desk) routes() []route {
 }
 
 // staffWhoReadFigures are the roles that read the project's figures (as /stats in the chat)
-// and the audit log, enrol people in lab sessions (as /enrol) and manage the staff (as
-// /invite tutor, /deactivate).
+// and the audit log, enrol people in lab sessions (as /enrol), send broadcasts (as /broadcast)
+// and manage the staff (as /invite tutor, /deactivate).
 func staffWhoReadFigures() []string { return []string{storage.RoleCoordinator, storage.RoleAdmin} }
 
 // caseStaff are the roles that follow cases: a route that names no roles is theirs.

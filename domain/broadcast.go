@@ -178,31 +178,48 @@ func (s *Service) BroadcastProgress(ctx context.Context, q storage.Queryer, broa
 	})
 }
 
-// reportText is the final report of a broadcast.
-func reportText(l *locales.Localizer, id int64, report []storage.DeliveryCount) string {
-	delivered := 0
-	failed, excluded := map[string]int{}, map[string]int{}
-	nFailed, nExcluded := 0, 0
+// Outcomes are a broadcast's recipients by how it ended for them, as its report tells them.
+type Outcomes struct {
+	Delivered int
+	Pending   int            // queued, not sent or failed yet
+	Failed    map[string]int // by kind (blocked, window, rejected, other: broadcast.fail_<kind>)
+	Excluded  map[string]int // by reason (storage.Excluded*: broadcast.reason_<reason>)
+	NFailed   int
+	NExcluded int
+}
+
+// OutcomesOf sorts a broadcast's delivery counts (storage.BroadcastReport) into its report's
+// figures: the chat's final report and the desk's broadcast page.
+func OutcomesOf(report []storage.DeliveryCount) Outcomes {
+	o := Outcomes{Failed: map[string]int{}, Excluded: map[string]int{}}
 	for _, r := range report {
 		switch r.Outcome {
 		case storage.OutboxSent:
-			delivered += r.N
+			o.Delivered += r.N
 		case "excluded":
-			excluded[r.Reason] += r.N
-			nExcluded += r.N
+			o.Excluded[r.Reason] += r.N
+			o.NExcluded += r.N
+		case storage.OutboxFailed:
+			o.Failed[failureKind(r.Reason)] += r.N
+			o.NFailed += r.N
 		default:
-			failed[failureKind(r.Reason)] += r.N
-			nFailed += r.N
+			o.Pending += r.N
 		}
 	}
+	return o
+}
+
+// reportText is the final report of a broadcast.
+func reportText(l *locales.Localizer, id int64, report []storage.DeliveryCount) string {
+	o := OutcomesOf(report)
 	why := func(counts map[string]int, prefix string) string {
 		if len(counts) == 0 {
 			return ""
 		}
 		return " — " + notify.CountsByKey(counts, func(k string) string { return l.T(prefix + k) })
 	}
-	return l.T("broadcast.report", "ID", id, "Delivered", delivered, "Failed", nFailed, "FailedWhy", why(failed, "broadcast.fail_"),
-		"Excluded", nExcluded, "ExcludedWhy", why(excluded, "broadcast.reason_"))
+	return l.T("broadcast.report", "ID", id, "Delivered", o.Delivered, "Failed", o.NFailed, "FailedWhy", why(o.Failed, "broadcast.fail_"),
+		"Excluded", o.NExcluded, "ExcludedWhy", why(o.Excluded, "broadcast.reason_"))
 }
 
 // failureKind sorts a failed message's stored reason into what a coordinator can act on.

@@ -100,3 +100,14 @@ func (a Actor) CaseloadFilter() storage.CaseloadFilter {
 func (a Actor) CanManageCase(b storage.Beneficiary) bool {
 	return a.Staff != nil && b.Status != storage.BeneficiaryErased && a.CanSeeBeneficiary(b)
 }
+
+// CanSeeBroadcast tells whether a coordinator or admin may see a broadcast and its report
+// (the chat's /broadcasts, the desk's Broadcasts): their own, those of the staff of their
+// territory (author is the broadcast's author), every one when they have no territory.
+func (a Actor) CanSeeBroadcast(b storage.Broadcast, author storage.Staff) bool {
+	if !a.IsCoordinator() {
+		return false
+	}
+	scope := a.ScopeTerritory()
+	return scope == "" || b.CreatedBy == a.Staff.ID || (author.Territory.Valid && author.Territory.String == scope)
+}

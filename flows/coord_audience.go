@@ -18,10 +18,7 @@ func (c *Ctx) checkAudience(ctx context.Context, action, in string) (string, err
 	kind, value, found := strings.Cut(low, ":")
 	switch {
 	case low == "all" || low == "tutti" || low == "*":
-		if scope != "" {
-			return domain.Audience{Kind: domain.AudienceTerritory, Value: scope}.String(), nil
-		}
-		return domain.Audience{Kind: domain.AudienceAll}.String(), nil
+		return c.Actor.Everyone().String(), nil
 	case found && kind == domain.AudienceLab:
 		id, ok := parseID(value)
 		if !ok {
@@ -73,32 +70,7 @@ func audienceChoices(ctx context.Context, c *Ctx, _ map[string]string) ([]choice
 	return append([]choice{all}, ts...), nil
 }
 
-// describe says who an audience is, in l's language.
+// describeAudience says who an audience is, in l's language (domain.Audience.Describe).
 func (e *Engine) describeAudience(ctx context.Context, q storage.Queryer, l *locales.Localizer, a domain.Audience) (string, error) {
-	var s string
-	switch a.Kind {
-	case domain.AudienceAll:
-		s = l.T("broadcast.audience_all")
-	case domain.AudienceTerritory:
-		s = l.T("broadcast.audience_territory", "Territory", a.Value)
-	case domain.AudienceLab:
-		id, _ := strconv.ParseInt(a.Value, 10, 64)
-		lab, err := storage.LabByID(ctx, q, id)
-		if err != nil {
-			return "", err
-		}
-		s = l.T("broadcast.audience_lab", "ID", lab.ID, "Name", lab.Name)
-	case domain.AudienceSession:
-		s = l.T("broadcast.audience_session", "ID", a.Value)
-	case domain.AudienceLang:
-		name := a.Value
-		if lang, ok := e.cat.Lang(a.Value); ok {
-			name = lang.Native
-		}
-		s = l.T("broadcast.audience_lang", "Lang", name)
-	}
-	if a.Scope != "" {
-		s = l.T("broadcast.audience_scoped", "Audience", s, "Territory", a.Scope)
-	}
-	return s, nil
+	return a.Describe(ctx, q, l)
 }

@@ -3,7 +3,6 @@ package flows
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,10 +27,6 @@ const (
 	stepBroadcastWhen        = "kbwhen"
 	stepBroadcastVersion     = "kbtext"
 )
-
-// maxBroadcastLen leaves room, within a message's 4096 characters, for the header and footer
-// in any language.
-const maxBroadcastLen = 3500
 
 func (e *Engine) handleBroadcast(ctx context.Context, c *Ctx) error {
 	return e.runForm(ctx, c, e.broadcastForm(), c.In.Text)
@@ -84,28 +79,24 @@ func checkFreeText(text string) (string, error) {
 	if text == "" {
 		return "", badInput("coordform.empty")
 	}
-	if n := len([]rune(text)); n > maxBroadcastLen {
-		return "", badInput("coordform.too_long", "Max", maxBroadcastLen)
+	if n := len([]rune(text)); n > domain.MaxBroadcastLen {
+		return "", badInput("coordform.too_long", "Max", domain.MaxBroadcastLen)
 	}
 	return text, nil
 }
 
 func (e *Engine) createBroadcast(ctx context.Context, c *Ctx, v map[string]string) error {
-	body := v["text"]
-	var sessionID int64
-	if id, ok := announceID(body); ok {
-		sessionID, _ = strconv.ParseInt(id, 10, 64)
-		body = ""
-	}
-	b, err := storage.CreateBroadcast(ctx, c.Tx, c.Actor.StaffID(), v["audience"], body, sessionID, c.Now)
+	a, err := domain.ParseAudience(v["audience"])
 	if err != nil {
 		return err
 	}
-	detail := "audience=" + b.Audience
-	if sessionID != 0 {
-		detail += fmt.Sprintf(" session=%d", sessionID)
+	nb := domain.NewBroadcast{Audience: a, Body: v["text"]}
+	if id, ok := announceID(nb.Body); ok {
+		nb.SessionID, _ = strconv.ParseInt(id, 10, 64)
+		nb.Body = ""
 	}
-	if err := c.Audit(ctx, "/broadcast", "broadcast", strconv.FormatInt(b.ID, 10), detail); err != nil {
+	b, err := e.domain.CreateBroadcast(ctx, c.Tx, c.Now, c.Actor, nb)
+	if err != nil {
 		return err
 	}
 	return e.broadcastPreview(ctx, c, b)
@@ -118,20 +109,11 @@ func (e *Engine) broadcastPreview(ctx context.Context, c *Ctx, b storage.Broadca
 	if err != nil {
 		return err
 	}
-	recipients, err := storage.Recipients(ctx, c.Tx, a.Filter())
+	reach, err := domain.ReachOf(ctx, c.Tx, a)
 	if err != nil {
 		return err
 	}
-	byLang, excluded := map[string]int{}, map[string]int{}
-	total := 0
-	for _, r := range recipients {
-		if x := r.Exclusion(); x != "" {
-			excluded[x]++
-			continue
-		}
-		byLang[r.Lang]++
-		total++
-	}
+	byLang, excluded, total := reach.ByLang, reach.Excluded, reach.Total
 	who, err := e.describeAudience(ctx, c.Tx, c.L, a)
 	if err != nil {
 		return err
@@ -170,7 +152,7 @@ func (e *Engine) broadcastPreview(ctx context.Context, c *Ctx, b storage.Broadca
 		lines = append(lines, c.T("broadcast.preview_versions", "Langs", strings.Join(langs, ", ")))
 	}
 	if sess == nil {
-		lines = append(lines, e.untranslatedLines(c, byLang, texts)...)
+		lines = append(lines, e.untranslatedLines(c, reach, texts)...)
 	}
 	id := b.ID
 	send, err := c.confirmToken(ctx, confirmBroadcastSend, strconv.FormatInt(id, 10))
@@ -391,19 +373,13 @@ func (e *Engine) handleBroadcastTranslate(ctx context.Context, c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	recipients, err := storage.Recipients(ctx, c.Tx, a.Filter())
+	reach, err := domain.ReachOf(ctx, c.Tx, a)
 	if err != nil {
 		return err
 	}
-	present := map[string]bool{}
-	for _, r := range recipients {
-		if r.Exclusion() == "" {
-			present[r.Lang] = true
-		}
-	}
 	var rows [][]bot.Button
 	for _, code := range e.languageCodes() {
-		if len(present) > 0 && !present[code] {
+		if reach.Total > 0 && reach.ByLang[code] == 0 {
 			continue
 		}
 		lang, _ := e.cat.Lang(code)
@@ -449,10 +425,11 @@ func (e *Engine) handleBroadcastVersion(ctx context.Context, c *Ctx) error {
 		return c.Reply(ctx, bot.Outgoing{Text: c.T(ie.id, ie.kv...) + "\n\n" + c.T("broadcast.ask_version", "Lang", lang.Native), Buttons: cancelRow(c)})
 	}
 	c.ClearStep()
-	if err := storage.SetBroadcastText(ctx, c.Tx, b.ID, lang.Code, text); err != nil {
-		return err
+	err = e.domain.SetBroadcastVersion(ctx, c.Tx, c.Now, c.Actor, b, lang.Code, text)
+	if errors.Is(err, domain.ErrWrongState) {
+		return c.ReplyText(ctx, "broadcast.not_draft", "ID", b.ID, "Status", c.statusName(b.Status))
 	}
-	if err := c.Audit(ctx, action, "broadcast", strconv.FormatInt(b.ID, 10), "lang="+lang.Code); err != nil {
+	if err != nil {
 		return err
 	}
 	if err := c.ReplyText(ctx, "broadcast.version_saved", "Lang", lang.Native); err != nil {

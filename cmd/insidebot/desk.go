@@ -18,7 +18,7 @@ import (
 // as the demo's tutor or coordinator.
 func (a *app) wireDesk() error {
 	cfg := desk.Config{DB: a.db, Catalog: a.catalog, Clock: a.clock, Log: a.log.With("component", "desk"),
-		Domain: a.engine.Domain(), Wake: func() {
+		Domain: a.engine.Domain(), Translator: a.translator, Wake: func() {
 			if a.wake != nil {
 				a.wake()
 			}
