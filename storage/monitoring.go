@@ -25,6 +25,10 @@ type MonitoringData struct {
 	AllModules int
 	Present    []MonitoringCount // key: ""; n: present attendances at non-cancelled sessions
 	Operators  []MonitoringCount // key: ""; n: active operators
+	// Trained: key ""; n: distinct operators present at a started, non-cancelled session of an
+	// operators' lab, per the session's territory; AllTrained counts them once over all.
+	Trained    []MonitoringCount
+	AllTrained int
 }
 
 // LoadMonitoring reads the monitoring counts, of one territory when set, as of now. No row is
@@ -54,6 +58,9 @@ WHERE s.status <> 'cancelled' AND s.starts_at < ?` + sWhere + ` GROUP BY s.terri
 		{"attendance", &d.Present, `SELECT s.territory, '' AS k, COUNT(*) AS n FROM enrolments en
 JOIN lab_sessions s ON s.id = en.session_id
 WHERE s.status <> 'cancelled' AND en.attendance = 'present' AND s.starts_at < ?` + sWhere + ` GROUP BY s.territory`, sArgs},
+		{"trained", &d.Trained, `SELECT s.territory, '' AS k, COUNT(DISTINCT e.staff_id) AS n FROM operator_enrolments e
+JOIN lab_sessions s ON s.id = e.session_id
+WHERE s.status <> 'cancelled' AND e.attendance = 'present' AND s.starts_at < ?` + sWhere + ` GROUP BY s.territory`, sArgs},
 		{"operators", &d.Operators, `SELECT COALESCE(st.territory, '') AS territory, '' AS k, COUNT(*) AS n FROM staff st
 WHERE st.role = 'operator' AND st.status = 'active'` + oWhere + ` GROUP BY COALESCE(st.territory, '')`, oArgs},
 	}
@@ -68,5 +75,11 @@ WHERE s.status <> 'cancelled' AND s.starts_at < ?`+sWhere, sArgs...); err != nil
 		return d, fmt.Errorf("monitoring: modules held: %w", err)
 	}
 	d.AllModules = int(all.Int64)
+	var trained sql.NullInt64
+	if err := q.Get(ctx, &trained, `SELECT COUNT(DISTINCT e.staff_id) FROM operator_enrolments e JOIN lab_sessions s ON s.id = e.session_id
+WHERE s.status <> 'cancelled' AND e.attendance = 'present' AND s.starts_at < ?`+sWhere, sArgs...); err != nil {
+		return d, fmt.Errorf("monitoring: operators trained: %w", err)
+	}
+	d.AllTrained = int(trained.Int64)
 	return d, nil
 }
