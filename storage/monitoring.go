@@ -21,7 +21,7 @@ type MonitoringData struct {
 	People     []MonitoringCount // key: invited, active, closed
 	Closed     []MonitoringCount // key: exit reason of the last closing ("" when none recorded)
 	Outcomes   []MonitoringCount // key: outcome kind; n: people with a valid outcome of it
-	Modules    []MonitoringCount // key: ""; n: distinct modules with a past non-cancelled session
+	Modules    []MonitoringCount // key: ""; n: distinct modules of beneficiaries' labs with a past non-cancelled session
 	AllModules int
 	Present    []MonitoringCount // key: ""; n: present attendances at non-cancelled sessions
 	Operators  []MonitoringCount // key: ""; n: active operators
@@ -30,6 +30,10 @@ type MonitoringData struct {
 	Trained    []MonitoringCount
 	AllTrained int
 }
+
+// beneficiaryLabs limits sessions (s) to those of beneficiaries' labs: the modules held are the
+// LabIn labs'; the operators' residential labs count as operators trained.
+const beneficiaryLabs = ` JOIN lab_modules bm ON bm.id = s.module_id JOIN labs bl ON bl.id = bm.lab_id AND bl.audience = 'beneficiaries'`
 
 // LoadMonitoring reads the monitoring counts, of one territory when set, as of now. No row is
 // about a person: every query groups.
@@ -53,7 +57,7 @@ WHERE b.status = 'closed'` + bWhere + ` GROUP BY b.territory, COALESCE(e.reason,
 		{"outcomes", &d.Outcomes, `SELECT b.territory, o.kind AS k, COUNT(DISTINCT b.id) AS n FROM outcomes o
 JOIN beneficiaries b ON b.id = o.beneficiary_id
 WHERE o.status = 'valid' AND b.status <> 'erased'` + bWhere + ` GROUP BY b.territory, o.kind`, bArgs},
-		{"modules", &d.Modules, `SELECT s.territory, '' AS k, COUNT(DISTINCT s.module_id) AS n FROM lab_sessions s
+		{"modules", &d.Modules, `SELECT s.territory, '' AS k, COUNT(DISTINCT s.module_id) AS n FROM lab_sessions s` + beneficiaryLabs + `
 WHERE s.status <> 'cancelled' AND s.starts_at < ?` + sWhere + ` GROUP BY s.territory`, sArgs},
 		{"attendance", &d.Present, `SELECT s.territory, '' AS k, COUNT(*) AS n FROM enrolments en
 JOIN lab_sessions s ON s.id = en.session_id
@@ -70,7 +74,7 @@ WHERE st.role = 'operator' AND st.status = 'active'` + oWhere + ` GROUP BY COALE
 		}
 	}
 	var all sql.NullInt64
-	if err := q.Get(ctx, &all, `SELECT COUNT(DISTINCT s.module_id) FROM lab_sessions s
+	if err := q.Get(ctx, &all, `SELECT COUNT(DISTINCT s.module_id) FROM lab_sessions s`+beneficiaryLabs+`
 WHERE s.status <> 'cancelled' AND s.starts_at < ?`+sWhere, sArgs...); err != nil {
 		return d, fmt.Errorf("monitoring: modules held: %w", err)
 	}
