@@ -70,10 +70,10 @@ func (c *Ctx) checkEnrolCodes(ctx context.Context, action string, s storage.Sess
 		return nil, badInput("enrol.too_many", "Max", maxEnrolCodes)
 	}
 	for _, code := range codes {
-		if _, ok := parseOperatorID(code); ok {
+		if id, ok := parseOperatorID(code); ok {
 			// An operator in a beneficiaries' lab: the domain refuses it, audited.
 			if err := c.e.domain.CheckAudience(ctx, c.Tx, c.Now, c.Actor, action, s, storage.AudienceOperators); err != nil {
-				return nil, wrongAudience(err, "oplabs.problem_beneficiaries_lab", code)
+				return nil, wrongAudience(err, "oplabs.problem_beneficiaries_lab", operatorTag(id))
 			}
 		}
 	}

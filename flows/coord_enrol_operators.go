@@ -101,7 +101,7 @@ func (c *Ctx) checkOperatorIDs(ctx context.Context, action string, s storage.Ses
 			return nil, err
 		}
 		if err != nil || op.Role != storage.RoleOperator || op.Status != "active" || !op.Territory.Valid || op.Territory.String != s.Territory {
-			problems = append(problems, c.T("oplabs.problem_not_operator", "Input", tok, "Territory", s.Territory))
+			problems = append(problems, c.T("oplabs.problem_not_operator", "Input", operatorTag(id), "Territory", s.Territory))
 			continue
 		}
 		ids = append(ids, strconv.FormatInt(id, 10))
