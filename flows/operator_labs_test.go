@@ -138,10 +138,21 @@ func operatorsResidentialLab(t *testing.T, opts ...flowtest.Option) {
 		t.Fatalf("enrolment = %+v %v", e, err)
 	}
 
+	// Moved a week on, it keeps its two days, and the operator is told.
+	coord.Send(fmt.Sprintf("/session move %d 17/12/2025 09:30", sid))
+	expect(t, coord, "Ho avvisato l'iscritto")
+	if s, err = storage.SessionByID(ctx, h.DB, sid); err != nil || !s.EndsAt.Equal(time.Date(2025, 12, 18, 17, 0, 0, 0, h.Rome)) {
+		t.Fatalf("moved session = %+v %v", s, err)
+	}
+	if got := flowtest.Texts(opChat.Inbox()); !strings.Contains(got, "mercoledì 10 dicembre, 09:30") || !strings.Contains(got, "mercoledì 17 dicembre, 09:30") {
+		t.Fatalf("the operator's move notice:\n%s", got)
+	}
+	const moved = "dal mercoledì 17 dicembre, 09:30 al giovedì 18 dicembre, 17:00"
+
 	// On the first day a tutor of the territory marks them present.
-	h.Clock.Set(time.Date(2025, 12, 10, 12, 0, 0, 0, h.Rome))
+	h.Clock.Set(time.Date(2025, 12, 17, 12, 0, 0, 0, h.Rome))
 	w.tutorMI.Send(fmt.Sprintf("/attendance %d", sid))
-	expect(t, w.tutorMI, "Luca (Casa Aurora)", span)
+	expect(t, w.tutorMI, "Luca (Casa Aurora)", moved)
 	w.tutorMI.Tap("✅ Luca")
 	expect(t, w.tutorMI, "Salvato: Luca", "Presenti: 1")
 	if e, err = storage.OperatorEnrolmentOf(ctx, h.DB, sid, op.ID); err != nil || e.Attendance.String != "present" {
@@ -162,7 +173,7 @@ func operatorsResidentialLab(t *testing.T, opts ...flowtest.Option) {
 	if err := want.WriteCSV(&cli); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(doc.Data, cli.Bytes()) || doc.Name != "insidebot-monitoring-20251210-MI.csv" {
+	if !bytes.Equal(doc.Data, cli.Bytes()) || doc.Name != "insidebot-monitoring-20251217-MI.csv" {
 		t.Fatalf("%s:\n%s\nwant:\n%s", doc.Name, doc.Data, cli.Bytes())
 	}
 	rows := readCSV(t, doc.Data)
