@@ -149,7 +149,7 @@ func (e *Engine) visibleSession(ctx context.Context, c *Ctx) (s storage.Session,
 	case !errors.Is(err, storage.ErrNotFound):
 		return s, nil, false, err
 	}
-	return s, nil, s.Territory == b.Territory && s.OpenEnrolment && s.Status == storage.SessionScheduled, nil
+	return s, nil, s.Territory == b.Territory && s.OpenEnrolment && s.Status == storage.SessionScheduled && !s.ForOperators(), nil
 }
 
 func (e *Engine) sessionDetails(ctx context.Context, c *Ctx) error {

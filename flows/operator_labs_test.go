@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/insideaut/insidebot/flows"
 	"github.com/insideaut/insidebot/flows/flowtest"
+	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/research"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -87,7 +89,7 @@ func operatorsResidentialLab(t *testing.T, opts ...flowtest.Option) {
 	expect(t, coord, "A che ora finisce l'ultimo giorno")
 	coord.Send("17:00")
 	expect(t, coord, "Dove? Scrivi il luogo")
-	coord.Send("Casa del Lago, Pesaro")
+	coord.Send("Casa del Lago, Pesaro open") // "open" lets no beneficiary into an operators' lab
 	expect(t, coord, "di un laboratorio per operatori in calendario", span, "Casa del Lago, Pesaro (MI)", "/enrol")
 	sid := maxID(t, h, "lab_sessions")
 	s, err := storage.SessionByID(ctx, h.DB, sid)
@@ -117,6 +119,16 @@ func operatorsResidentialLab(t *testing.T, opts ...flowtest.Option) {
 	}
 	if got := opChat.Inbox(); len(got) != 0 {
 		t.Fatalf("the operator was told: %s", flowtest.Describe(got))
+	}
+
+	// A beneficiary neither sees nor joins it.
+	w.benMI.Send("/labs")
+	if strings.Contains(flowtest.Texts(w.benMI.Last), lab.Name) {
+		t.Fatalf("a beneficiary is offered the operators' session:\n%s", flowtest.Describe(w.benMI.Last))
+	}
+	w.benMI.Press(notify.Data(flows.ButtonEnrol, sid))
+	if n := counts(t, h.DB)["enrolments"]; n != 0 {
+		t.Fatalf("a beneficiary joined an operators' session (%d enrolments)", n)
 	}
 
 	// The guided form lists the territory's operators.
