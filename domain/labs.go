@@ -31,6 +31,9 @@ func (s *Service) Enrol(ctx context.Context, q storage.Queryer, now time.Time, a
 	if !a.CanUseTerritory(sess.Territory) {
 		return res, s.refused(ctx, q, now, a, action, "session", strconv.FormatInt(sess.ID, 10))
 	}
+	if err := s.CheckAudience(ctx, q, now, a, action, sess, storage.AudienceBeneficiaries); err != nil {
+		return res, err
+	}
 	for _, b := range people {
 		if !a.CanSeeBeneficiary(b) {
 			return res, s.refused(ctx, q, now, a, action, "beneficiary", strconv.FormatInt(b.ID, 10))

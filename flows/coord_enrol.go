@@ -26,12 +26,16 @@ func (e *Engine) enrolForm() *form {
 	return &form{name: "en", action: action, usage: "enrol.usage",
 		fields: []field{
 			sessionField(action, "enrol.ask_session"),
-			{key: "codes", prompt: "enrol.ask_codes", rest: true,
+			{key: "codes", prompt: "enrol.ask_codes", rest: true, choices: operatorChoices,
 				check: func(ctx context.Context, c *Ctx, v map[string]string, in string) (string, error) {
 					id, _ := parseID(v["session"])
 					s, err := storage.SessionByID(ctx, c.Tx, id)
 					if err != nil {
 						return "", err
+					}
+					if s.ForOperators() {
+						ids, err := c.checkOperatorIDs(ctx, action, s, in)
+						return strings.Join(ids, " "), err
 					}
 					codes, err := c.checkEnrolCodes(ctx, action, s, in)
 					return strings.Join(codes, " "), err
@@ -64,6 +68,14 @@ func (c *Ctx) checkEnrolCodes(ctx context.Context, action string, s storage.Sess
 	}
 	if len(codes) > maxEnrolCodes {
 		return nil, badInput("enrol.too_many", "Max", maxEnrolCodes)
+	}
+	for _, code := range codes {
+		if id, ok := parseOperatorID(code); ok {
+			// An operator in a beneficiaries' lab: the domain refuses it, audited.
+			if err := c.e.domain.CheckAudience(ctx, c.Tx, c.Now, c.Actor, action, s, storage.AudienceOperators); err != nil {
+				return nil, wrongAudience(err, "oplabs.problem_beneficiaries_lab", operatorTag(id))
+			}
+		}
 	}
 	var problems []string
 	for _, code := range codes {
@@ -112,6 +124,9 @@ func (e *Engine) enrol(ctx context.Context, c *Ctx, v map[string]string) error {
 	s, err := storage.SessionByID(ctx, c.Tx, id)
 	if err != nil {
 		return err
+	}
+	if s.ForOperators() {
+		return e.enrolOperators(ctx, c, s, strings.Fields(v["codes"]))
 	}
 	var people []storage.Beneficiary
 	for _, code := range strings.Fields(v["codes"]) {

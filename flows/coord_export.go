@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/research"
@@ -12,11 +13,20 @@ import (
 
 // handleExport sends the research dataset (see package research) of the caller's territories as
 // two CSV documents: one row per pseudonymised person, and the aggregated tables.
+// "/export monitoring [territory]" sends the funder's monitoring counts instead (coord_export_monitoring.go);
+// "/export research [territory]" is the same as "/export [territory]".
 func (e *Engine) handleExport(ctx context.Context, c *Ctx) error {
+	args := c.In.Text
+	switch sub, rest := nextToken(args); strings.ToLower(sub) {
+	case "monitoring", "monitoraggio":
+		return e.exportMonitoring(ctx, c, rest)
+	case "research", "ricerca":
+		args = rest
+	}
 	if len(e.set.ResearchKey) == 0 {
 		return c.ReplyText(ctx, "export.no_key")
 	}
-	territory, ok, err := e.scopeArgument(ctx, c, "/export", "export.usage")
+	territory, ok, err := e.scopeOf(ctx, c, args, "/export", "export.usage")
 	if !ok || err != nil {
 		return err
 	}

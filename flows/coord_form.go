@@ -45,6 +45,9 @@ type field struct {
 	// auto fills the field without a question in the guided form (a coordinator's only
 	// territory); ok false means ask.
 	auto func(c *Ctx, v map[string]string) (string, bool)
+	// skip, when set and true, leaves the field out (kept as "") for the values before it:
+	// neither typed nor asked (the end of a session that does not span days).
+	skip func(ctx context.Context, c *Ctx, v map[string]string) (bool, error)
 	// check validates typed input against the values before it and returns the value kept. A
 	// bad input is an *inputError; other errors are failures.
 	check func(ctx context.Context, c *Ctx, v map[string]string, in string) (string, error)
@@ -75,6 +78,8 @@ func (e *Engine) coordForm(name string) *form {
 	switch name {
 	case "la":
 		return e.labAddForm()
+	case "lo":
+		return e.labOperatorsForm()
 	case "ma":
 		return e.moduleAddForm()
 	case "sa":
@@ -112,6 +117,12 @@ func (e *Engine) runForm(ctx context.Context, c *Ctx, f *form, args string) erro
 		if rest == "" {
 			break
 		}
+		if skipped, err := fd.skipped(ctx, c, v); err != nil || skipped {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		var in string
 		if fd.rest {
 			in, rest = rest, ""
@@ -130,6 +141,18 @@ func (e *Engine) runForm(ctx context.Context, c *Ctx, f *form, args string) erro
 	return e.advanceForm(ctx, c, f, v)
 }
 
+// skipped tells whether a field is left out given the values before it, and records it as "".
+func (fd field) skipped(ctx context.Context, c *Ctx, v map[string]string) (bool, error) {
+	if fd.skip == nil {
+		return false, nil
+	}
+	skip, err := fd.skip(ctx, c, v)
+	if err == nil && skip {
+		v[fd.key] = ""
+	}
+	return skip, err
+}
+
 // formRefusal answers a refused input with what is wrong and the right form; it returns other
 // errors as they are.
 func (e *Engine) formRefusal(ctx context.Context, c *Ctx, f *form, err error) error {
@@ -144,6 +167,12 @@ func (e *Engine) formRefusal(ctx context.Context, c *Ctx, f *form, err error) er
 func (e *Engine) advanceForm(ctx context.Context, c *Ctx, f *form, v map[string]string) error {
 	for _, fd := range f.fields {
 		if _, ok := v[fd.key]; ok {
+			continue
+		}
+		if skipped, err := fd.skipped(ctx, c, v); err != nil || skipped {
+			if err != nil {
+				return err
+			}
 			continue
 		}
 		if fd.auto != nil {

@@ -32,7 +32,8 @@ func (e *Engine) subcommand(ctx context.Context, c *Ctx, subs map[string]string,
 }
 
 func (e *Engine) handleLab(ctx context.Context, c *Ctx) error {
-	return e.subcommand(ctx, c, map[string]string{"add": "la", "nuovo": "la"}, "labsadmin.usage_lab",
+	subs := map[string]string{"add": "la", "nuovo": "la", "operators": "lo", "operatori": "lo"}
+	return e.subcommand(ctx, c, subs, "labsadmin.usage_lab",
 		func() error { return e.runForm(ctx, c, e.labAddForm(), "") })
 }
 
@@ -42,7 +43,21 @@ func (e *Engine) handleModule(ctx context.Context, c *Ctx) error {
 }
 
 func (e *Engine) labAddForm() *form {
-	return &form{name: "la", action: "/lab add", usage: "labsadmin.usage_lab",
+	return e.labFormFor("la", "/lab add", storage.AudienceBeneficiaries)
+}
+
+// labOperatorsForm creates a lab for reception-centre operators (/lab operators <name>): its
+// sessions may span days and operators, not beneficiaries, are enrolled in them.
+func (e *Engine) labOperatorsForm() *form {
+	return e.labFormFor("lo", "/lab operators", storage.AudienceOperators)
+}
+
+func (e *Engine) labFormFor(name, action, audience string) *form {
+	usage, created := "labsadmin.usage_lab", "labsadmin.lab_created"
+	if audience == storage.AudienceOperators {
+		usage, created = "oplabs.usage_lab", "oplabs.lab_created"
+	}
+	return &form{name: name, action: action, usage: usage,
 		fields: []field{{key: "name", prompt: "labsadmin.ask_lab_name", rest: true,
 			check: func(_ context.Context, _ *Ctx, _ map[string]string, in string) (string, error) { return checkName(in) }}},
 		run: func(ctx context.Context, c *Ctx, v map[string]string) error {
@@ -50,19 +65,19 @@ func (e *Engine) labAddForm() *form {
 			// coordinator of every territory would make a project-wide lab: that is an admin's.
 			territory := c.Actor.ScopeTerritory()
 			if territory == "" && c.Actor.Role() != domain.RoleAdmin {
-				if err := c.Refuse(ctx, "/lab add", "lab", ""); err != nil {
+				if err := c.Refuse(ctx, action, "lab", ""); err != nil {
 					return err
 				}
 				return c.ReplyText(ctx, "labsadmin.project_wide_admins")
 			}
-			lab, err := storage.CreateLabIn(ctx, c.Tx, territory, v["name"], "", c.Actor.StaffID(), c.Now)
+			lab, err := storage.CreateLabFor(ctx, c.Tx, audience, territory, v["name"], "", c.Actor.StaffID(), c.Now)
 			if err != nil {
 				return err
 			}
-			if err := c.Audit(ctx, "/lab add", "lab", strconv.FormatInt(lab.ID, 10), "territory="+territory+" "+lab.Name); err != nil {
+			if err := c.Audit(ctx, action, "lab", strconv.FormatInt(lab.ID, 10), "territory="+territory+" audience="+audience+" "+lab.Name); err != nil {
 				return err
 			}
-			return c.ReplyText(ctx, "labsadmin.lab_created", "ID", lab.ID, "Name", lab.Name, "Owner", c.labOwner(lab.Territory))
+			return c.ReplyText(ctx, created, "ID", lab.ID, "Name", lab.Name, "Owner", c.labOwner(lab.Territory))
 		}}
 }
 
@@ -184,19 +199,23 @@ func (e *Engine) handleLabs(ctx context.Context, c *Ctx) error {
 	}
 	lines := []string{c.T("labsadmin.list_title")}
 	for _, l := range labs {
-		lines = append(lines, "", c.T("labsadmin.list_lab", "ID", l.ID, "Name", l.Name, "Owner", c.labOwner(l.Territory)))
+		labLine := "labsadmin.list_lab"
+		if l.Audience == storage.AudienceOperators {
+			labLine = "oplabs.list_lab"
+		}
+		lines = append(lines, "", c.T(labLine, "ID", l.ID, "Name", l.Name, "Owner", c.labOwner(l.Territory)))
 		if len(byLab[l.ID]) == 0 {
 			lines = append(lines, c.T("labsadmin.list_no_modules", "ID", l.ID))
 		}
 		for _, m := range byLab[l.ID] {
 			lines = append(lines, c.T("labsadmin.list_module", "ID", m.ID, "Name", m.Name))
 			for _, s := range byModule[m.ID] {
-				enrolled, err := storage.EnrolmentsOf(ctx, c.Tx, s.ID)
+				room, err := sessionRoom(ctx, c, s)
 				if err != nil {
 					return err
 				}
-				lines = append(lines, c.T("labsadmin.list_session", "ID", s.ID, "When", e.sessionWhen(c.L, s.StartsAt), "Place", s.Place,
-					"Territory", s.Territory, "Enrolled", len(enrolled)))
+				lines = append(lines, c.T("labsadmin.list_session", "ID", s.ID, "When", domain.SessionSpan(c.L, s, e.set.Location), "Place", s.Place,
+					"Territory", s.Territory, "Enrolled", room.Enrolled))
 			}
 		}
 	}

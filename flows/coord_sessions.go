@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/insideaut/insidebot/bot"
+	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/domain/civil"
 	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/notify"
@@ -155,6 +156,8 @@ func (e *Engine) sessionAddForm() *form {
 				}},
 			dateField(),
 			timeField(),
+			untilField(),
+			endField(),
 			{key: "place", prompt: "session.ask_place", rest: true,
 				check: func(_ context.Context, _ *Ctx, _ map[string]string, in string) (string, error) {
 					place, _, _ := parsePlace(in)
@@ -201,9 +204,13 @@ func (e *Engine) addSession(ctx context.Context, c *Ctx, v map[string]string) er
 	if err != nil {
 		return err
 	}
+	ends, err := c.endOf(v, starts)
+	if err != nil {
+		return err
+	}
 	place, mapURL, open := parsePlace(v["place"])
 	s, err := storage.CreateSession(ctx, c.Tx, storage.NewSession{ModuleID: moduleID, Territory: v["territory"], StartsAt: starts,
-		EndsAt: starts.Add(SessionLength), Place: place, MapURL: mapURL, OpenEnrolment: open, CreatedBy: c.Actor.StaffID()}, c.Now)
+		EndsAt: ends, Place: place, MapURL: mapURL, OpenEnrolment: open, CreatedBy: c.Actor.StaffID()}, c.Now)
 	if err != nil {
 		return err
 	}
@@ -213,6 +220,10 @@ func (e *Engine) addSession(ctx context.Context, c *Ctx, v map[string]string) er
 	}
 	if err := c.SessionChanged(ctx, s.ID); err != nil {
 		return err
+	}
+	if s.ForOperators() {
+		return c.ReplyText(ctx, "oplabs.session_created", "ID", s.ID, "Lab", s.LabName, "Module", s.ModuleName,
+			"When", domain.SessionSpan(c.L, s, e.set.Location), "Place", s.Place, "Territory", s.Territory, "Map", notify.MapLink(s))
 	}
 	enrolment := "session.open_no"
 	if s.OpenEnrolment {
@@ -295,7 +306,7 @@ func (e *Engine) askCancelSession(ctx context.Context, c *Ctx, v map[string]stri
 	if err != nil {
 		return err
 	}
-	room, err := storage.RoomOf(ctx, c.Tx, id)
+	room, err := sessionRoom(ctx, c, s)
 	if err != nil {
 		return err
 	}
@@ -369,6 +380,24 @@ func (e *Engine) notifyEnrolled(ctx context.Context, c *Ctx, s storage.Session, 
 			told++
 		} else {
 			unreached = append(unreached, b.Code)
+		}
+	}
+	// The operators of an operators' lab are told in the same words.
+	ops, err := storage.OperatorEnrolmentsOf(ctx, c.Tx, s.ID)
+	if err != nil {
+		return "", err
+	}
+	for _, op := range ops {
+		sent, err := c.SendTo(ctx, notify.Person{StaffID: op.StaffID}, "notice", func(l *locales.Localizer) bot.Outgoing {
+			return bot.Outgoing{Text: text(l)}
+		})
+		if err != nil {
+			return "", err
+		}
+		if sent {
+			told++
+		} else {
+			unreached = append(unreached, op.Name)
 		}
 	}
 	return e.toldLine(c, told, unreached), nil

@@ -51,7 +51,12 @@ func (e *Engine) handleStatsButton(ctx context.Context, c *Ctx) error {
 // scopeArgument reads the optional territory of /stats and /export: the caller's own scope when
 // absent. It has answered (and audited a refusal) when ok is false.
 func (e *Engine) scopeArgument(ctx context.Context, c *Ctx, action, usage string) (territory string, ok bool, err error) {
-	args := strings.Fields(c.In.Text)
+	return e.scopeOf(ctx, c, c.In.Text, action, usage)
+}
+
+// scopeOf is scopeArgument over the given arguments (what follows a subcommand).
+func (e *Engine) scopeOf(ctx context.Context, c *Ctx, text, action, usage string) (territory string, ok bool, err error) {
+	args := strings.Fields(text)
 	refuse := func(err error) (string, bool, error) {
 		var ie *inputError
 		if !errors.As(err, &ie) {

@@ -149,7 +149,7 @@ func (e *Engine) visibleSession(ctx context.Context, c *Ctx) (s storage.Session,
 	case !errors.Is(err, storage.ErrNotFound):
 		return s, nil, false, err
 	}
-	return s, nil, s.Territory == b.Territory && s.OpenEnrolment && s.Status == storage.SessionScheduled, nil
+	return s, nil, s.Territory == b.Territory && s.OpenEnrolment && s.Status == storage.SessionScheduled && !s.ForOperators(), nil
 }
 
 func (e *Engine) sessionDetails(ctx context.Context, c *Ctx) error {
@@ -271,7 +271,7 @@ func (e *Engine) enrolSelf(ctx context.Context, c *Ctx) error {
 		c.Answer(c.T("labs.already_enrolled"))
 		return e.showSession(ctx, c, s, en, c.T("labs.already_enrolled"))
 	}
-	if s.Status != storage.SessionScheduled || !s.OpenEnrolment || !c.Now.Before(s.StartsAt) {
+	if s.Status != storage.SessionScheduled || !s.OpenEnrolment || !c.Now.Before(s.StartsAt) || s.ForOperators() {
 		return e.showLabs(ctx, c, 0, c.T("labs.cannot_join"))
 	}
 	// Counting the places and taking one is a single step (the session's row is locked): of

@@ -27,6 +27,9 @@ func (e *Engine) operatorRoutes() []Route {
 		{Command: "b", Roles: domain.RoleOperator, Help: "operator.help_b", Handle: e.operatorCard},
 		{Command: "propose", Roles: domain.RoleOperator, Help: "operator.help_propose", Handle: e.operatorPropose},
 		{Command: "note", Roles: domain.RoleOperator, Help: "operator.help_note", Handle: e.operatorNote},
+		{Command: "labs", Roles: domain.RoleOperator, Help: "oplabs.help_labs", Handle: e.operatorLabs},
+		{Button: domain.ButtonOperatorRSVP, Roles: domain.RoleOperator, Handle: e.operatorRSVP},
+		{Button: buttonOperatorAttendance, Roles: domain.Staff, Handle: e.operatorAttendanceButton},
 
 		{Button: domain.ButtonProposalAccept, Roles: domain.Staff, Handle: e.proposalAnswer(true)},
 		{Button: domain.ButtonProposalDecline, Roles: domain.Staff, Handle: e.proposalAnswer(false)},

@@ -145,7 +145,7 @@ decided_by, decided_at, created_at FROM step_proposals`); err != nil {
 // nothing changed, nothing reaches the person or the tutor. Help, language and cancel work.
 func TestOperatorCannotDoWhatATutorDoes(t *testing.T) {
 	t.Parallel()
-	allowed := map[string]bool{"/mine": true, "/b": true, "/help": true, "/lang": true, "lang button": true, "cancel button": true}
+	allowed := map[string]bool{"/mine": true, "/b": true, "/labs": true, "/help": true, "/lang": true, "lang button": true, "cancel button": true}
 	cases := append([]staffCase{}, tutorCases...)
 	for _, c := range []string{"/session", "/lab", "/labs", "/module", "/enrol 1 MI-001", "/broadcast", "/broadcasts",
 		"/stats", "/export", "/invite tutor MI", "/invite operator MI Casa Nuova", "/plan", "/housing", "/jobs", "/privacy",

@@ -103,6 +103,9 @@ func (e *Engine) tutorSessionPicker(ctx context.Context, c *Ctx) error {
 // tutorRoster shows who is enrolled in a session and their attendance, with buttons to mark
 // it; head, when set, says what just changed.
 func (e *Engine) tutorRoster(ctx context.Context, c *Ctx, s storage.Session, head string) error {
+	if s.ForOperators() {
+		return e.operatorRoster(ctx, c, s, head)
+	}
 	enrolments, err := storage.EnrolmentsOf(ctx, c.Tx, s.ID)
 	if err != nil {
 		return err

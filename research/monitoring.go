@@ -17,7 +17,7 @@ const (
 	MeasureClosed    = "closed"    // keys: exit reasons (and ReasonUnrecorded when any)
 	MeasureOutcomes  = "outcomes"  // keys: outcome kinds; people with a valid outcome of the kind
 	MeasureLabs      = "labs"      // keys: modules_held, attendances_present
-	MeasureOperators = "operators" // key: active
+	MeasureOperators = "operators" // keys: active, trained (present at an operators' lab session)
 )
 
 // ReasonUnrecorded is the key of closed cases whose closing has no exit reason on record.
@@ -61,17 +61,18 @@ func BuildMonitoring(ctx context.Context, q storage.Queryer, territory string, n
 	}
 	m := Monitoring{Territory: territory}
 	for _, code := range codes {
-		m.Rows = append(m.Rows, monitoringRows(code, d, func(t string) bool { return t == code }, -1)...)
+		m.Rows = append(m.Rows, monitoringRows(code, d, func(t string) bool { return t == code }, -1, -1)...)
 	}
 	if territory == "" {
-		m.Rows = append(m.Rows, monitoringRows(AllTerritories, d, func(string) bool { return true }, d.AllModules)...)
+		m.Rows = append(m.Rows, monitoringRows(AllTerritories, d, func(string) bool { return true }, d.AllModules, d.AllTrained)...)
 	}
 	return m, nil
 }
 
 // monitoringRows computes one territory's rows from the counts whose territory is in scope;
-// modules, when not negative, is the number of modules held (distinct over territories).
-func monitoringRows(territory string, d storage.MonitoringData, in func(string) bool, modules int) []MonitoringRow {
+// modules and trained, when not negative, are the number of modules held and of operators
+// trained (each distinct over territories).
+func monitoringRows(territory string, d storage.MonitoringData, in func(string) bool, modules, trained int) []MonitoringRow {
 	sum := func(counts []storage.MonitoringCount, key func(string) bool) int {
 		n := 0
 		for _, c := range counts {
@@ -105,6 +106,10 @@ func monitoringRows(territory string, d storage.MonitoringData, in func(string) 
 	add(MeasureLabs, "modules_held", modules)
 	add(MeasureLabs, "attendances_present", sum(d.Present, every))
 	add(MeasureOperators, "active", sum(d.Operators, every))
+	if trained < 0 {
+		trained = sum(d.Trained, every)
+	}
+	add(MeasureOperators, "trained", trained)
 	return out
 }
 
@@ -126,11 +131,11 @@ func (m Monitoring) WriteCSV(w io.Writer) error {
 	return nil
 }
 
-// MonitoringFileName is the name of a monitoring file of a territory ("" all) made at now.
+// MonitoringFileName names the monitoring CSV of a territory ("" for all) on a day.
 func MonitoringFileName(territory string, now time.Time) string {
-	name := "insidebot-monitoring-" + now.UTC().Format("20060102")
+	base := "insidebot-monitoring-" + now.UTC().Format("20060102")
 	if territory != "" {
-		name += "-" + territory
+		base += "-" + territory
 	}
-	return name + ".csv"
+	return base + ".csv"
 }

@@ -19,7 +19,8 @@ import (
 // documents outcome; two lab modules held in MI (one twice), one only cancelled, one only in
 // the future; 3 present and 1 absent attendance; in BO: 1 active person closed without a
 // reason, module 1 held again, 1 present attendance; operators: 2 active in MI, 1 pending in
-// MI, 1 active in BO, 1 disabled in BO; a tutor active in MI.
+// MI, 1 active in BO, 1 disabled in BO; a tutor active in MI; an operators' lab (its sessions
+// are no modules held) where 1 operator was trained in MI, 2 in BO, 2 over all.
 func monitoringFixture(t *testing.T, db *storage.DB) {
 	t.Helper()
 	ctx := context.Background()
@@ -102,20 +103,56 @@ func monitoringFixture(t *testing.T, db *storage.DB) {
 	_, err = storage.CancelSession(ctx, db, cancelled, t0)
 	must(err)
 
-	staff := func(role, territory, status string) {
+	staff := func(role, territory, status string) int64 {
 		t.Helper()
 		id, err := storage.CreateStaff(ctx, db, storage.NewStaff{DisplayName: "Op", Role: role, Territory: territory}, t0)
 		must(err)
 		if status != "pending" {
 			must(storage.SetStaffStatus(ctx, db, id, status))
 		}
+		return id
 	}
-	staff(storage.RoleOperator, "MI", "active")
-	staff(storage.RoleOperator, "MI", "active")
+	op1 := staff(storage.RoleOperator, "MI", "active")
+	op2 := staff(storage.RoleOperator, "MI", "active")
 	staff(storage.RoleOperator, "MI", "pending")
-	staff(storage.RoleOperator, "BO", "active")
+	opBO := staff(storage.RoleOperator, "BO", "active")
 	staff(storage.RoleOperator, "BO", "disabled")
 	staff(storage.RoleTutor, "MI", "active")
+
+	// An operators' residential lab: its module is not a LabIn module held; op1 was present
+	// at two MI sessions (one of two days) and at one in BO, op2 absent in MI and present only
+	// at a cancelled session, opBO present in BO, nobody at the future session.
+	olab, err := storage.CreateLabFor(ctx, db, storage.AudienceOperators, "", "Residenziale", "", 0, t0)
+	must(err)
+	om, err := storage.CreateModule(ctx, db, olab.ID, "R1", t0)
+	must(err)
+	oSession := func(territory string, starts time.Time) int64 {
+		t.Helper()
+		s, err := storage.CreateSession(ctx, db, storage.NewSession{ModuleID: om.ID, Territory: territory, StartsAt: starts,
+			EndsAt: starts.Add(32 * time.Hour), Place: "P"}, t0.AddDate(0, -1, 0))
+		must(err)
+		return s.ID
+	}
+	oAttend := func(sess, op int64, att string) {
+		t.Helper()
+		_, err := storage.EnrolOperator(ctx, db, sess, op, 0, t0)
+		must(err)
+		_, err = storage.SetOperatorAttendance(ctx, db, sess, op, att, 0, t0)
+		must(err)
+	}
+	o1, o2, oBO, oCancelled := oSession("MI", t0.Add(-96*time.Hour)), oSession("MI", t0.Add(-48*time.Hour)), oSession("BO", t0.Add(-72*time.Hour)),
+		oSession("MI", t0.Add(-24*time.Hour))
+	oFuture := oSession("MI", t0.Add(48*time.Hour))
+	oAttend(o1, op1, "present")
+	oAttend(o2, op1, "present")
+	oAttend(o1, op2, "absent")
+	oAttend(oCancelled, op2, "present")
+	oAttend(oBO, opBO, "present")
+	oAttend(oBO, op1, "present")
+	_, err = storage.EnrolOperator(ctx, db, oFuture, op2, 0, t0)
+	must(err)
+	_, err = storage.CancelSession(ctx, db, oCancelled, t0)
+	must(err)
 	_ = invited
 }
 
@@ -147,6 +184,7 @@ func TestMonitoringCountsPerTerritoryAndOverall(t *testing.T) {
 			"MI|labs|modules_held": 2, "BO|labs|modules_held": 1, "ALL|labs|modules_held": 2,
 			"MI|labs|attendances_present": 3, "BO|labs|attendances_present": 1, "ALL|labs|attendances_present": 4,
 			"MI|operators|active": 2, "BO|operators|active": 1, "ALL|operators|active": 3, "VA|operators|active": 0,
+			"MI|operators|trained": 1, "BO|operators|trained": 2, "ALL|operators|trained": 2, "VA|operators|trained": 0,
 		}
 		for k, v := range want {
 			got, ok := cells[k]
@@ -179,8 +217,8 @@ func TestMonitoringCountsPerTerritoryAndOverall(t *testing.T) {
 			if r.Territory != "BO" {
 				t.Fatalf("BO export has a row of %s", r.Territory)
 			}
-			if r.Measure == research.MeasureOperators && r.Value != 1 {
-				t.Fatalf("BO operators = %d", r.Value)
+			if r.Measure == research.MeasureOperators && r.Value != map[string]int{"active": 1, "trained": 2}[r.Key] {
+				t.Fatalf("BO operators %s = %d", r.Key, r.Value)
 			}
 			if r.Measure == research.MeasureLabs && r.Key == "modules_held" && r.Value != 1 {
 				t.Fatalf("BO modules held = %d", r.Value)

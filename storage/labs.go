@@ -16,6 +16,7 @@ type Lab struct {
 	Name        string         `db:"name"`
 	Description string         `db:"description"`
 	Territory   sql.NullString `db:"territory"`
+	Audience    string         `db:"audience"` // AudienceBeneficiaries or AudienceOperators
 	CreatedBy   sql.NullInt64  `db:"created_by"`
 	CreatedAt   time.Time      `db:"created_at"`
 }
@@ -27,10 +28,11 @@ type Module struct {
 	Name         string         `db:"name"`
 	CreatedAt    time.Time      `db:"created_at"`
 	LabTerritory sql.NullString `db:"lab_territory"`
+	LabAudience  string         `db:"lab_audience"`
 }
 
-// moduleSelect reads modules with their lab's territory.
-const moduleSelect = `SELECT m.id, m.lab_id, m.name, m.created_at, l.territory AS lab_territory
+// moduleSelect reads modules with their lab's territory and audience.
+const moduleSelect = `SELECT m.id, m.lab_id, m.name, m.created_at, l.territory AS lab_territory, l.audience AS lab_audience
 FROM lab_modules m JOIN labs l ON l.id = m.lab_id`
 
 // Session is one meeting of a module in a territory, with its module's and lab's names.
@@ -51,7 +53,11 @@ type Session struct {
 	ModuleName    string        `db:"module_name"`
 	LabID         int64         `db:"lab_id"`
 	LabName       string        `db:"lab_name"`
+	LabAudience   string        `db:"lab_audience"` // who the session is for: its lab's audience
 }
+
+// ForOperators tells whether a session is of an operators' lab.
+func (s Session) ForOperators() bool { return s.LabAudience == AudienceOperators }
 
 // Session statuses.
 const (
@@ -59,18 +65,24 @@ const (
 	SessionCancelled = "cancelled"
 )
 
-const labColumns = `id, name, description, territory, created_by, created_at`
+const labColumns = `id, name, description, territory, audience, created_by, created_at`
 
 // CreateLab creates a project-wide lab.
 func CreateLab(ctx context.Context, q Queryer, name, description string, by int64, now time.Time) (Lab, error) {
 	return CreateLabIn(ctx, q, "", name, description, by, now)
 }
 
-// CreateLabIn creates a lab of a territory ("" for a project-wide one).
+// CreateLabIn creates a beneficiaries' lab of a territory ("" for a project-wide one).
 func CreateLabIn(ctx context.Context, q Queryer, territory, name, description string, by int64, now time.Time) (Lab, error) {
+	return CreateLabFor(ctx, q, AudienceBeneficiaries, territory, name, description, by, now)
+}
+
+// CreateLabFor creates a lab for an audience (AudienceBeneficiaries or AudienceOperators) of a
+// territory ("" for a project-wide one).
+func CreateLabFor(ctx context.Context, q Queryer, audience, territory, name, description string, by int64, now time.Time) (Lab, error) {
 	var l Lab
-	err := q.Get(ctx, &l, `INSERT INTO labs (name, description, territory, created_by, created_at) VALUES (?, ?, ?, ?, ?)
-RETURNING `+labColumns, name, description, nullString(territory), nullInt(by), now)
+	err := q.Get(ctx, &l, `INSERT INTO labs (name, description, territory, audience, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)
+RETURNING `+labColumns, name, description, nullString(territory), audience, nullInt(by), now)
 	if err != nil {
 		return l, fmt.Errorf("create lab: %w", err)
 	}
@@ -161,8 +173,8 @@ capacity, status, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 
 }
 
 const sessionSelect = `SELECT s.id, s.module_id, s.territory, s.starts_at, s.ends_at, s.place, s.map_url, s.open_enrolment,
-s.capacity, s.status, s.created_by, s.created_at, s.updated_at, m.name AS module_name, l.id AS lab_id, l.name AS lab_name
-FROM lab_sessions s JOIN lab_modules m ON m.id = s.module_id JOIN labs l ON l.id = m.lab_id`
+s.capacity, s.status, s.created_by, s.created_at, s.updated_at, m.name AS module_name, l.id AS lab_id, l.name AS lab_name,
+l.audience AS lab_audience FROM lab_sessions s JOIN lab_modules m ON m.id = s.module_id JOIN labs l ON l.id = m.lab_id`
 
 // SessionByID finds a session.
 func SessionByID(ctx context.Context, q Queryer, id int64) (Session, error) {
@@ -185,12 +197,12 @@ WHERE e.beneficiary_id = ? AND s.status = 'scheduled' AND s.ends_at > ? ORDER BY
 	return out, nil
 }
 
-// OpenSessions lists scheduled sessions of a territory open to enrolment that have not started,
-// with room left, and that the beneficiary (if set) is not enrolled in.
+// OpenSessions lists scheduled sessions of beneficiaries' labs of a territory open to enrolment
+// that have not started, with room left, and that the beneficiary (if set) is not enrolled in.
 func OpenSessions(ctx context.Context, q Queryer, territory string, beneficiaryID int64, now time.Time) ([]Session, error) {
 	var out []Session
 	err := q.Select(ctx, &out, sessionSelect+`
-WHERE s.territory = ? AND s.status = 'scheduled' AND s.open_enrolment AND s.starts_at > ?
+WHERE s.territory = ? AND s.status = 'scheduled' AND s.open_enrolment AND s.starts_at > ? AND l.audience = 'beneficiaries'
 AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.session_id = s.id AND e.beneficiary_id = ?)
 AND (s.capacity IS NULL OR (SELECT COUNT(*) FROM enrolments e WHERE e.session_id = s.id) < s.capacity)
 ORDER BY s.starts_at`, territory, now, beneficiaryID)
