@@ -164,14 +164,35 @@ func (s *Service) tellEnrolled(ctx context.Context, q storage.Queryer, now time.
 		_, err = s.notify.SendTo(ctx, q, notify.Person{BeneficiaryID: b.ID}, notify.SendOptions{Kind: "notice"}, now, func(l *locales.Localizer) bot.Outgoing {
 			return bot.Outgoing{Text: text(l)}
 		})
-		switch {
-		case errors.Is(err, notify.ErrUnreachable):
-			told.Unreached = append(told.Unreached, b.Code)
-		case err != nil:
+		if err := told.count(err, b.Code); err != nil {
 			return told, err
-		default:
-			told.Told++
+		}
+	}
+	// The operators of an operators' lab are told in the same words.
+	ops, err := storage.OperatorEnrolmentsOf(ctx, q, sess.ID)
+	if err != nil {
+		return told, err
+	}
+	for _, op := range ops {
+		_, err := s.notify.SendTo(ctx, q, notify.Person{StaffID: op.StaffID}, notify.SendOptions{Kind: "notice"}, now, func(l *locales.Localizer) bot.Outgoing {
+			return bot.Outgoing{Text: text(l)}
+		})
+		if err := told.count(err, op.Name); err != nil {
+			return told, err
 		}
 	}
 	return told, nil
+}
+
+// count adds a notice's outcome: told, or unreached (named who), or a failure returned.
+func (t *Told) count(err error, who string) error {
+	switch {
+	case errors.Is(err, notify.ErrUnreachable):
+		t.Unreached = append(t.Unreached, who)
+	case err != nil:
+		return err
+	default:
+		t.Told++
+	}
+	return nil
 }

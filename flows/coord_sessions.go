@@ -12,7 +12,6 @@ import (
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/domain"
 	"github.com/insideaut/insidebot/domain/civil"
-	"github.com/insideaut/insidebot/locales"
 	"github.com/insideaut/insidebot/notify"
 	"github.com/insideaut/insidebot/storage"
 )
@@ -21,7 +20,7 @@ import (
 const buttonSessionCancelConfirm = "kscy"
 
 // SessionLength is how long a lab session lasts unless said otherwise.
-const SessionLength = 2 * time.Hour
+const SessionLength = domain.SessionLength
 
 func (e *Engine) handleSession(ctx context.Context, c *Ctx) error {
 	subs := map[string]string{"add": "sa", "nuova": "sa", "move": "sm", "sposta": "sm", "cancel": "sc", "annulla": "sc"}
@@ -209,16 +208,9 @@ func (e *Engine) addSession(ctx context.Context, c *Ctx, v map[string]string) er
 		return err
 	}
 	place, mapURL, open := parsePlace(v["place"])
-	s, err := storage.CreateSession(ctx, c.Tx, storage.NewSession{ModuleID: moduleID, Territory: v["territory"], StartsAt: starts,
-		EndsAt: ends, Place: place, MapURL: mapURL, OpenEnrolment: open, CreatedBy: c.Actor.StaffID()}, c.Now)
-	if err != nil {
-		return err
-	}
-	if err := c.Audit(ctx, "/session add", "session", strconv.FormatInt(s.ID, 10),
-		fmt.Sprintf("module=%d territory=%s starts=%s", moduleID, s.Territory, starts.UTC().Format(time.RFC3339))); err != nil {
-		return err
-	}
-	if err := c.SessionChanged(ctx, s.ID); err != nil {
+	s, err := e.domain.CreateSession(ctx, c.Tx, c.Now, c.Actor, storage.NewSession{ModuleID: moduleID, Territory: v["territory"],
+		StartsAt: starts, EndsAt: ends, Place: place, MapURL: mapURL, OpenEnrolment: open})
+	if answered, err := e.sessionRefusal(ctx, c, err, 0, starts); answered || err != nil {
 		return err
 	}
 	if s.ForOperators() {
@@ -267,28 +259,16 @@ func (e *Engine) moveSession(ctx context.Context, c *Ctx, v map[string]string) e
 	if err != nil {
 		return err
 	}
-	old := s.StartsAt
-	if err := storage.MoveSession(ctx, c.Tx, id, starts, starts.Add(s.EndsAt.Sub(s.StartsAt)), c.Now); errors.Is(err, storage.ErrNotFound) {
-		return c.ReplyText(ctx, "session.is_cancelled", "ID", id)
-	} else if err != nil {
+	told, err := e.domain.MoveSession(ctx, c.Tx, c.Now, c.Actor, s, starts)
+	when := s.StartsAt
+	if errors.Is(err, domain.ErrSessionPast) {
+		when = starts
+	}
+	if answered, err := e.sessionRefusal(ctx, c, err, id, when); answered || err != nil {
 		return err
 	}
-	if err := c.Audit(ctx, "/session move", "session", strconv.FormatInt(id, 10),
-		fmt.Sprintf("from=%s to=%s", old.UTC().Format(time.RFC3339), starts.UTC().Format(time.RFC3339))); err != nil {
-		return err
-	}
-	if err := c.SessionChanged(ctx, id); err != nil {
-		return err
-	}
-	s.StartsAt = starts
-	told, err := e.notifyEnrolled(ctx, c, s, func(l *locales.Localizer) string {
-		return l.T("session.notice_moved", "Lab", s.LabName, "Module", s.ModuleName, "Old", e.sessionWhen(l, old),
-			"When", e.sessionWhen(l, starts), "Place", s.Place, "Map", notify.MapLink(s))
-	})
-	if err != nil {
-		return err
-	}
-	return c.ReplyText(ctx, "session.moved", "ID", id, "Old", e.sessionWhen(c.L, old), "New", e.sessionWhen(c.L, starts), "Told", told)
+	return c.ReplyText(ctx, "session.moved", "ID", id, "Old", e.sessionWhen(c.L, s.StartsAt), "New", e.sessionWhen(c.L, starts),
+		"Told", e.toldLine(c, told))
 }
 
 func (e *Engine) sessionCancelForm() *form {
@@ -330,90 +310,44 @@ func (e *Engine) cancelSession(ctx context.Context, c *Ctx, id int64) error {
 	if err != nil {
 		return err
 	}
-	ok, err := storage.CancelSession(ctx, c.Tx, id, c.Now)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return c.ReplyText(ctx, "session.is_cancelled", "ID", id)
-	}
-	if err := c.Audit(ctx, "/session cancel", "session", strconv.FormatInt(id, 10), ""); err != nil {
-		return err
-	}
-	if err := c.SessionChanged(ctx, id); err != nil {
-		return err
-	}
-	told, err := e.notifyEnrolled(ctx, c, s, func(l *locales.Localizer) string {
-		return l.T("session.notice_cancelled", "Lab", s.LabName, "Module", s.ModuleName, "When", e.sessionWhen(l, s.StartsAt), "Place", s.Place)
-	})
-	if err != nil {
+	told, err := e.domain.CancelSession(ctx, c.Tx, c.Now, c.Actor, s)
+	if answered, err := e.sessionRefusal(ctx, c, err, id, s.StartsAt); answered || err != nil {
 		return err
 	}
 	return c.ReplyText(ctx, "session.cancel_done", "ID", id, "Lab", s.LabName, "Module", s.ModuleName,
-		"When", e.sessionWhen(c.L, s.StartsAt), "Told", told)
+		"When", e.sessionWhen(c.L, s.StartsAt), "Told", e.toldLine(c, told))
 }
 
-// notifyEnrolled tells everyone enrolled in a session, each in their own language, and
-// returns the line for the coordinator: how many were told, who could not be reached.
-func (e *Engine) notifyEnrolled(ctx context.Context, c *Ctx, s storage.Session, text func(l *locales.Localizer) string) (string, error) {
-	enrolled, err := storage.EnrolmentsOf(ctx, c.Tx, s.ID)
-	if err != nil {
-		return "", err
+// sessionRefusal answers what the domain said of a session change that changed nothing (a
+// session cancelled or started meanwhile, a time already past, the same time; when is the
+// session's start, or the new one asked for when that has passed); answered is
+// false when there is nothing to answer (err nil) or err is a failure (or ErrDenied, answered
+// by the engine).
+func (e *Engine) sessionRefusal(ctx context.Context, c *Ctx, err error, id int64, when time.Time) (answered bool, _ error) {
+	switch {
+	case errors.Is(err, domain.ErrSessionCancelled):
+		return true, c.ReplyText(ctx, "session.is_cancelled", "ID", id)
+	case errors.Is(err, domain.ErrSessionStarted):
+		return true, c.ReplyText(ctx, "session.started", "ID", id, "When", e.sessionWhen(c.L, when))
+	case errors.Is(err, domain.ErrSessionPast):
+		return true, c.ReplyText(ctx, "coordform.moment_past", "When", e.sessionWhen(c.L, when))
+	case errors.Is(err, domain.ErrSessionSameTime):
+		return true, c.ReplyText(ctx, "session.same_time", "ID", id, "When", e.sessionWhen(c.L, when))
 	}
-	var told int
-	var unreached []string
-	for _, en := range enrolled {
-		b, err := storage.BeneficiaryByID(ctx, c.Tx, en.BeneficiaryID)
-		if err != nil {
-			return "", err
-		}
-		if b.Status == storage.BeneficiaryErased {
-			continue
-		}
-		sent, err := c.SendTo(ctx, notify.Person{BeneficiaryID: b.ID}, "notice", func(l *locales.Localizer) bot.Outgoing {
-			return bot.Outgoing{Text: text(l)}
-		})
-		if err != nil {
-			return "", err
-		}
-		if sent {
-			told++
-		} else {
-			unreached = append(unreached, b.Code)
-		}
-	}
-	// The operators of an operators' lab are told in the same words.
-	ops, err := storage.OperatorEnrolmentsOf(ctx, c.Tx, s.ID)
-	if err != nil {
-		return "", err
-	}
-	for _, op := range ops {
-		sent, err := c.SendTo(ctx, notify.Person{StaffID: op.StaffID}, "notice", func(l *locales.Localizer) bot.Outgoing {
-			return bot.Outgoing{Text: text(l)}
-		})
-		if err != nil {
-			return "", err
-		}
-		if sent {
-			told++
-		} else {
-			unreached = append(unreached, op.Name)
-		}
-	}
-	return e.toldLine(c, told, unreached), nil
+	return false, err
 }
 
-// toldLine says how many people were told and who could not be.
-func (e *Engine) toldLine(c *Ctx, told int, unreached []string) string {
-	if told == 0 && len(unreached) == 0 {
+// toldLine says how many people were told of a change to a session and who could not be.
+func (e *Engine) toldLine(c *Ctx, told domain.Told) string {
+	if told.Told == 0 && len(told.Unreached) == 0 {
 		return c.T("session.nobody_enrolled")
 	}
 	var lines []string
-	if told > 0 {
-		lines = append(lines, c.L.N("session.told", told))
+	if told.Told > 0 {
+		lines = append(lines, c.L.N("session.told", told.Told))
 	}
-	if len(unreached) > 0 {
-		lines = append(lines, c.L.N("session.not_reached", len(unreached), "Codes", codesList(unreached)))
+	if len(told.Unreached) > 0 {
+		lines = append(lines, c.L.N("session.not_reached", len(told.Unreached), "Codes", codesList(told.Unreached)))
 	}
 	return strings.Join(lines, "\n")
 }
