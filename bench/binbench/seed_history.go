@@ -112,10 +112,10 @@ SELECT l.id, b.id, ? FROM leads l JOIN beneficiaries b ON b.id > ? + (l.id % 100
 			[]any{2 * w.caseload, w.tutorID, first, max(w.caseload, 1), now.AddDate(0, 0, -3)}},
 		{"handled alerts", `UPDATE alerts SET handled_at = ?, handled_by = ? WHERE id % 20 <> 0`, []any{now.AddDate(0, 0, -2), w.tutorID}},
 		{"audit log", `INSERT INTO audit_log (at, actor_kind, actor_id, action, target_kind, target_id, outcome) ` + series +
-			`SELECT ?, 'staff', CASE x % 2 WHEN 0 THEN ? ELSE ? END, CASE x % 3 WHEN 0 THEN 'step status' WHEN 1 THEN 'case close' ELSE 'lead save' END,
+			`SELECT ?, 'staff', ? + (x % 2) * ?, CASE x % 3 WHEN 0 THEN 'step status' WHEN 1 THEN 'case close' ELSE 'lead save' END,
 CASE x % 3 WHEN 0 THEN 'plan_step' WHEN 1 THEN 'beneficiary' ELSE 'lead' END,
 CAST(CASE x % 3 WHEN 0 THEN 1 + x % ? WHEN 1 THEN 1 + x % ? ELSE 1 + x % 400 END AS TEXT), CASE WHEN x % 50 = 0 THEN 'denied' ELSE 'ok' END FROM g`,
-			[]any{audit, now.AddDate(0, 0, -5), w.tutorID, w.coordANID, max(w.steps, 1), people}},
+			[]any{audit, now.AddDate(0, 0, -5), w.tutorID, w.coordANID - w.tutorID, max(w.steps, 1), people}},
 	}...)
 	for _, s := range steps {
 		if s.what == "audit log" && audit == 0 || s.what == "outcomes" && outcomes == 0 || s.what == "alerts" && w.caseload == 0 {
