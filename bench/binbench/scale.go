@@ -12,7 +12,7 @@ import (
 // scale times the staff's and a beneficiary's busiest screens through the binary, from
 // outside, on the seeded database (100,000 people by default): a beneficiary opens their
 // plan, the tutor opens /mine (the first page of a caseload of 10,000), the coordinator asks
-// for /stats (every territory) and /export (the research dataset as two CSV files). Each is a
+// for /stats (every territory) and /export (the research dataset: a line and three CSV files). Each is a
 // Telegram update to the fake, timed from its arrival on the fake to the last reply's. It
 // prints p50/p99 of the frequent screens, each /stats and /export, and the binary's peak RSS
 // before and after the exports; then times both exports of the command line (cliExports).
@@ -53,8 +53,8 @@ func (b *bench) scale(ctx context.Context, s *store) error {
 		fmt.Printf("  %-40s %s  (%d replies each, %d times)\n", q.what, latencies(lat), replies, len(lat))
 	}
 	before := p.peakRSS()
-	// The export: a line, then the people's and the aggregates' CSV files.
-	lat, replies, err := b.repeat(ctx, fake, p, coordChat, "/export", 3, b.o.scaleExports)
+	// The export: a line, then the people's and the aggregates' CSV files and the codebook.
+	lat, replies, err := b.repeat(ctx, fake, p, coordChat, "/export", 4, b.o.scaleExports)
 	if err != nil {
 		// At this scale the export may not fit in the update's timeout: a figure, not the
 		// end of the run.
