@@ -41,13 +41,9 @@ type homeData struct {
 // before today in loc.
 func loadHome(ctx context.Context, q storage.Queryer, s storage.Staff, now time.Time, loc *time.Location) (homeData, error) {
 	var h homeData
-	alerts, err := storage.OpenAlerts(ctx, q, s.ID)
-	if err != nil {
+	var err error
+	if h.Alerts, h.AlertsTotal, err = storage.NewestOpenAlerts(ctx, q, s.ID, maxHomeAlerts); err != nil {
 		return h, err
-	}
-	h.AlertsTotal = len(alerts)
-	for i := len(alerts) - 1; i >= 0 && len(h.Alerts) < maxHomeAlerts; i-- {
-		h.Alerts = append(h.Alerts, alerts[i])
 	}
 	if h.Messages, err = alertMessages(ctx, q, h.Alerts); err != nil {
 		return h, err

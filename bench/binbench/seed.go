@@ -88,7 +88,16 @@ FROM g JOIN identities i ON i.id = 1 + (x * 7 + ?) % ?`,
 	if err != nil {
 		return w, err
 	}
-	return w, seedHistory(ctx, db, &w, now, people, o.outcomes, o.audit)
+	if err := seedHistory(ctx, db, &w, now, people, o.outcomes, o.audit); err != nil {
+		return w, err
+	}
+	// The planner's statistics, as autovacuum (PostgreSQL) or a running service leaves them on
+	// a database that has a history: without them it takes a caseload of thousands for a
+	// handful of rows.
+	if _, err := db.Exec(ctx, `ANALYZE`); err != nil {
+		return w, fmt.Errorf("seed: analyze: %w", err)
+	}
+	return w, nil
 }
 
 // seedStaff adds the plans, the staff and their caseload, and research consent (see seed).
