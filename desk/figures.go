@@ -81,16 +81,21 @@ func (d *Desk) figuresPage(w http.ResponseWriter, r *Request) error {
 	return d.render(w, r, http.StatusOK, "figures", r.L.T("desk.figures.title"), v)
 }
 
-// figuresChart is the chart of plan steps by area and status as an SVG image.
+// figuresChart is the chart of plan steps by area and status as an SVG image: it reads the
+// steps' counts only, not the whole figures of the page.
 func (d *Desk) figuresChart(w http.ResponseWriter, r *Request) error {
-	sf, ok, err := d.loadFigures(r)
+	code, name, _, ok, err := d.figuresScope(r)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return d.OutOfScope(w, r, "desk.figures", "territory", r.URL.Query().Get("territory"))
 	}
-	svg, err := figures.StepsChart(r.L, sf.name, sf.f.Steps).SVG()
+	steps, err := storage.StepCounts(r.Context(), d.cfg.DB, code)
+	if err != nil {
+		return err
+	}
+	svg, err := figures.StepsChart(r.L, name, steps).SVG()
 	if err != nil {
 		return err
 	}
