@@ -94,26 +94,37 @@ func (d *Desk) figuresPage(w http.ResponseWriter, r *Request) error {
 	return d.render(w, r, http.StatusOK, "figures", r.L.T("desk.figures.title"), v)
 }
 
-// figuresChart is the chart of plan steps by area and status as an SVG image.
+// figuresChart is the chart of plan steps by area and status as an SVG image: it reads the
+// steps' counts only, not the whole figures of the page.
 func (d *Desk) figuresChart(w http.ResponseWriter, r *Request) error {
-	return d.chart(w, r, func(sf scopedFigures) charts.Stacked { return figures.StepsChart(r.L, sf.name, sf.f.Steps) })
+	return d.chart(w, r, func(code, name string) (charts.Stacked, error) {
+		steps, err := storage.StepCounts(r.Context(), d.cfg.DB, code)
+		return figures.StepsChart(r.L, name, steps), err
+	})
 }
 
 // casesChart is the chart of people against target (active, closed, missing) as an SVG image.
 func (d *Desk) casesChart(w http.ResponseWriter, r *Request) error {
-	return d.chart(w, r, func(sf scopedFigures) charts.Stacked { return sf.cases.CasesChart(r.L, sf.code, sf.name) })
+	return d.chart(w, r, func(code, name string) (charts.Stacked, error) {
+		c, err := figures.ReadCases(r.Context(), d.cfg.DB, code, d.cfg.Targets)
+		return c.CasesChart(r.L, code, name), err
+	})
 }
 
-// chart draws a chart of the figures of the scope a request asks for as an SVG image.
-func (d *Desk) chart(w http.ResponseWriter, r *Request, draw func(scopedFigures) charts.Stacked) error {
-	sf, ok, err := d.loadFigures(r)
+// chart draws, as an SVG image, a chart of the scope a request asks for.
+func (d *Desk) chart(w http.ResponseWriter, r *Request, draw func(code, name string) (charts.Stacked, error)) error {
+	code, name, _, ok, err := d.figuresScope(r)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return d.OutOfScope(w, r, "desk.figures", "territory", r.URL.Query().Get("territory"))
 	}
-	svg, err := draw(sf).SVG()
+	c, err := draw(code, name)
+	if err != nil {
+		return err
+	}
+	svg, err := c.SVG()
 	if err != nil {
 		return err
 	}

@@ -41,16 +41,11 @@ type homeData struct {
 // before today in loc.
 func loadHome(ctx context.Context, q storage.Queryer, s storage.Staff, now time.Time, loc *time.Location) (homeData, error) {
 	var h homeData
-	var alerts []storage.Alert
 	var err error
 	if !isOperator(s) { // operators get no alerts: the tutors answer them
-		if alerts, err = storage.OpenAlerts(ctx, q, s.ID); err != nil {
+		if h.Alerts, h.AlertsTotal, err = storage.NewestOpenAlerts(ctx, q, s.ID, maxHomeAlerts); err != nil {
 			return h, err
 		}
-	}
-	h.AlertsTotal = len(alerts)
-	for i := len(alerts) - 1; i >= 0 && len(h.Alerts) < maxHomeAlerts; i-- {
-		h.Alerts = append(h.Alerts, alerts[i])
 	}
 	if h.Messages, err = alertMessages(ctx, q, h.Alerts); err != nil {
 		return h, err

@@ -71,6 +71,20 @@ func OpenAlerts(ctx context.Context, q Queryer, staffID int64) ([]Alert, error) 
 	return out, nil
 }
 
+// NewestOpenAlerts lists a staff member's newest open alerts, at most limit, newest first, and
+// how many are open in all: Home's list, which reads a page, not the whole backlog.
+func NewestOpenAlerts(ctx context.Context, q Queryer, staffID int64, limit int) ([]Alert, int, error) {
+	var total int
+	if err := q.Get(ctx, &total, `SELECT COUNT(*) FROM alerts WHERE staff_id = ? AND handled_at IS NULL`, staffID); err != nil {
+		return nil, 0, fmt.Errorf("open alerts: %w", err)
+	}
+	var out []Alert
+	if err := q.Select(ctx, &out, alertSelect+` WHERE a.staff_id = ? AND a.handled_at IS NULL ORDER BY a.id DESC LIMIT ?`, staffID, limit); err != nil {
+		return nil, 0, fmt.Errorf("open alerts: %w", err)
+	}
+	return out, total, nil
+}
+
 // HandleAlert closes an alert; it reports whether it was open.
 func HandleAlert(ctx context.Context, q Queryer, id, by int64, now time.Time) (bool, error) {
 	n, err := execCount(ctx, q, `UPDATE alerts SET handled_at = ?, handled_by = ? WHERE id = ? AND handled_at IS NULL`, now, by, id)

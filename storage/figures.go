@@ -39,6 +39,19 @@ func territoryClause(alias, territory string, args []any) (string, []any) {
 	return ` AND ` + alias + `.territory = ?`, append(args, territory)
 }
 
+// StepCounts counts the plan steps of non-erased beneficiaries by area and status, of one
+// territory when set: the chart of /stats and the desk's figures, which needs nothing else.
+func StepCounts(ctx context.Context, q Queryer, territory string) ([]StepCount, error) {
+	where, args := territoryClause("b", territory, nil)
+	var out []StepCount
+	if err := q.Select(ctx, &out, `SELECT s.area, s.status, COUNT(*) AS n FROM plan_steps s
+JOIN beneficiaries b ON b.id = s.beneficiary_id WHERE b.status <> 'erased'`+where+` GROUP BY s.area, s.status ORDER BY s.area, s.status`,
+		args...); err != nil {
+		return nil, fmt.Errorf("figures: steps: %w", err)
+	}
+	return out, nil
+}
+
 // ProjectFigures counts beneficiaries, plan steps, lab attendance and lead interest, of one
 // territory when territory is set.
 func ProjectFigures(ctx context.Context, q Queryer, territory string) (Figures, error) {
@@ -55,10 +68,9 @@ func ProjectFigures(ctx context.Context, q Queryer, territory string) (Figures, 
 	for _, r := range byStatus {
 		f.Beneficiaries[r.Status] = r.N
 	}
-	if err := q.Select(ctx, &f.Steps, `SELECT s.area, s.status, COUNT(*) AS n FROM plan_steps s
-JOIN beneficiaries b ON b.id = s.beneficiary_id WHERE b.status <> 'erased'`+where+` GROUP BY s.area, s.status ORDER BY s.area, s.status`,
-		args...); err != nil {
-		return f, fmt.Errorf("figures: steps: %w", err)
+	var err error
+	if f.Steps, err = StepCounts(ctx, q, territory); err != nil {
+		return f, err
 	}
 	swhere, sargs := territoryClause("s", territory, nil)
 	var att struct {

@@ -53,6 +53,9 @@ type options struct {
 	scaleN          int
 	scaleSlow       int
 	scaleExports    int
+	outcomes, audit int
+	cliExports      int
+	deskN           int
 	profile         string
 	keep            bool
 }
@@ -62,7 +65,7 @@ func main() {
 	var chats, sqliteChats string
 	flag.StringVar(&o.pgURL, "pg", envOr("INSIDEBOT_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL server (a schema of its own is created and dropped)")
 	flag.StringVar(&o.redisURL, "redis", envOr("INSIDEBOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"), "Redis server (keys under a prefix of their own)")
-	flag.StringVar(&o.backends, "backends", "postgres,scale,pacing,sqlite", "what to run: postgres (closed loops), scale (timings of staff screens), pacing (on PostgreSQL), sqlite")
+	flag.StringVar(&o.backends, "backends", "postgres,scale,desk,pacing,sqlite", "what to run: postgres (closed loops), scale (timings of staff screens and the exports), desk (the desk's pages), pacing (on PostgreSQL), sqlite")
 	flag.StringVar(&chats, "chats", "300,1000", "closed-loop chats on PostgreSQL + Redis")
 	flag.StringVar(&sqliteChats, "sqlite-chats", "300", "closed-loop chats on the embedded SQLite and Redis")
 	flag.DurationVar(&o.warmup, "warmup", 5*time.Second, "load before measuring")
@@ -76,6 +79,10 @@ func main() {
 	flag.IntVar(&o.scaleN, "scale-n", 100, "times the plan view and /mine are timed")
 	flag.IntVar(&o.scaleSlow, "scale-stats", 5, "times /stats is timed")
 	flag.IntVar(&o.scaleExports, "scale-exports", 1, "times /export is timed")
+	flag.IntVar(&o.cliExports, "cli-exports", 3, "times each export of the command line (research, monitoring) is timed")
+	flag.IntVar(&o.outcomes, "outcomes", 100_000, "outcome events seeded over the people (besides closed cases and self-assessment answers)")
+	flag.IntVar(&o.audit, "audit", 100_000, "audit log entries seeded")
+	flag.IntVar(&o.deskN, "desk-n", 50, "times each desk page is timed, per staff member")
 	flag.StringVar(&o.profile, "profile", "", "write a CPU profile (10 s) of insidebot under each load into this directory (PPROF=on)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the PostgreSQL schema and temporary files")
 	flag.Parse()
@@ -140,24 +147,24 @@ func run(ctx context.Context, o options) error {
 	want := map[string]bool{}
 	for _, backend := range strings.Split(o.backends, ",") {
 		switch backend = strings.TrimSpace(backend); backend {
-		case "postgres", "scale", "pacing", "sqlite":
+		case "postgres", "scale", "desk", "pacing", "sqlite":
 			want[backend] = true
 		default:
 			return fmt.Errorf("unknown backend %q", backend)
 		}
 	}
-	// PostgreSQL's closed loops, scale timings and pacing share one seeded database.
-	if want["postgres"] || want["scale"] || want["pacing"] {
+	// PostgreSQL's closed loops, scale timings, the desk and pacing share one seeded database.
+	if want["postgres"] || want["scale"] || want["desk"] || want["pacing"] {
 		var loads []int
 		if want["postgres"] {
 			loads = o.chats
 		}
-		if err := b.backend(ctx, "postgres", loads, want["scale"], want["pacing"]); err != nil {
+		if err := b.backend(ctx, "postgres", loads, parts{scale: want["scale"], desk: want["desk"], pacing: want["pacing"]}); err != nil {
 			return err
 		}
 	}
 	if want["sqlite"] {
-		return b.backend(ctx, "sqlite", o.sqliteChats, false, false)
+		return b.backend(ctx, "sqlite", o.sqliteChats, parts{})
 	}
 	return nil
 }
@@ -240,11 +247,15 @@ func (b *bench) prepare(ctx context.Context, kind string) (*store, error) {
 		return nil, err
 	}
 	defer db.Close()
-	if s.world, err = seed(ctx, db, b.o.people, b.o.history, b.o.stepsEach, b.o.caseload); err != nil {
+	if s.world, err = seed(ctx, db, b.o); err != nil {
 		s.cleanup()
 		return nil, err
 	}
-	fmt.Printf("\n%s: migrated and seeded in %.1f s\n", kind, time.Since(start).Seconds())
+	h := s.world.history
+	fmt.Printf("\n%s: migrated and seeded in %.1f s: %d outcomes, %d case events (%d cases closed), %d self-assessment rounds with %d answers, "+
+		"%d lab sessions with %d enrolments, %d leads with %d interests, %d open and %d handled alerts, %d audit entries\n",
+		kind, time.Since(start).Seconds(), h.outcomes, h.caseEvents, h.closed, h.rounds, h.answers, h.sessions, h.enrolments,
+		h.leads, h.interests, h.alertsOpen, h.alertsHandled, h.audit)
 	return s, nil
 }
 
@@ -280,18 +291,25 @@ func (r result) String() string {
 	return fmt.Sprintf("%8.0f updates/s  p50 %7.1f ms  p99 %7.1f ms  (timeouts %d, extra replies %d)", r.perSecond, r.p50, r.p99, r.timeouts, r.extra)
 }
 
-func (b *bench) backend(ctx context.Context, kind string, loads []int, scale, pacing bool) (err error) {
+// parts are the timings run after the closed loops, on the same database.
+type parts struct{ scale, desk, pacing bool }
+
+func (b *bench) backend(ctx context.Context, kind string, loads []int, after parts) (err error) {
 	s, err := b.prepare(ctx, kind)
 	if err != nil {
 		return err
 	}
 	defer s.cleanup()
 	defer func() {
-		// After the closed loops, on the same database: the scale timings, then pacing.
-		if err == nil && scale {
+		// After the closed loops, on the same database: the scale timings, the desk, then
+		// pacing.
+		if err == nil && after.scale {
 			err = b.scale(ctx, s)
 		}
-		if err == nil && pacing {
+		if err == nil && after.desk {
+			err = b.desk(ctx, s)
+		}
+		if err == nil && after.pacing {
 			err = b.pacing(ctx, s)
 		}
 	}()

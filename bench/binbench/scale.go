@@ -12,10 +12,10 @@ import (
 // scale times the staff's and a beneficiary's busiest screens through the binary, from
 // outside, on the seeded database (100,000 people by default): a beneficiary opens their
 // plan, the tutor opens /mine (the first page of a caseload of 10,000), the coordinator asks
-// for /stats (every territory) and /export (the research dataset as two CSV files). Each is a
+// for /stats (every territory) and /export (the research dataset: a line and three CSV files). Each is a
 // Telegram update to the fake, timed from its arrival on the fake to the last reply's. It
 // prints p50/p99 of the frequent screens, each /stats and /export, and the binary's peak RSS
-// before and after the exports.
+// before and after the exports; then times both exports of the command line (cliExports).
 func (b *bench) scale(ctx context.Context, s *store) error {
 	fake, err := newFakeAPI()
 	if err != nil {
@@ -33,8 +33,9 @@ func (b *bench) scale(ctx context.Context, s *store) error {
 		return err
 	}
 	w := s.world
-	fmt.Printf("postgres, scale timings through the binary (%d people, %d plan steps, a tutor's caseload of %d, %d consenting to research; started in %d ms):\n",
-		b.o.people, w.steps, w.caseload, w.consenting, startup.Milliseconds())
+	fmt.Printf("postgres, scale timings through the binary (%d people, %d plan steps, a tutor's caseload of %d, %d consenting to research, "+
+		"%d outcomes, %d closed cases, %d self-assessment answers; started in %d ms):\n",
+		b.o.people, w.steps, w.caseload, w.consenting, w.history.outcomes, w.history.closed, w.history.answers, startup.Milliseconds())
 	n := b.o.scaleN
 	for _, q := range []struct {
 		what, text     string
@@ -52,8 +53,8 @@ func (b *bench) scale(ctx context.Context, s *store) error {
 		fmt.Printf("  %-40s %s  (%d replies each, %d times)\n", q.what, latencies(lat), replies, len(lat))
 	}
 	before := p.peakRSS()
-	// The export: a line, then the people's and the aggregates' CSV files.
-	lat, replies, err := b.repeat(ctx, fake, p, coordChat, "/export", 3, b.o.scaleExports)
+	// The export: a line, then the people's and the aggregates' CSV files and the codebook.
+	lat, replies, err := b.repeat(ctx, fake, p, coordChat, "/export", 4, b.o.scaleExports)
 	if err != nil {
 		// At this scale the export may not fit in the update's timeout: a figure, not the
 		// end of the run.
@@ -63,6 +64,9 @@ func (b *bench) scale(ctx context.Context, s *store) error {
 		fmt.Printf("  %-40s %s  (%d replies each, %d times)\n", "/export (coordinator, research dataset)", latencies(lat), replies, len(lat))
 	}
 	fmt.Printf("  peak RSS of insidebot: %.0f MiB before the exports, %.0f MiB after\n", before, p.peakRSS())
+	if err := b.cliExports(ctx, s, b.o.cliExports); err != nil {
+		return err
+	}
 	if p.exited() {
 		return fmt.Errorf("exited during the scale timings; its log:\n%s", p.logTail())
 	}

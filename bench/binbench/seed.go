@@ -26,6 +26,10 @@ type world struct {
 	beneficiary int64 // the chat of one of them (their plan is opened)
 	steps       int   // plan steps in all
 	consenting  int   // people who consent to research (the export's rows)
+	// The staff, by role: the tutor, the coordinator of every territory, the coordinator of
+	// AN (where everyone lives) and an admin (the desk's timings sign in as three of them).
+	tutorID, coordID, coordANID, adminID int64
+	history                              history // what seedHistory wrote
 }
 
 // seed fills a migrated database with what a running project holds: people enrolled and
@@ -36,8 +40,10 @@ type world struct {
 //
 // For the scale timings it adds stepsEach plan steps to every person (a third done, some
 // overdue), a tutor who follows caseload of them, a coordinator of every territory (each
-// staff member with a Telegram identity), and research consent for six people in ten.
-func seed(ctx context.Context, db *storage.DB, people, history, stepsEach, caseload int) (world, error) {
+// staff member with a Telegram identity), and research consent for six people in ten; then
+// the case figures' rows and the desk's records (seedHistory).
+func seed(ctx context.Context, db *storage.DB, o options) (world, error) {
+	people, history := o.people, o.history
 	now := time.Now().UTC()
 	series := `WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < ?) `
 	steps := []struct {
@@ -78,7 +84,20 @@ FROM g JOIN identities i ON i.id = 1 + (x * 7 + ?) % ?`,
 			return world{}, fmt.Errorf("seed %s: %w", s.what, err)
 		}
 	}
-	return seedStaff(ctx, db, now, people, stepsEach, caseload)
+	w, err := seedStaff(ctx, db, now, people, o.stepsEach, o.caseload)
+	if err != nil {
+		return w, err
+	}
+	if err := seedHistory(ctx, db, &w, now, people, o.outcomes, o.audit); err != nil {
+		return w, err
+	}
+	// The planner's statistics, as autovacuum (PostgreSQL) or a running service leaves them on
+	// a database that has a history: without them it takes a caseload of thousands for a
+	// handful of rows.
+	if _, err := db.Exec(ctx, `ANALYZE`); err != nil {
+		return w, fmt.Errorf("seed: analyze: %w", err)
+	}
+	return w, nil
 }
 
 // seedStaff adds the plans, the staff and their caseload, and research consent (see seed).
@@ -88,13 +107,16 @@ func seedStaff(ctx context.Context, db *storage.DB, now time.Time, people, steps
 	w.beneficiary = chatBase + int64(first+w.caseload/2)
 	ids := map[string]int64{}
 	for _, s := range []storage.NewStaff{{DisplayName: "Bench tutor", Role: storage.RoleTutor, Territory: "AN", Lang: "en"},
-		{DisplayName: "Bench coordinator", Role: storage.RoleCoordinator, Lang: "en"}} {
+		{DisplayName: "Bench coordinator", Role: storage.RoleCoordinator, Lang: "en"},
+		{DisplayName: "Bench coordinator AN", Role: storage.RoleCoordinator, Territory: "AN", Lang: "en"},
+		{DisplayName: "Bench admin", Role: storage.RoleAdmin, Lang: "en"}} {
 		id, err := storage.CreateStaff(ctx, db, s, now)
 		if err != nil {
 			return w, err
 		}
-		ids[s.Role] = id
+		ids[s.Role+s.Territory] = id
 	}
+	w.tutorID, w.coordID, w.coordANID, w.adminID = ids[storage.RoleTutor+"AN"], ids[storage.RoleCoordinator], ids[storage.RoleCoordinator+"AN"], ids[storage.RoleAdmin]
 	series := `WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < ?) `
 	for _, s := range []struct {
 		what string
@@ -103,10 +125,10 @@ func seedStaff(ctx context.Context, db *storage.DB, now time.Time, people, steps
 	}{
 		{"staff", `UPDATE staff SET status = 'active'`, nil},
 		{"tutor's identity", `INSERT INTO identities (channel, external_id, chat_id, staff_id, last_inbound_at, created_at) VALUES ('telegram', ?, ?, ?, ?, ?)`,
-			[]any{strconv.Itoa(tutorChat), strconv.Itoa(tutorChat), ids[storage.RoleTutor], now, now}},
+			[]any{strconv.Itoa(tutorChat), strconv.Itoa(tutorChat), w.tutorID, now, now}},
 		{"coordinator's identity", `INSERT INTO identities (channel, external_id, chat_id, staff_id, last_inbound_at, created_at) VALUES ('telegram', ?, ?, ?, ?, ?)`,
-			[]any{strconv.Itoa(coordChat), strconv.Itoa(coordChat), ids[storage.RoleCoordinator], now, now}},
-		{"caseload", `UPDATE beneficiaries SET tutor_id = ? WHERE id > ? AND id <= ?`, []any{ids[storage.RoleTutor], first, first + w.caseload}},
+			[]any{strconv.Itoa(coordChat), strconv.Itoa(coordChat), w.coordID, now, now}},
+		{"caseload", `UPDATE beneficiaries SET tutor_id = ? WHERE id > ? AND id <= ?`, []any{w.tutorID, first, first + w.caseload}},
 		{"research consent", `UPDATE beneficiaries SET consent_research_at = consent_service_at WHERE id % 10 < 6`, nil},
 		{"plan steps", `INSERT INTO plan_steps (beneficiary_id, position, area, title, due_date, status, created_at, updated_at) ` + series +
 			`SELECT b.id, g.x, CASE g.x % 5 WHEN 0 THEN 'housing' WHEN 1 THEN 'work' WHEN 2 THEN 'psych' WHEN 3 THEN 'social' ELSE 'documents' END,
