@@ -44,14 +44,11 @@ func TestDeskEndToEnd(t *testing.T) {
 	ben.Tap(ben.WaitForBotMessageWithButton("English"), "English")
 	ben.Tap(ben.WaitForBotMessageWithButton(en.T("onboarding.agree")), en.T("onboarding.agree"))
 	ben.Tap(ben.WaitForBotMessageWithButton(en.T("onboarding.no")), en.T("onboarding.no")) // research
-	ben.Tap(ben.WaitForBotMessageWithButton(en.T("onboarding.no")), en.T("onboarding.no")) // announcements
+	ben.Tap(ben.WaitForBotMessageWithButton(en.T("onboarding.yes")), en.T("onboarding.yes")) // announcements
 	ben.WaitForBotMessageWithButton(en.T("menu.plan"))
 
 	tutor.SendCommand("/desk")
 	link := deskLink.FindString(tutor.WaitForBotMessage("/desk/login?t=").Text)
-	if link == "" {
-		t.Fatalf("no sign-in link in the answer to /desk: %q", tutor.Seen[len(tutor.Seen)-1].Text)
-	}
 
 	c := browsertest.Launch(t, 1440, 900, browsertest.Lang("it"))
 	c.Do(chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#sign-in")), chromedp.Click(chromedp.CSS("#sign-in")))
@@ -90,4 +87,21 @@ func TestDeskEndToEnd(t *testing.T) {
 	// The link worked once; opened again it says it was used.
 	c.Do(chromedp.Navigate(link))
 	c.WaitFor("the used link says so", fmt.Sprintf(`document.body.innerText.includes(%q)`, it.T("desk.msg.link_used_title")))
+
+	// A coordinator announces something from the desk; it reaches the beneficiary's Telegram.
+	coordInv := h.invite("--role", "coordinator", "--territory", "MI", "--name", "Marco")
+	coord := h.NewUser("it")
+	coord.SendCommand("/start " + coordInv.Code)
+	coord.WaitForBotMessage("Marco")
+	coord.SendCommand("/desk")
+	c.Do(chromedp.Navigate(deskLink.FindString(coord.WaitForBotMessage("/desk/login?t=").Text)),
+		chromedp.WaitVisible(chromedp.CSS("#sign-in")), chromedp.Click(chromedp.CSS("#sign-in")))
+	c.WaitFor("the coordinator's Home", `location.pathname === '/desk/'`)
+	const announcement = "Giovedì corso di italiano gratuito alla Casa della Cultura"
+	c.Do(chromedp.Navigate("http://"+h.addr+"/desk/broadcasts/new"), chromedp.WaitVisible(chromedp.CSS("#broadcast-text")),
+		chromedp.SetValue(chromedp.CSS("#broadcast-text"), announcement), chromedp.Click(chromedp.CSS("#broadcast-create")))
+	c.WaitFor("the draft's page with its Send button", `document.querySelector('#broadcast-send') !== null`)
+	c.Do(chromedp.Click(chromedp.CSS("#broadcast-send")))
+	c.WaitFor("the broadcast sending", `document.querySelector('#broadcast-report') !== null`)
+	ben.WaitForBotMessage(announcement)
 }
