@@ -159,55 +159,49 @@ func (d *Desk) sessionAdd(w http.ResponseWriter, r *Request) error {
 // sessionMove moves an upcoming session (domain.MoveSession, as the chat's /session move);
 // everyone enrolled is told.
 func (d *Desk) sessionMove(w http.ResponseWriter, r *Request) error {
-	s, ok, err := d.sessionInScope(w, r, "desk.session_move")
-	if err != nil || !ok {
-		return err
-	}
-	path := sessionPath(s)
 	starts, bad := d.formStart(r)
-	if bad != "" {
-		back(w, r, path, "err", bad, "move")
-		return nil
-	}
-	err = d.change(r, func(tx *storage.Tx) error {
-		_, err := d.cfg.Domain.MoveSession(r.Context(), tx, r.Now, domain.Actor{Staff: &r.Staff}, s, starts)
+	return d.sessionStep(w, r, "desk.session_move", "move", okSessionMoved, bad, func(tx *storage.Tx, a domain.Actor, s storage.Session) error {
+		_, err := d.cfg.Domain.MoveSession(r.Context(), tx, r.Now, a, s, starts)
 		return err
 	})
-	if param, key, ok := sessionAnswer(err); ok {
-		back(w, r, path, param, key, "move")
-		return nil
-	}
-	if done, err := d.refusedByDomain(w, r, err); done || err != nil {
-		return err
-	}
-	back(w, r, path, "ok", okSessionMoved, "")
-	return nil
 }
 
 // sessionCancel cancels an upcoming session once the box saying so is ticked
 // (domain.CancelSession, as the chat's /session cancel); everyone enrolled is told.
 func (d *Desk) sessionCancel(w http.ResponseWriter, r *Request) error {
-	s, ok, err := d.sessionInScope(w, r, "desk.session_cancel")
-	if err != nil || !ok {
+	bad := ""
+	if r.PostFormValue("sure") != "yes" {
+		bad = errNotSure
+	}
+	return d.sessionStep(w, r, "desk.session_cancel", "cancel", okSessionCancelled, bad, func(tx *storage.Tx, a domain.Actor, s storage.Session) error {
+		_, err := d.cfg.Domain.CancelSession(r.Context(), tx, r.Now, a, s)
+		return err
+	})
+}
+
+// sessionStep runs a change of the session a path names and goes back to its page with a
+// notice: bad, a mistake in the form (nothing done), or what the domain said, or ok. anchor is
+// the form's place on the page.
+func (d *Desk) sessionStep(w http.ResponseWriter, r *Request, action, anchor, ok, bad string,
+	change func(tx *storage.Tx, a domain.Actor, s storage.Session) error) error {
+	s, found, err := d.sessionInScope(w, r, action)
+	if err != nil || !found {
 		return err
 	}
 	path := sessionPath(s)
-	if r.PostFormValue("sure") != "yes" {
-		back(w, r, path, "err", errNotSure, "cancel")
+	if bad != "" {
+		back(w, r, path, "err", bad, anchor)
 		return nil
 	}
-	err = d.change(r, func(tx *storage.Tx) error {
-		_, err := d.cfg.Domain.CancelSession(r.Context(), tx, r.Now, domain.Actor{Staff: &r.Staff}, s)
-		return err
-	})
-	if param, key, ok := sessionAnswer(err); ok {
-		back(w, r, path, param, key, "cancel")
+	err = d.change(r, func(tx *storage.Tx) error { return change(tx, domain.Actor{Staff: &r.Staff}, s) })
+	if param, key, said := sessionAnswer(err); said {
+		back(w, r, path, param, key, anchor)
 		return nil
 	}
 	if done, err := d.refusedByDomain(w, r, err); done || err != nil {
 		return err
 	}
-	back(w, r, path, "ok", okSessionCancelled, "")
+	back(w, r, path, "ok", ok, "")
 	return nil
 }
 
