@@ -65,6 +65,8 @@ const (
 	errSessionPlace   = "session_place"
 	errCapacity       = "capacity"
 	errNotSure        = "not_sure"
+	// An operators' lab's session: its operators are enrolled in the chat.
+	errOperatorsSession = "operators_session"
 )
 
 // noticeKeys are the notices a page may show: true for an error.
@@ -78,6 +80,7 @@ func noticeKeys() map[string]bool {
 		errLeadRent: true, errLeadClosed: true, errLeadOpen: true, errLeadTerritor: true,
 		okSessionAdded: false, okSessionMoved: false, okSessionCancelled: false, errBadTime: true, errSessionGone: true,
 		errSessionStarted: true, errLabElsewhere: true, errSessionModule: true, errSessionPlace: true, errCapacity: true, errNotSure: true,
+		errOperatorsSession: true,
 	}
 }
 

@@ -66,7 +66,7 @@ func (d *Desk) labs(w http.ResponseWriter, r *Request) error {
 // sessionRow reads a session's enrolments into its row.
 func (d *Desk) sessionRow(r *Request, s storage.Session) (sessionRow, []storage.Enrolment, error) {
 	l := r.L
-	row := sessionRow{ID: s.ID, Name: s.LabName + " — " + s.ModuleName, When: l.DateTime(s.StartsAt.In(d.cfg.Location)),
+	row := sessionRow{ID: s.ID, Name: s.LabName + " — " + s.ModuleName, When: domain.SessionSpan(l, s, d.cfg.Location),
 		At: s.StartsAt.UTC().Format(time.RFC3339), Place: s.Place, Territory: s.Territory, Places: l.T("desk.labs.unlimited")}
 	if s.Capacity.Valid {
 		row.Places = strconv.FormatInt(s.Capacity.Int64, 10)
@@ -139,7 +139,7 @@ func (d *Desk) session(w http.ResponseWriter, r *Request) error {
 		return err
 	}
 	l := r.L
-	v := sessionView{Session: row, CanMark: d.canMark(r, s), CanEnrol: (domain.Actor{Staff: &r.Staff}).IsCoordinator() && s.Status != storage.SessionCancelled,
+	v := sessionView{Session: row, CanMark: d.canMark(r, s), CanEnrol: (domain.Actor{Staff: &r.Staff}).IsCoordinator() && s.Status != storage.SessionCancelled && !s.ForOperators(),
 		Back: "/desk/labs?week=" + s.StartsAt.In(d.cfg.Location).Format(time.DateOnly)}
 	if v.CanEnrol && s.StartsAt.After(r.Now) {
 		start := s.StartsAt.In(d.cfg.Location)
@@ -178,6 +178,10 @@ func (d *Desk) sessionEnrol(w http.ResponseWriter, r *Request) error {
 		return err
 	}
 	path := sessionPath(s)
+	if s.ForOperators() {
+		back(w, r, path, "err", errOperatorsSession, "")
+		return nil
+	}
 	var people []storage.Beneficiary
 	for _, code := range strings.FieldsFunc(strings.ToUpper(r.PostFormValue("codes")), func(c rune) bool { return c == ',' || c == ' ' || c == ';' || c == '\n' || c == '\r' }) {
 		b, err := storage.BeneficiaryByCode(r.Context(), d.cfg.DB, code)

@@ -114,3 +114,41 @@ func TestSessionsScheduledMovedCancelledOnTheDesk(t *testing.T) {
 		}
 	})
 }
+
+// A session of an operators' lab shows its two days on the desk and offers no enrolment of
+// beneficiaries; a forged enrolment is answered with what to do instead, and enrols nobody.
+func TestOperatorsSessionOnTheDesk(t *testing.T) {
+	db := storagetest.SQLite(t)
+	ctx := context.Background()
+	h := newHarness(t, db)
+	tutor := h.staff(storage.RoleTutor, "MI", "active", "en", "Marco Bassi")
+	coord := h.staff(storage.RoleCoordinator, "MI", "active", "en", "Giulia Ferri")
+	people := caseload(t, h, tutor)
+	lab, err := storage.CreateLabFor(ctx, db, storage.AudienceOperators, "MI", "Linee guida", "", coord.ID, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := storage.CreateModule(ctx, db, lab.ID, "Accoglienza", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	starts := t0.Add(48 * time.Hour)
+	sess, err := storage.CreateSession(ctx, db, storage.NewSession{ModuleID: m.ID, Territory: "MI", StartsAt: starts,
+		EndsAt: starts.Add(32 * time.Hour), Place: "Villa", CreatedBy: coord.ID}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := h.browser("en")
+	b.signIn(h.link(coord.ID))
+	path := "/desk/labs/sessions/" + strconv.FormatInt(sess.ID, 10)
+	page := b.get(path)
+	rome, _ := time.LoadLocation("Europe/Rome")
+	l := h.cat.For("en")
+	if strings.Contains(page.body, `id="enrol"`) || !strings.Contains(htmlText(page.body), l.DateTime(sess.EndsAt.In(rome))) {
+		t.Fatalf("an operators' session on the desk\n%s", page.body)
+	}
+	wantRedirect(t, b.postForm(path+"/enrol", url.Values{"codes": {people[0].Code}}), path+"?err=operators_session")
+	if ens, err := storage.EnrolmentsOf(ctx, db, sess.ID); err != nil || len(ens) != 0 {
+		t.Fatalf("enrolled %d (%v)", len(ens), err)
+	}
+}
