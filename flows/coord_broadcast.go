@@ -48,14 +48,14 @@ func (e *Engine) broadcastForm() *form {
 		run: e.createBroadcast}
 }
 
-// announceID reads "announce:12" (or "annuncio:12"): a session announcement.
-func announceID(text string) (string, bool) {
+// announceID reads "announce:12" (or "annuncio:12", the typed_words.announce of any language): a
+// session announcement.
+func (w commandWords) announceID(text string) (string, bool) {
 	k, v, found := strings.Cut(strings.TrimSpace(text), ":")
 	if !found || strings.ContainsAny(k, " \n") {
 		return "", false
 	}
-	switch strings.ToLower(k) {
-	case "announce", "annuncio", "annuncia":
+	if k == "announce" || w.announce[foldWord(k)] {
 		return strings.TrimSpace(v), true
 	}
 	return "", false
@@ -64,7 +64,7 @@ func announceID(text string) (string, bool) {
 // checkBroadcastText reads a broadcast's text, or a session announcement.
 func (c *Ctx) checkBroadcastText(ctx context.Context, action, in string) (string, error) {
 	text := strings.TrimSpace(in)
-	if id, ok := announceID(text); ok {
+	if id, ok := c.e.words.announceID(text); ok {
 		s, err := c.upcomingSession(ctx, action, id)
 		if err != nil {
 			return "", err
@@ -91,7 +91,7 @@ func (e *Engine) createBroadcast(ctx context.Context, c *Ctx, v map[string]strin
 		return err
 	}
 	nb := domain.NewBroadcast{Audience: a, Body: v["text"]}
-	if id, ok := announceID(nb.Body); ok {
+	if id, ok := e.words.announceID(nb.Body); ok {
 		nb.SessionID, _ = strconv.ParseInt(id, 10, 64)
 		nb.Body = ""
 	}

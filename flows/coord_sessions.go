@@ -73,30 +73,21 @@ func (c *Ctx) startOf(v map[string]string) (time.Time, error) {
 	return civil.At(v["date"], h, m, c.e.set.Location)
 }
 
-// isOpenWord tells whether a word at the end of a session's place opens it to self-enrolment.
-func isOpenWord(w string) bool {
-	switch strings.ToLower(w) {
-	case "open", "aperta", "aperto", "libera":
-		return true
-	}
-	return false
-}
-
 // parsePlace splits what follows a session's time: the place, a map link (any http(s) URL in
-// it) and the word open.
-func parsePlace(in string) (place, mapURL string, open bool) {
+// it) and the word open (typed_words.open of any language) at its end.
+func (w commandWords) parsePlace(in string) (place, mapURL string, open bool) {
 	var words []string
-	for _, w := range strings.Fields(in) {
-		lw := strings.ToLower(w)
+	for _, word := range strings.Fields(in) {
+		lw := strings.ToLower(word)
 		if strings.HasPrefix(lw, "http://") || strings.HasPrefix(lw, "https://") {
-			if u, err := url.Parse(w); err == nil && u.Host != "" {
-				mapURL = w
+			if u, err := url.Parse(word); err == nil && u.Host != "" {
+				mapURL = word
 				continue
 			}
 		}
-		words = append(words, w)
+		words = append(words, word)
 	}
-	if n := len(words); n > 0 && isOpenWord(words[n-1]) {
+	if n := len(words); n > 0 && w.open[foldWord(words[n-1])] {
 		open, words = true, words[:n-1]
 	}
 	return strings.Join(words, " "), mapURL, open
@@ -158,8 +149,8 @@ func (e *Engine) sessionAddForm() *form {
 			untilField(),
 			endField(),
 			{key: "place", prompt: "session.ask_place", rest: true,
-				check: func(_ context.Context, _ *Ctx, _ map[string]string, in string) (string, error) {
-					place, _, _ := parsePlace(in)
+				check: func(_ context.Context, c *Ctx, _ map[string]string, in string) (string, error) {
+					place, _, _ := c.e.words.parsePlace(in)
 					if place == "" {
 						return "", badInput("session.no_place")
 					}
@@ -207,7 +198,7 @@ func (e *Engine) addSession(ctx context.Context, c *Ctx, v map[string]string) er
 	if err != nil {
 		return err
 	}
-	place, mapURL, open := parsePlace(v["place"])
+	place, mapURL, open := e.words.parsePlace(v["place"])
 	s, err := e.domain.CreateSession(ctx, c.Tx, c.Now, c.Actor, storage.NewSession{ModuleID: moduleID, Territory: v["territory"],
 		StartsAt: starts, EndsAt: ends, Place: place, MapURL: mapURL, OpenEnrolment: open})
 	if answered, err := e.sessionRefusal(ctx, c, err, 0, starts); answered || err != nil {
