@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/insideaut/insidebot/bot"
 	"github.com/insideaut/insidebot/research"
@@ -17,10 +16,10 @@ import (
 // "/export research [territory]" is the same as "/export [territory]".
 func (e *Engine) handleExport(ctx context.Context, c *Ctx) error {
 	args := c.In.Text
-	switch sub, rest := nextToken(args); strings.ToLower(sub) {
-	case "monitoring", "monitoraggio":
+	switch sub, rest := nextToken(args); {
+	case e.words.exportMonitoring[foldWord(sub)]:
 		return e.exportMonitoring(ctx, c, rest)
-	case "research", "ricerca":
+	case e.words.exportResearch[foldWord(sub)]:
 		args = rest
 	}
 	if len(e.set.ResearchKey) == 0 {

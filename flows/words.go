@@ -22,10 +22,12 @@ type commandWords struct {
 	add, due map[string]bool
 	close    map[string]bool
 	yes, no  map[string]bool
-	announce map[string]bool   // "announce:<session>" of a broadcast's text
-	open     map[string]bool   // the last word of a session's place that opens it to all
-	statuses map[string]string // word -> status (storage.Step*)
-	exits    map[string]string // word -> exit reason (storage.Exit*)
+	announce map[string]bool // "announce:<session>" of a broadcast's text
+	open     map[string]bool // the last word of a session's place that opens it to all
+	// exportMonitoring and exportResearch are the files "/export <word>" asks for.
+	exportMonitoring, exportResearch map[string]bool
+	statuses                         map[string]string // word -> status (storage.Step*)
+	exits                            map[string]string // word -> exit reason (storage.Exit*)
 }
 
 // loadCommandWords reads the words of every language from the catalogue.
@@ -38,7 +40,8 @@ func loadCommandWords(cat *locales.Catalog) commandWords {
 func commandWordsFrom(words func(id string) map[string]bool) commandWords {
 	w := commandWords{areas: map[string]string{}, add: words("typed_words.add"), due: words("typed_words.due"), close: words("typed_words.close"),
 		yes: words("typed_words.yes"), no: words("typed_words.no"),
-		announce: words("typed_words.announce"), open: words("typed_words.open"), statuses: map[string]string{}, exits: map[string]string{}}
+		announce: words("typed_words.announce"), open: words("typed_words.open"),
+		exportMonitoring: words("typed_words.export_monitoring"), exportResearch: words("typed_words.export_research"), statuses: map[string]string{}, exits: map[string]string{}}
 	for _, status := range stepStatuses() {
 		w.statuses[foldWord(status)] = status
 		for word := range words("typed_words.status_" + status) {

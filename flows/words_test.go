@@ -73,7 +73,8 @@ func TestTypedWordsAreUsableInCommands(t *testing.T) {
 	for _, reason := range storage.ExitReasons() {
 		ids = append(ids, "typed_words.exit_"+reason)
 	}
-	ids = append(ids, "typed_words.yes", "typed_words.no", "typed_words.announce", "typed_words.open")
+	ids = append(ids, "typed_words.yes", "typed_words.no", "typed_words.announce", "typed_words.open",
+		"typed_words.export_monitoring", "typed_words.export_research")
 	owner := map[string]string{}
 	for _, lang := range locales.Languages() {
 		l := cat.For(lang.Code)
