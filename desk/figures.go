@@ -106,7 +106,7 @@ func (d *Desk) figuresChart(w http.ResponseWriter, r *Request) error {
 // casesChart is the chart of people against target (active, closed, missing) as an SVG image.
 func (d *Desk) casesChart(w http.ResponseWriter, r *Request) error {
 	return d.chart(w, r, func(code, name string) (charts.Stacked, error) {
-		c, err := figures.ReadCases(r.Context(), d.cfg.DB, code, d.cfg.Targets)
+		c, err := figures.ReadCaseCounts(r.Context(), d.cfg.DB, code, d.cfg.Targets)
 		return c.CasesChart(r.L, code, name), err
 	})
 }

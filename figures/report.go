@@ -20,12 +20,20 @@ type Cases struct {
 
 // ReadCases reads the figures of CaseLines, AssessmentLines and CasesChart for a scope.
 func ReadCases(ctx context.Context, q storage.Queryer, territory string, targets Targets) (Cases, error) {
+	c, err := ReadCaseCounts(ctx, q, territory, targets)
+	if err != nil {
+		return c, err
+	}
+	c.Changes, err = storage.AssessmentChanges(ctx, q, territory, MinAssessmentPeople)
+	return c, err
+}
+
+// ReadCaseCounts reads what CasesChart needs: the cases' figures and targets, without the
+// self-assessment's changes (the costly part, which the chart does not show).
+func ReadCaseCounts(ctx context.Context, q storage.Queryer, territory string, targets Targets) (Cases, error) {
 	var c Cases
 	var err error
 	if c.Figures, err = storage.ProjectCaseFigures(ctx, q, territory); err != nil {
-		return c, err
-	}
-	if c.Changes, err = storage.AssessmentChanges(ctx, q, territory, MinAssessmentPeople); err != nil {
 		return c, err
 	}
 	ts, err := storage.Territories(ctx, q)
