@@ -43,7 +43,7 @@ func TestDeskEndToEnd(t *testing.T) {
 	ben.SendCommand("/start " + benInv.Code)
 	ben.Tap(ben.WaitForBotMessageWithButton("English"), "English")
 	ben.Tap(ben.WaitForBotMessageWithButton(en.T("onboarding.agree")), en.T("onboarding.agree"))
-	ben.Tap(ben.WaitForBotMessageWithButton(en.T("onboarding.no")), en.T("onboarding.no")) // research
+	ben.Tap(ben.WaitForBotMessageWithButton(en.T("onboarding.no")), en.T("onboarding.no"))   // research
 	ben.Tap(ben.WaitForBotMessageWithButton(en.T("onboarding.yes")), en.T("onboarding.yes")) // announcements
 	ben.WaitForBotMessageWithButton(en.T("menu.plan"))
 
